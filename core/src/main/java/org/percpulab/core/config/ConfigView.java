@@ -1,0 +1,34 @@
+package org.percpulab.core.config;
+
+import java.util.Optional;
+
+/**
+ * Read-only view of the effective config (defaults, then YAML, then {@code --set}). Keys are dotted
+ * strings; values are kept as text and parsed on read.
+ */
+public interface ConfigView {
+
+  /** Raw text of {@code key}, or empty if the key has no value (neither default nor given). */
+  Optional<String> raw(String key);
+
+  /** Text value; throws {@link IllegalArgumentException} naming the key if it has no value. */
+  default String get(String key) {
+    return raw(key).orElseThrow(() -> new IllegalArgumentException("config key '" + key
+        + "' has no value"));
+  }
+
+  default int getInt(String key) {
+    return Integer.parseInt(get(key).trim());
+  }
+
+  default long getLong(String key) {
+    return Long.parseLong(get(key).trim());
+  }
+
+  default boolean getBool(String key) {
+    return Boolean.parseBoolean(get(key).trim());
+  }
+
+  /** True when the user gave the key (YAML or --set), false when it is a default or absent. */
+  boolean isExplicit(String key);
+}

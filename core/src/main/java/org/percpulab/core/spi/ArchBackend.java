@@ -1,0 +1,75 @@
+package org.percpulab.core.spi;
+
+import com.google.inject.Module;
+import java.util.List;
+import java.util.Set;
+import org.percpulab.core.config.ConfigView;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * An architecture backend: the only way target-independent code reaches an architecture.
+ *
+ * <p>Found through {@code META-INF/services/org.percpulab.core.spi.ArchBackend} (written by PF4J's
+ * extension processor for classes annotated {@code @org.pf4j.Extension}), either on the classpath or
+ * in a plugin jar. Implementations must have a public no-argument constructor, hold no machine state
+ * (one instance may describe many machines) and never call into {@code mm-*} or {@code bench}.
+ *
+ * <p>Contract style follows QEMU's {@code TCGCPUOps}: each method says what to return and what to
+ * throw. Nothing here has a default that throws; capabilities a backend may lack are reached through
+ * {@link ArchModel#capability(Class)}.
+ */
+public interface ArchBackend extends ExtensionPoint {
+
+  /**
+   * Stable id, e.g. {@code "arm64"}: lower case, {@code [a-z0-9_-]+}, unique across all loaded
+   * backends. Must not throw; must return the same value on every call.
+   */
+  String id();
+
+  /** SemVer version of this backend, e.g. {@code "0.1.0"}. Must not throw. */
+  String version();
+
+  /**
+   * Kconfig-style features this backend selects, e.g. {@link Features#HAVE_LOCAL_PER_CPU_MAP}.
+   * Return an immutable set, possibly empty. A backend that lists {@code HAVE_LOCAL_PER_CPU_MAP}
+   * must return a {@link LocalPerCpuMap} from {@link ArchModel#capability(Class)}.
+   */
+  Set<String> features();
+
+  /**
+   * Config keys this backend owns. Every name must start with {@code id() + "."}. Return an
+   * immutable list, possibly empty; the defaults must pass {@link #validate}.
+   */
+  List<ConfigKey> configKeys();
+
+  /**
+   * The geometries (granule, VA bits, levels) this backend can build. Used for listings and for the
+   * error text when {@code mm.pageSize}/{@code mm.vaBits}/{@code mm.levels} name something else.
+   * Return an immutable, non-empty list; the first entry is the default.
+   */
+  List<Geometry> supportedGeometries();
+
+  /**
+   * Checks the effective config: the shared keys this backend interprets (for example which
+   * {@code mm.vaBits} the chosen {@code mm.pageSize} allows) and its own keys.
+   *
+   * @return one {@link ConfigProblem} per bad value, empty when the config is acceptable. Must not
+   *     throw for bad values: problems are data.
+   */
+  List<ConfigProblem> validate(ConfigView config);
+
+  /**
+   * Builds the description of one machine for a config that {@link #validate} accepted.
+   *
+   * @throws IllegalArgumentException only if called with a config {@code validate} rejects.
+   */
+  ArchModel configure(ConfigView config);
+
+  /**
+   * Optional Guice module for backend-private bindings; installed after core's module. Return a
+   * no-op module when the backend binds nothing.
+   */
+  default Module module() {
+    return binder -> { };
+  }
+}

@@ -1,0 +1,40 @@
+package org.percpulab.core.spi;
+
+import java.util.Optional;
+
+/**
+ * One configured machine as a backend describes it: geometry, layout, descriptor bits, the first
+ * chunk parameters, the this_cpu op sequences and their costs. Produced by
+ * {@link ArchBackend#configure}; immutable; holds no machine state.
+ */
+public interface ArchModel {
+
+  Geometry geometry();
+
+  VaLayout layout();
+
+  DescriptorFormat descriptors();
+
+  /** Name of the per-CPU kernel translation base register, e.g. {@code TTBR1_EL1} or {@code CR1}. */
+  String translationBaseRegister();
+
+  /** Default TLB size and sharing for this machine. */
+  TlbSpec tlb();
+
+  /** What {@code setup_per_cpu_areas()} is given on this arch (sizes, atom, NUMA map). */
+  PerCpuAreaSpec perCpuAreas();
+
+  /** The this_cpu op sequences. */
+  OpSequences ops();
+
+  /** Modelled cycles per micro-op class; see the backend's documented defaults. */
+  CostTable costs();
+
+  /**
+   * An optional capability such as {@link LocalPerCpuMap}. Return empty when not supported; never
+   * throw.
+   */
+  default <T> Optional<T> capability(Class<T> type) {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,74 @@
+package org.percpulab.core.spi;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Modelled cycles per {@link CostClass}, with the source of each number (a citation or the word
+ * "assumption" and why). Immutable; built with {@link #builder()}. {@link #cycles} is on hot paths:
+ * an array read.
+ */
+public final class CostTable {
+  private final long[] cycles;
+  private final String[] sources;
+
+  private CostTable(long[] cycles, String[] sources) {
+    this.cycles = cycles;
+    this.sources = sources;
+  }
+
+  public long cycles(CostClass c) {
+    return cycles[c.ordinal()];
+  }
+
+  /** Where the number for {@code c} comes from. */
+  public String source(CostClass c) {
+    return sources[c.ordinal()];
+  }
+
+  /** All entries, in enum order. */
+  public Map<CostClass, Long> asMap() {
+    Map<CostClass, Long> m = new EnumMap<>(CostClass.class);
+    for (CostClass c : CostClass.values()) {
+      m.put(c, cycles[c.ordinal()]);
+    }
+    return m;
+  }
+
+  /** A copy with one class overridden (config {@code <arch>.cost.<class>}). */
+  public CostTable with(CostClass c, long value, String source) {
+    long[] cy = cycles.clone();
+    String[] so = sources.clone();
+    cy[c.ordinal()] = value;
+    so[c.ordinal()] = source;
+    return new CostTable(cy, so);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every class must be set before {@link #build()}. */
+  public static final class Builder {
+    private final long[] cycles = new long[CostClass.values().length];
+    private final String[] sources = new String[CostClass.values().length];
+
+    public Builder set(CostClass c, long value, String source) {
+      if (value < 0) {
+        throw new IllegalArgumentException("negative cost for " + c);
+      }
+      cycles[c.ordinal()] = value;
+      sources[c.ordinal()] = source;
+      return this;
+    }
+
+    public CostTable build() {
+      for (CostClass c : CostClass.values()) {
+        if (sources[c.ordinal()] == null) {
+          throw new IllegalStateException("cost table misses " + c);
+        }
+      }
+      return new CostTable(cycles.clone(), sources.clone());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package org.percpulab.core.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The kernel VA layout of one configuration, as the backend computes it (arm64: memory.h formulas).
+ *
+ * @param regions every named region, sorted by start address (unsigned)
+ * @param pageOffset start of the linear map (PAGE_OFFSET)
+ * @param physOffset physical address the linear map starts at (PHYS_OFFSET)
+ * @param vmallocStart VMALLOC_START
+ * @param vmallocEnd VMALLOC_END
+ * @param kernelImageStart where the kernel image (and {@code __per_cpu_start}'s section) is linked
+ */
+public record VaLayout(
+    List<Region> regions, long pageOffset, long physOffset, long vmallocStart, long vmallocEnd,
+    long kernelImageStart) {
+
+  public VaLayout {
+    regions = List.copyOf(regions);
+  }
+
+  /** The region with that exact name. */
+  public Optional<Region> region(String name) {
+    for (Region r : regions) {
+      if (r.name().equals(name)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Linear-map virtual address of physical address {@code pa} (__phys_to_virt). */
+  public long physToVirt(long pa) {
+    return (pa - physOffset) | pageOffset;
+  }
+
+  /** Physical address of a linear-map virtual address (__virt_to_phys for the linear map). */
+  public long virtToPhys(long va) {
+    return (va - pageOffset) + physOffset;
+  }
+}

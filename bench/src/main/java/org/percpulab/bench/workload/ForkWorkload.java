@@ -1,0 +1,89 @@
+package org.percpulab.bench.workload;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * {@code stress-ng --fork N --fork-ops 10000000}: each of N workers loops fork(); the child
+ * {@code _exit}s at once; the parent waits. Per fork the kernel allocates the new mm's percpu rss
+ * counters and mm_cid (kernel/fork.c mm_init) and frees them at exit.
+ *
+ * <p>Parameters: {@code workers} (default: one per CPU, as stress-ng's N = CPU count in the seed),
+ * {@code forks} (total forks; default 4,000 — the seed runs 10,000,000 fork ops: scaled),
+ * {@code childFaults} (assumption: 4 — the child writes a stack page, a data page and the libc
+ * exit path pages before _exit, each a COW fault), {@code workerPages} (assumption: 64 resident
+ * anonymous pages per worker, copied as rss into each child).
+ */
+final class ForkWorkload extends AbstractWorkload {
+
+  ForkWorkload(int cpus, Map<String, Long> overrides) {
+    super("fork", cpus, defaults("workers", cpus, "forks", 4_000, "childFaults", 4,
+        "workerPages", 64), overrides);
+  }
+
+  @Override
+  public String models() {
+    return "stress-ng --fork " + p("workers") + " --fork-ops 10000000";
+  }
+
+  @Override
+  public String scaling() {
+    return p("forks") + " forks simulated of the seed's 10,000,000 fork ops (x"
+        + String.format(java.util.Locale.ROOT, "%.0f", 10_000_000.0 / Math.max(1, p("forks")))
+        + " fewer); per-fork work is not scaled";
+  }
+
+  @Override
+  public long expectedEvents() {
+    return p("forks") * (2 + p("childFaults")) + p("workers") * (2 + p("workerPages")) + 8;
+  }
+
+  @Override
+  public Iterator<KernelEvent> events(long seed) {
+    final int workers = Math.max(1, pi("workers"));
+    final long forks = p("forks");
+    final long childFaults = p("childFaults");
+    final long workerPages = p("workerPages");
+    return new ProcessGenerator(seed, cpus, 64, 256) {
+      int[] worker;
+      long done;
+      int phase;
+
+      @Override
+      protected boolean step() {
+        if (phase == 0) {
+          int parent = prologue();
+          worker = new int[workers];
+          for (int w = 0; w < workers; w++) {
+            worker[w] = fork(parent);
+            place(worker[w], w % cpus);
+            for (long i = 0; i < workerPages; i++) {
+              fault(worker[w], 0);
+            }
+          }
+          phase = 1;
+          return true;
+        }
+        if (phase == 1 && done < forks) {
+          int w = worker[(int) (done % workers)];
+          int child = fork(w);
+          for (long i = 0; i < childFaults; i++) {
+            fault(child, 0);
+          }
+          exit(child);
+          done++;
+          return true;
+        }
+        if (phase == 1) {
+          for (int w : worker) {
+            exit(w);
+          }
+          epilogue();
+          phase = 2;
+          return true;
+        }
+        return false;
+      }
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package org.percpulab.bench.workload;
+
+import org.percpulab.core.spi.OpForm;
+import org.percpulab.core.spi.ThisCpuOp;
+
+/**
+ * What a workload needs from the simulated kernel: the percpu allocator ({@code alloc_percpu} /
+ * {@code free_percpu}, mm/percpu.c), {@code this_cpu_*} ops executed on one CPU
+ * (include/linux/percpu-defs.h), {@code per_cpu_ptr} reads, and the balance work
+ * ({@code pcpu_balance_workfn}). Implemented over mm-percpu by {@code bench.run.PercpuKernelModel};
+ * tests use a plain fake.
+ *
+ * <p>Contract: pointers are the kernel's percpu pointers (never 0 for a live allocation); every
+ * call either completes or throws {@link IllegalArgumentException} with nothing changed.
+ */
+public interface KernelModel {
+
+  /** Number of possible CPUs. */
+  int cpus();
+
+  /**
+   * {@code __alloc_percpu_gfp(size, align, gfp)}: a zeroed percpu area, or 0 when the allocator
+   * fails (like NULL). {@code atomic} means the GFP flags do not allow blocking.
+   */
+  long alloc(int size, int align, boolean atomic);
+
+  /** {@code free_percpu(ptr)}. */
+  void free(long ptr);
+
+  /**
+   * Runs {@code form + op + "_" + size} on {@code cpu} against the percpu pointer {@code ptr}.
+   * {@code value} is the operand (add/write/xchg/new value of cmpxchg), {@code expected} the old
+   * value of cmpxchg. Returns what the kernel op returns (read value, add_return result, old value,
+   * or 1/0 for try_cmpxchg; 0 for ops returning void).
+   */
+  long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value, long expected);
+
+  /** Reads {@code size} bytes at {@code per_cpu_ptr(ptr, cpu)} (zero-extended). */
+  long read(long ptr, int cpu, int size);
+
+  /** Writes {@code size} bytes at {@code per_cpu_ptr(ptr, cpu)} (a plain store by another CPU). */
+  void write(long ptr, int cpu, int size, long value);
+
+  /** Runs the percpu balance work ({@code pcpu_balance_workfn}) to completion. */
+  void balance();
+
+  /** Instructions executed by {@link #op} so far (cumulative). */
+  long opInstructions();
+
+  /** Modelled cycles of {@link #op} so far (cumulative), from the backend's cost table. */
+  long opCycles();
+
+  /** Machine-wide counters now. */
+  ModelStats stats();
+
+  /**
+   * Counters a run reports. Memory fields are current values; the runner keeps their peak.
+   *
+   * @param tlbHits TLB hits of all CPUs
+   * @param tlbMisses TLB misses of all CPUs
+   * @param chunksCreated dynamic percpu chunks created ({@code pcpu_create_chunk})
+   * @param chunksDestroyed chunks destroyed ({@code pcpu_destroy_chunk})
+   * @param percpuBytes populated percpu memory, all units ({@code pcpu_nr_populated} x units x
+   *     PAGE_SIZE, meminfo "Percpu")
+   * @param localMapVirtualBytes VA taken in the percpu local area (0 without the local map)
+   * @param perCpuPageTableBytes all CPUs' private page-table pages together
+   * @param pageTableBytesTotal every kernel page-table page (shared and private)
+   * @param chunkPageTableCycles modelled cycles of page-table work for chunk create, populate,
+   *     depopulate and destroy (descriptor writes, table allocation, TLB flushes)
+   */
+  record ModelStats(long tlbHits, long tlbMisses, long chunksCreated, long chunksDestroyed,
+      long percpuBytes, long localMapVirtualBytes, long perCpuPageTableBytes,
+      long pageTableBytesTotal, long chunkPageTableCycles) { }
+}

@@ -64,7 +64,6 @@ final class KernelBuildWorkload extends AbstractWorkload {
         }
         if (finished == processes) {
           if (make >= 0) {
-            exit(make);
             epilogue();
             make = -1;
             return true;

@@ -35,6 +35,15 @@ public interface KernelModel {
    */
   long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value, long expected);
 
+  /**
+   * {@code preempt_disable()} on {@code cpu} (or any section that implies it: a spinlock, IRQs
+   * off). Needed around {@code __this_cpu_*} ops, whose debug check requires it.
+   */
+  void preemptDisable(int cpu);
+
+  /** {@code preempt_enable()} on {@code cpu}. */
+  void preemptEnable(int cpu);
+
   /** Reads {@code size} bytes at {@code per_cpu_ptr(ptr, cpu)} (zero-extended). */
   long read(long ptr, int cpu, int size);
 

@@ -21,6 +21,7 @@ abstract class ProcessGenerator extends EventGenerator {
   private final int migrateOneIn;
   private long events;
   private final long balanceEvery;
+  private int first = -1;
 
   /**
    * @param migrateOneIn assumption: one task event in this many is preceded by a migration of
@@ -40,6 +41,7 @@ abstract class ProcessGenerator extends EventGenerator {
     int t = newTask(0);
     emit(FORK, t, 0, -1);
     emit(ATTACH, t, 0, AbstractWorkload.SESSION_MEMCG);
+    first = t;
     return t;
   }
 
@@ -103,7 +105,9 @@ abstract class ProcessGenerator extends EventGenerator {
     }
   }
 
+  /** The first task exits, then a balance run and a sample. */
   protected void epilogue() {
+    exit(first);
     emit(BALANCE, -1, 0, 0);
     emit(KernelEvent.Type.SAMPLE, -1, 0, 0);
   }

@@ -1,0 +1,99 @@
+package org.percpulab.bench.run;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.percpulab.bench.workload.KernelEvent;
+import org.percpulab.bench.workload.KernelModel;
+import org.percpulab.bench.workload.ModelledKernel;
+import org.percpulab.bench.workload.Workload;
+import org.percpulab.core.spi.OpMode;
+
+/**
+ * Runs a workload's event stream on freshly booted machines, baseline then local map, and
+ * collects the figures. Every event is executed by {@link ModelledKernel} on the machine; nothing
+ * is computed from a formula except the rest-of-kernel cycles ({@link SysCostModel}).
+ */
+public final class WorkloadRunner {
+  private final KernelModelFactory factory;
+  private final SysCostModel sysCosts;
+  private final int nodes;
+  private final long seed;
+  private final Progress progress;
+
+  public WorkloadRunner(KernelModelFactory factory, SysCostModel sysCosts, int nodes, long seed,
+      Progress progress) {
+    this.factory = factory;
+    this.sysCosts = sysCosts;
+    this.nodes = nodes;
+    this.seed = seed;
+    this.progress = progress;
+  }
+
+  public RunResult run(Workload w) {
+    ModeResult base = runMode(w, OpMode.BASELINE);
+    ModeResult local;
+    java.util.Optional<String> why = factory.localMapUnavailable();
+    if (why.isPresent()) {
+      local = base.unavailable("local map not available on " + factory.arch() + ": " + why.get()
+          + "; figures are the baseline's");
+    } else {
+      local = runMode(w, OpMode.LOCAL_MAP);
+    }
+    return new RunResult(w.name(), w.models(), w.scaling(), w.params(), factory.arch(),
+        factory.cpus(), seed, base, local, sysCosts.table());
+  }
+
+  /** One mode on a fresh machine. */
+  public ModeResult runMode(Workload w, OpMode mode) {
+    long t0 = System.nanoTime();
+    KernelModel km = factory.boot(mode);
+    KernelModel.ModelStats boot = km.stats();
+    ModelledKernel mk = new ModelledKernel(km, nodes);
+    long[] peak = new long[4];
+    sample(km, peak);
+    progress.start(w.name() + " " + factory.arch() + " " + modeName(mode), w.expectedEvents());
+    long n = 0;
+    Iterator<KernelEvent> it = w.events(seed);
+    while (it.hasNext()) {
+      KernelEvent e = it.next();
+      mk.execute(e);
+      if (e.type() == KernelEvent.Type.SAMPLE || e.type() == KernelEvent.Type.BALANCE) {
+        sample(km, peak);
+      }
+      if ((++n & 1023) == 0) {
+        progress.update(n);
+      }
+    }
+    sample(km, peak);
+    progress.finish();
+    KernelModel.ModelStats end = km.stats();
+    long digest = mk.digest();
+    long opCycles = mk.opStats().totalCycles();
+    long ptCycles = end.chunkPageTableCycles() - boot.chunkPageTableCycles();
+    long percpu = opCycles + ptCycles;
+    Map<String, Long> events = new LinkedHashMap<>();
+    for (Map.Entry<KernelEvent.Type, Long> e : mk.eventCounts().entrySet()) {
+      events.put(e.getKey().name(), e.getValue());
+    }
+    long sys = percpu + sysCosts.cycles(mk.eventCounts(), mk.zappedPages());
+    return new ModeResult(true, "", mk.opStats().totalOps(), mk.opStats().totalInstructions(),
+        opCycles, ptCycles, percpu, sys, mk.opStats().byType(),
+        end.tlbHits() - boot.tlbHits(), end.tlbMisses() - boot.tlbMisses(),
+        end.chunksCreated() - boot.chunksCreated(), end.chunksDestroyed() - boot.chunksDestroyed(),
+        peak[0], peak[1], peak[2], peak[3], mk.allocations(), mk.failedAllocations(), mk.frees(),
+        events, mk.zappedPages(), digest, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static void sample(KernelModel km, long[] peak) {
+    KernelModel.ModelStats s = km.stats();
+    peak[0] = Math.max(peak[0], s.percpuBytes());
+    peak[1] = Math.max(peak[1], s.localMapVirtualBytes());
+    peak[2] = Math.max(peak[2], s.perCpuPageTableBytes());
+    peak[3] = Math.max(peak[3], s.pageTableBytesTotal());
+  }
+
+  public static String modeName(OpMode m) {
+    return m == OpMode.BASELINE ? "baseline" : "localMap";
+  }
+}

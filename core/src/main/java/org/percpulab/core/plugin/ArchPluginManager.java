@@ -26,6 +26,15 @@ public class ArchPluginManager extends DefaultPluginManager {
     return finder;
   }
 
+  /** The plugin id the descriptor at {@code path} declares, or null if it cannot be read. */
+  public String declaredPluginId(Path path) {
+    try {
+      return pluginDescriptorFinder.find(path).getPluginId();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** Plugin jars/directories PF4J's repository finds under the root (zips are expanded). */
   public List<Path> pluginPaths() {
     return pluginRepository.getPluginPaths();

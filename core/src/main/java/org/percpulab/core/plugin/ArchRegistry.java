@@ -17,7 +17,6 @@ import org.percpulab.core.config.ConfigException;
 import org.percpulab.core.config.CoreKeys;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ConfigProblem;
-import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -75,15 +74,16 @@ public final class ArchRegistry implements AutoCloseable {
     List<Path> paths = new ArrayList<>(manager.pluginPaths());
     Collections.sort(paths);
     for (Path p : paths) {
+      String declared = manager.declaredPluginId(p);
+      PluginWrapper first = declared == null ? null : manager.getPlugin(declared);
+      if (first != null) {
+        errors.add(new PluginLoadError(p.toString(), "plugin jar '" + p + "': duplicate plugin id '"
+            + declared + "' (already loaded from '" + first.getPluginPath() + "')"));
+        continue;
+      }
       String pluginId;
       try {
         pluginId = manager.loadPlugin(p);
-      } catch (PluginAlreadyLoadedException e) {
-        PluginWrapper first = manager.getPlugin(e.getPluginId());
-        String firstPath = first == null ? "?" : first.getPluginPath().toString();
-        errors.add(new PluginLoadError(p.toString(), "plugin jar '" + p + "': duplicate plugin id '"
-            + e.getPluginId() + "' (already loaded from '" + firstPath + "')"));
-        continue;
       } catch (RuntimeException e) {
         errors.add(new PluginLoadError(p.toString(),
             "plugin jar '" + p + "': cannot be loaded: " + describe(e)));

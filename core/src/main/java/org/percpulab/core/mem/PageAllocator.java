@@ -30,6 +30,7 @@ public final class PageAllocator {
   private final long[] hint = new long[MAX_ORDER + 1];
   private final LongObjectMap<Allocation> heads = new LongObjectMap<>(1024);
   private long freeFrames;
+  private long reservedPages;
 
   private final long[] kindPages = new long[PagePurpose.Kind.values().length];
   private final long[] sharedTablePages = new long[5];
@@ -101,6 +102,26 @@ public final class PageAllocator {
     account(purpose, n);
     return pfn;
   }
+
+  /**
+   * Takes {@code count} frames from {@code pfn} out of the allocator for good (memblock_reserve of
+   * the kernel image and boot data). They are never returned and are not live allocations.
+   *
+   * @throws IllegalArgumentException (nothing changed) if any frame is outside RAM or in use
+   */
+  public void reserve(long pfn, long count) {
+    long rel = pfn - base;
+    if (count < 0 || rel < 0 || rel + count > frames || !isFreeRange(rel, count)) {
+      throw new IllegalArgumentException("reserve of pfn 0x" + Long.toHexString(pfn) + " +" + count
+          + ": outside RAM or already in use");
+    }
+    setRange(rel, count, true);
+    freeFrames -= count;
+    reservedPages += count;
+  }
+
+  /** Frames taken by {@link #reserve}. */
+  public long reservedPages() { return reservedPages; }
 
   /** Same as {@code allocPages(0, purpose)}. */
   public long allocPage(PagePurpose purpose) {
@@ -261,7 +282,8 @@ public final class PageAllocator {
 
   public long freePages() { return freeFrames; }
 
-  public long allocatedPages() { return frames - freeFrames; }
+  /** Frames in live allocations (reserved frames excluded). */
+  public long allocatedPages() { return frames - freeFrames - reservedPages; }
 
   public long pages(PagePurpose.Kind kind) { return kindPages[kind.ordinal()]; }
 

@@ -82,7 +82,19 @@ public final class Machine {
    * @throws IllegalArgumentException with one line per bad value when the config is rejected
    */
   public static Machine create(ArchBackend backend, ConfigView config, Module... extra) {
-    return injector(backend, config, extra).getInstance(Machine.class);
+    try {
+      return injector(backend, config, extra).getInstance(Machine.class);
+    } catch (com.google.inject.ProvisionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static RuntimeException unwrap(com.google.inject.ProvisionException e) {
+    Throwable t = e;
+    while (t instanceof com.google.inject.ProvisionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof RuntimeException r ? r : e;
   }
 
   /** The injector {@link #create} uses, for callers that bind more (mm modules). */
@@ -121,9 +133,8 @@ public final class Machine {
       linearMap = new Region("linear map", lmStart, lmStart + lmSize);
     }
     long kimg = layout.kernelImageStart();
-    long kSize = clip(layout, kimg, Math.min(KERNEL_IMAGE_BYTES, ram / 4));
+    long kSize = clip(layout, kimg, kernelImageBytes(mem));
     if (kSize > 0) {
-      alloc.reserve(mem.basePfn(), kSize >>> g.pageShift());
       int r = kpt.mapShared(kimg, mem.startPa(), kSize,
           model.descriptors().prot(ProtKind.KERNEL_ROX), g.pageShift());
       if (r < 0) {
@@ -136,6 +147,14 @@ public final class Machine {
     bootPerCpuTablePages = alloc.perCpuTablePages();
     LOG.debug("booted {} {} cpus={} localMap={} ({})", backend.id(), g.label(), cpus.count(),
         gate.active(), gate.reason());
+  }
+
+  /**
+   * Bytes of RAM (from its start) the modelled kernel image occupies; reserved in the page
+   * allocator before anything else is allocated (memblock_reserve of the image).
+   */
+  public static long kernelImageBytes(PhysMem mem) {
+    return Math.min(KERNEL_IMAGE_BYTES, mem.bytes() / 4) & -mem.pageSize();
   }
 
   /** Bytes from {@code start} (at most {@code want}) that stay inside the region holding it. */

@@ -62,7 +62,9 @@ public final class MachineModule extends AbstractModule {
 
   @Provides @Singleton
   PageAllocator pageAllocator(PhysMem mem) {
-    return new PageAllocator(mem);
+    PageAllocator a = new PageAllocator(mem);
+    a.reserve(mem.basePfn(), Machine.kernelImageBytes(mem) >>> mem.pageShift());
+    return a;
   }
 
   @Provides @Singleton

@@ -38,9 +38,10 @@ import org.percpulab.core.spi.ThisCpuOp;
  */
 public final class GenericOps implements OpSequences {
 
+  private static final int[] SIZES = {1, 2, 4, 8};
+
   public static final GenericOps INSTANCE = new GenericOps();
 
-  private static final int[] SIZES = {1, 2, 4, 8};
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
 

@@ -59,10 +59,11 @@ import org.percpulab.core.spi.ThisCpuOp;
  */
 public final class S390Ops implements OpSequences {
 
+  private static final int[] SIZES = {1, 2, 4, 8};
+
   public static final S390Ops Z196 = new S390Ops(true);
   public static final S390Ops NO_Z196 = new S390Ops(false);
 
-  private static final int[] SIZES = {1, 2, 4, 8};
   private final boolean z196;
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];

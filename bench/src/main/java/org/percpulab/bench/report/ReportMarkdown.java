@@ -62,7 +62,8 @@ public final class ReportMarkdown {
     return b.toString();
   }
 
-  static String mainTable(SuiteResult s) {
+  /** The main table alone (also printed by the suite command). */
+  public static String mainTable(SuiteResult s) {
     StringBuilder b = new StringBuilder();
     b.append("| workload | arch | this_cpu ops | cycles/op base | cycles/op local | chunks | ")
         .append("per-CPU PT bytes | local VA bytes | change % | sysChange % |\n");

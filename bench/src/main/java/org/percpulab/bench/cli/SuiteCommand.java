@@ -1,0 +1,195 @@
+package org.percpulab.bench.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.percpulab.bench.report.Charts;
+import org.percpulab.bench.report.ReportMarkdown;
+import org.percpulab.bench.report.ResultsJson;
+import org.percpulab.bench.report.SuiteResult;
+import org.percpulab.bench.run.KernelModelFactory;
+import org.percpulab.bench.run.Progress;
+import org.percpulab.bench.run.RunResult;
+import org.percpulab.bench.run.SimulatedMachines;
+import org.percpulab.bench.run.SysCostModel;
+import org.percpulab.bench.run.WorkloadRunner;
+import org.percpulab.bench.workload.Workloads;
+import org.percpulab.core.boot.Boot;
+import org.percpulab.core.boot.BootContext;
+import org.percpulab.core.config.Config;
+import org.percpulab.core.config.ConfigException;
+import org.percpulab.core.config.ConfigLoader;
+import org.percpulab.core.plugin.ArchRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code percpu-lab suite}: every workload on every backend, local map off and on, then a CPU
+ * sweep; writes results.json, report.md and PNG charts into {@code --out}.
+ *
+ * <p>Here {@code --arch} takes a comma list of backends (default: every loaded backend) and
+ * {@code --cpus} the comma list of the CPU sweep (default 4,16,64,160,512,4096; {@code none}
+ * skips it). The main runs use {@code --set cpus=N} (default {@value #DEFAULT_CPUS}).
+ */
+@Command(name = "suite",
+    description = "Run every workload on every backend with the local map off and on, plus a CPU"
+        + " sweep; write results.json, report.md and PNG charts.")
+public final class SuiteCommand extends BaseCommand {
+  static final int DEFAULT_CPUS = 16;
+  static final String DEFAULT_SWEEP = "4,16,64,160,512,4096";
+  static final String SWEEP_WORKLOAD = "memcg-create";
+  static final long SWEEP_MEMCGS = 200;
+
+  /** Test seam: how a factory is made for a booted config. */
+  static Function<BootContext, KernelModelFactory> factories = SimulatedMachines::factory;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "suite-out",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--workloads", paramLabel = "A,B,...", split = ",",
+      description = "Workloads to run (default: all).")
+  List<String> workloads = new ArrayList<>(Workloads.NAMES);
+
+  @Option(names = "--sweep-arch", paramLabel = "ID", defaultValue = "arm64",
+      description = "Backend of the CPU sweep (default: ${DEFAULT-VALUE}).")
+  String sweepArch;
+
+  @Option(names = "--sweep-memcgs", paramLabel = "N", defaultValue = "200",
+      description = "memcgs per sweep point (default: ${DEFAULT-VALUE}).")
+  long sweepMemcgs;
+
+  @Mixin
+  WorkloadOptions wopts;
+
+  @Override
+  protected int run() throws Exception {
+    long t0 = System.nanoTime();
+    Config base = ConfigLoader.load(common.configFile(), common.sets);
+    ArchRegistry reg = registry();
+    List<String> archs = archs(reg);
+    int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);
+    List<Integer> sweepCpus = sweepCpus();
+    SysCostModel costs;
+    Map<String, Long> params;
+    try {
+      costs = wopts.sysCostModel();
+      params = wopts.params();
+      for (String w : workloads) {
+        Workloads.create(w, cpus, filter(w, cpus, params));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    Progress progress = Progress.forTerminal(err());
+    List<RunResult> runs = new ArrayList<>();
+    for (String arch : archs) {
+      KernelModelFactory f = factory(reg, base, arch, cpus);
+      WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, progress);
+      for (String w : workloads) {
+        runs.add(runner.run(Workloads.create(w, cpus, filter(w, cpus, params))));
+      }
+    }
+    List<RunResult> sweep = new ArrayList<>();
+    if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
+      for (int n : sweepCpus) {
+        KernelModelFactory f = factory(reg, base, sweepArch, n);
+        WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, progress);
+        sweep.add(runner.run(Workloads.create(SWEEP_WORKLOAD, n,
+            Map.of("memcgs", sweepMemcgs))));
+      }
+    }
+    SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
+        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("results.json"), Json.write(ResultsJson.suite(s)),
+        StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s), StandardCharsets.UTF_8);
+    List<String> charts = Charts.writeAll(s, out);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    if (json()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("out", out.toString());
+      m.put("results", out.resolve("results.json").toString());
+      m.put("report", out.resolve("report.md").toString());
+      m.put("charts", charts);
+      printJson(m);
+    } else {
+      out().print(ReportMarkdown.mainTable(s));
+      out().println();
+      out().println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.md")
+          + " and " + charts.size() + " charts (" + String.join(", ", charts) + ") in "
+          + (ms / 1000.0) + " s");
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The workload's share of --param: only names it knows (others belong to other workloads). */
+  private static Map<String, Long> filter(String w, int cpus, Map<String, Long> all) {
+    Map<String, Long> known = Workloads.create(w, cpus, Map.of()).params();
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> e : all.entrySet()) {
+      if (known.containsKey(e.getKey())) {
+        m.put(e.getKey(), e.getValue());
+      }
+    }
+    return m;
+  }
+
+  private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
+    Config c = ConfigLoader.applySet(base, "arch=" + arch);
+    c = ConfigLoader.applySet(c, "cpus=" + cpus);
+    return factories.apply(Boot.boot(Boot.resolve(c, reg)));
+  }
+
+  private List<String> archs(ArchRegistry reg) {
+    List<String> ids = new ArrayList<>(reg.ids());
+    if (common.arch == null) {
+      List<String> order = new ArrayList<>();
+      for (String pref : List.of("arm64", "s390", "generic")) {
+        if (ids.remove(pref)) {
+          order.add(pref);
+        }
+      }
+      order.addAll(ids);
+      return order;
+    }
+    List<String> out = new ArrayList<>();
+    for (String a : common.arch.split(",")) {
+      String id = a.trim();
+      if (!ids.contains(id)) {
+        throw new ConfigException("--arch " + id + ": no such backend; available: "
+            + String.join(", ", ids));
+      }
+      out.add(id);
+    }
+    return out;
+  }
+
+  private List<Integer> sweepCpus() {
+    String s = common.cpus == null ? DEFAULT_SWEEP : common.cpus;
+    List<Integer> out = new ArrayList<>();
+    if (s.equals("none")) {
+      return out;
+    }
+    for (String p : s.split(",")) {
+      try {
+        int n = Integer.parseInt(p.trim());
+        if (n < 1 || n > 4096) {
+          throw new NumberFormatException();
+        }
+        out.add(n);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("--cpus " + p.trim() + ": expected CPU counts 1..4096, comma"
+            + " separated, or none");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+package org.percpulab.bench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.percpulab.bench.run.FakeFactory;
+import org.percpulab.bench.run.SimulatedMachines;
+
+/** The suite and run commands over the fake kernel model (the CLI wiring and the outputs). */
+class SuiteCommandTest {
+
+  @AfterEach
+  void restore() {
+    SuiteCommand.factories = SimulatedMachines::factory;
+    RunCommand.factories = SimulatedMachines::factory;
+  }
+
+  @Test
+  void suiteWritesResultsReportAndCharts(@TempDir Path dir) throws Exception {
+    SuiteCommand.factories = ctx -> new FakeFactory(ctx.backend().id(),
+        ctx.topology().cpus(), ctx.backend().id().equals("arm64"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
+        dir.toString(), "--arch", "arm64,generic", "--cpus", "4,16", "--workloads",
+        "fork,memcg-create", "--param", "forks=10", "--param", "memcgs=20", "--sweep-memcgs", "5");
+    assertThat(err.toString()).isEmpty();
+    assertThat(code).isEqualTo(0);
+    assertThat(dir.resolve("results.json")).exists();
+    assertThat(dir.resolve("report.md")).exists();
+    for (String png : new String[] {"cycles-per-op.png", "change-per-workload.png",
+        "sweep-memory.png", "sweep-chunk-work.png"}) {
+      assertThat(Files.size(dir.resolve(png))).as(png).isGreaterThan(1000);
+    }
+    String json = Files.readString(dir.resolve("results.json"));
+    assertThat(json).contains("\"cpuSweep\"", "\"sysCostAssumptions\"", "\"copiedFromKernel\"",
+        "\"localMap\"", "\"changePercent\": -60.0");
+    String md = Files.readString(dir.resolve("report.md"));
+    assertThat(md).contains("| fork | arm64 |", "| fork | generic |", "## CPU sweep",
+        "## Cost-model assumptions", "| PAGE_FAULT | 2500 |");
+    assertThat(out.toString()).contains("wrote " + dir.resolve("results.json"));
+  }
+
+  @Test
+  void runPrintsBothModesAsJson() {
+    RunCommand.factories = ctx -> new FakeFactory(ctx.backend().id(), ctx.topology().cpus(),
+        true);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "run", "memcg-create",
+        "--count", "30", "--set", "cpus=8", "--format", "json");
+    assertThat(err.toString()).isEmpty();
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).contains("\"workload\": \"memcg-create\"", "\"cpus\": 8",
+        "\"memcgs\": 30", "\"baseline\": {", "\"localMap\": {", "\"changePercent\": -60.0");
+  }
+
+  @Test
+  void badWorkloadIsBadInput() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "run", "make");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("error: workload 'make' unknown; allowed: kernel-build,"
+        + " stress-vm, mmapfork, fork, memcg-create\n");
+  }
+}

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.percpulab.core.machine.Machine;
 import org.percpulab.core.spi.ProtKind;
+import org.percpulab.core.spi.Region;
+import org.percpulab.core.spi.VaLayout;
 
 /**
  * mm/vmalloc.c for one simulated machine: {@code vmalloc}/{@code vfree}, {@code vmap}/{@code vunmap},
@@ -62,6 +65,31 @@ public final class Vmalloc {
     int n = Math.max(1, Math.min(MAX_VMAP_NODES, host.possibleCpus()));
     this.nrVmapNodes = n;
     this.vmapZoneSize = n > 1 ? (long) VMAP_ZONE_PAGES << pageShift : 1;
+  }
+
+  /**
+   * vmalloc_init for a booted machine: the KVA allocator over the backend's
+   * [VMALLOC_START, VMALLOC_END) and, when the machine mapped its kernel image inside that range (arm64:
+   * KIMAGE_VADDR = VMALLOC_START), the image as an early VM_MAP area with {@code phys=}, caller
+   * {@code paging_init} (arm64's declare_kernel_vmas registers five segments; the model has one image
+   * region, so one area with the guard page of the last segment).
+   */
+  public static Vmalloc boot(Machine machine) {
+    return boot(machine, new MachineVmallocHost(machine));
+  }
+
+  /** {@link #boot(Machine)} with a given host (e.g. huge vmap forced off). */
+  public static Vmalloc boot(Machine machine, VmallocHost host) {
+    VaLayout l = machine.layout();
+    Vmalloc v = new Vmalloc(host, l.vmallocStart(), l.vmallocEnd());
+    Region img = machine.kernelImage();
+    if (img != null && v.isVmallocAddr(img.start())
+        && Long.compareUnsigned(img.end() + v.pageSize, l.vmallocEnd()) <= 0) {
+      long pa = machine.engine().translate(host.swapperPgd(), img.start());
+      v.declareEarlyArea(img.start(), img.size() + v.pageSize, VmFlags.VM_MAP,
+          pa < 0 ? 0 : pa, Caller.of("paging_init"));
+    }
+    return v;
   }
 
   public VmallocHost host() { return host; }

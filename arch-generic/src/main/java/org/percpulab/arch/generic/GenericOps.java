@@ -31,8 +31,9 @@ import org.percpulab.core.spi.ThisCpuOp;
  * load/add/store (3), enable is load/sub/store, branch if non-zero, load the thread flags and
  * test-and-branch on TIF_NEED_RESCHED (6, when the count reaches zero with nothing pending).
  * IRQ save and restore are one instruction each (a status-register swap/write). Arithmetic RMWs
- * have a COMPUTE micro-op (the ALU instruction); xchg is a load and a store; cmpxchg is load,
- * compare-and-branch (COMPUTE), store. inc/dec/sub cost the same as add here (no immediate form).
+ * have a COMPUTE micro-op (the ALU instruction); cmpxchg is load, compare-and-branch (COMPUTE),
+ * store; xchg is load, move of the new value (COMPUTE: a modelling step, since core's executor
+ * takes the op's return value at COMPUTE on the plain-store path; a compiler needs no move), store. inc/dec/sub cost the same as add here (no immediate form).
  *
  * <p>No LOCAL_MAP mode: asm-generic does not select HAVE_LOCAL_PER_CPU_MAP.
  */
@@ -103,7 +104,8 @@ public final class GenericOps implements OpSequences {
         break;
       case XCHG:
         l.add(load(size));
-        l.add(store(size));
+        l.add(new MicroOp("mv t0, a2", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " t0, 0(a1)", CostClass.STORE, Effect.STORE));
         break;
       case TRY_CMPXCHG:
         l.add(load(size));

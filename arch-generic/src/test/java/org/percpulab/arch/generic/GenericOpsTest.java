@@ -47,12 +47,12 @@ class GenericOpsTest {
         assertThat(seq(op, size, OpForm.RAW_CPU)).as(s + " " + op).hasSize(6);
         assertThat(seq(op, size, OpForm.UNDERSCORE_THIS_CPU)).as(s + " " + op).hasSize(6);
       }
-      assertThat(seq(ThisCpuOp.XCHG, size, OpForm.THIS_CPU)).as(s).hasSize(7);
+      assertThat(seq(ThisCpuOp.XCHG, size, OpForm.THIS_CPU)).as(s).hasSize(8);
       assertThat(seq(ThisCpuOp.CMPXCHG, size, OpForm.THIS_CPU)).as(s).hasSize(8);
       assertThat(seq(ThisCpuOp.TRY_CMPXCHG, size, OpForm.THIS_CPU)).as(s).hasSize(9);
       assertThat(seq(ThisCpuOp.READ, size, OpForm.RAW_CPU)).as(s).hasSize(4);
       assertThat(seq(ThisCpuOp.WRITE, size, OpForm.RAW_CPU)).as(s).hasSize(4);
-      assertThat(seq(ThisCpuOp.XCHG, size, OpForm.RAW_CPU)).as(s).hasSize(5);
+      assertThat(seq(ThisCpuOp.XCHG, size, OpForm.RAW_CPU)).as(s).hasSize(6);
       assertThat(seq(ThisCpuOp.CMPXCHG, size, OpForm.RAW_CPU)).as(s).hasSize(6);
       assertThat(seq(ThisCpuOp.TRY_CMPXCHG, size, OpForm.RAW_CPU)).as(s).hasSize(7);
     }

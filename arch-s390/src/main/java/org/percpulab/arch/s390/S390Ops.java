@@ -52,8 +52,9 @@ import org.percpulab.core.spi.ThisCpuOp;
  *       load/op/store, no protection.
  * </ul>
  *
- * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (xchg has none: the new
- * value is already in a register). Counts are for the uncontended case (one iteration); the
+ * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (the CS-loop xchg has
+ * none: the new value is already in a register; the plain raw xchg has a register move as COMPUTE,
+ * a modelling step because core's executor takes the return value there). Counts are for the uncontended case (one iteration); the
  * executor re-runs from the LOAD on a CAS mismatch.
  * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
  */
@@ -205,7 +206,8 @@ public final class S390Ops implements OpSequences {
         return;
       case XCHG:
         l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
-        l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
+        l.add(new MicroOp("l" + r(size) + " %r0,%r3", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " %r0,0(%r1)", CostClass.STORE, Effect.STORE));
         return;
       case CMPXCHG:
       case TRY_CMPXCHG:

@@ -134,7 +134,7 @@ class S390OpsTest {
         assertThat(seq(ops, ThisCpuOp.WRITE, 8, f)).hasSize(3);
         assertThat(seq(ops, ThisCpuOp.ADD, 1, f)).hasSize(5);
         assertThat(seq(ops, ThisCpuOp.ADD, 8, f)).hasSize(5);
-        assertThat(seq(ops, ThisCpuOp.XCHG, 8, f)).hasSize(4);
+        assertThat(seq(ops, ThisCpuOp.XCHG, 8, f)).hasSize(5);
         assertThat(seq(ops, ThisCpuOp.CMPXCHG, 8, f)).hasSize(6);
       }
     }

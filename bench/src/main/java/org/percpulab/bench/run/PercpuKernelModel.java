@@ -1,13 +1,221 @@
 package org.percpulab.bench.run;
 
+import java.util.Optional;
+import org.percpulab.bench.workload.KernelModel;
 import org.percpulab.core.boot.BootContext;
+import org.percpulab.core.config.Config;
+import org.percpulab.core.config.ConfigLoader;
+import org.percpulab.core.cpu.Cpu;
+import org.percpulab.core.cpu.Tlb;
+import org.percpulab.core.exec.MicroOpExecutor;
+import org.percpulab.core.machine.Machine;
+import org.percpulab.core.mem.PageAllocator;
+import org.percpulab.core.pgtable.PageTableEngine;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.CostTable;
+import org.percpulab.core.spi.MicroOp;
+import org.percpulab.core.spi.OpForm;
+import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.mm.percpu.PercpuSystem;
 
-/** {@link org.percpulab.bench.workload.KernelModel} over mm-percpu (wired when it has the engine). */
-final class PercpuKernelModel {
-  private PercpuKernelModel() { }
+/**
+ * {@link KernelModel} over the real simulator: a {@link Machine} (core) booted with
+ * {@code percpu.localMap} off or on, {@link PercpuSystem} (mm-percpu over mm-vmalloc) for
+ * alloc_percpu/free_percpu/per_cpu_ptr/balance, and each this_cpu op executed as the backend's
+ * micro-op sequence for the mode by core's {@link MicroOpExecutor} on the CPU (real translation
+ * through that CPU's TLB and page table, real reads and writes of the percpu memory). In local-map
+ * mode the pointer handed to the sequence is adjusted by the chunk's local displacement
+ * ({@link PercpuSystem#localDelta}), so that ptr + __per_cpu_local_off lands on the chunk's local
+ * range.
+ *
+ * <p>per_cpu_ptr reads and writes (not this_cpu ops) are plain memory accesses at the
+ * global address translated through swapper_pg_dir, without TLB effects and not counted in the
+ * percpu cycles.
+ *
+ * <p>Chunk page-table cycles are derived from counted events, each priced by the backend's cost
+ * table: software descriptor reads (PT_READ; all descriptor reads minus the hardware walks'),
+ * descriptor writes (PT_WRITE), page-table pages allocated (PAGE_ALLOC), TLB flushes (TLBI_VA per
+ * range or local flush, TLBI_ALL per full flush). In these workloads only percpu chunk create,
+ * populate, depopulate and destroy (and vmalloc's lazy purge of chunk areas) touch kernel page
+ * tables.
+ */
+public final class PercpuKernelModel implements KernelModel {
+  private final Machine m;
+  private final PercpuSystem sys;
+  private final OpMode mode;
+  private final MicroOpExecutor exec;
+  private final OpSequences ops;
+  private final CostTable costs;
+  private final MicroOp[][] seqCache;
+  private final long pageSize;
+  private long ptrWalkReads;
 
+  PercpuKernelModel(Machine m, OpMode mode) {
+    this.m = m;
+    this.mode = mode;
+    this.sys = PercpuSystem.boot(m);
+    this.exec = m.executor();
+    this.ops = m.model().ops();
+    this.costs = m.model().costs();
+    this.pageSize = m.geometry().pageSize();
+    this.seqCache = new MicroOp[OpForm.values().length * ThisCpuOp.values().length * 4][];
+  }
+
+  /** Boots machines for {@code ctx}'s config: one per mode, fresh each time. */
   static KernelModelFactory factory(BootContext ctx) {
-    throw new IllegalStateException("the simulator is not wired yet: mm-percpu's this_cpu engine"
-        + " and vm chunk backend are not merged");
+    final ArchBackend backend = ctx.backend();
+    final Config base = ctx.config();
+    final int cpus = ctx.topology().cpus();
+    org.percpulab.core.machine.LocalMapGate gate = org.percpulab.core.machine.LocalMapGate.decide(
+        backend, ctx.model(), ctx.topology(), "auto");
+    final Optional<String> why = gate.active() ? Optional.empty() : Optional.of(gate.reason());
+    return new KernelModelFactory() {
+      @Override
+      public String arch() {
+        return backend.id();
+      }
+
+      @Override
+      public int cpus() {
+        return cpus;
+      }
+
+      @Override
+      public Optional<String> localMapUnavailable() {
+        return why;
+      }
+
+      @Override
+      public KernelModel boot(OpMode mode) {
+        Config c = ConfigLoader.applySet(base,
+            "percpu.localMap=" + (mode == OpMode.LOCAL_MAP ? "on" : "off"));
+        return new PercpuKernelModel(Machine.create(backend, c), mode);
+      }
+    };
+  }
+
+  public PercpuSystem percpu() {
+    return sys;
+  }
+
+  public Machine machine() {
+    return m;
+  }
+
+  @Override
+  public int cpus() {
+    return m.cpus().count();
+  }
+
+  @Override
+  public long alloc(int size, int align, boolean atomic) {
+    return sys.alloc(size, align, atomic);
+  }
+
+  @Override
+  public void free(long ptr) {
+    sys.free(ptr);
+  }
+
+  private MicroOp[] sequence(ThisCpuOp op, OpForm form, int size) {
+    int si = Integer.numberOfTrailingZeros(size);
+    int i = (form.ordinal() * ThisCpuOp.values().length + op.ordinal()) * 4 + si;
+    MicroOp[] s = seqCache[i];
+    if (s == null) {
+      s = ops.sequence(op, size, form, mode);
+      seqCache[i] = s;
+    }
+    return s;
+  }
+
+  @Override
+  public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
+      long expected) {
+    Cpu c = m.cpu(cpu);
+    if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
+      throw new IllegalStateException("BUG: using __this_cpu_" + op.kernelName() + "_" + size
+          + "() in preemptible code on CPU " + cpu);
+    }
+    long p = mode == OpMode.LOCAL_MAP ? ptr + sys.localDelta(ptr) : ptr;
+    boolean cas = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
+    return exec.execute(c, op, sequence(op, form, size), p, cas ? expected : value,
+        cas ? value : 0, size);
+  }
+
+  @Override
+  public void preemptDisable(int cpu) {
+    m.cpu(cpu).preemptDisable();
+  }
+
+  @Override
+  public void preemptEnable(int cpu) {
+    m.cpu(cpu).preemptEnableNoResched();
+  }
+
+  private long pa(long ptr, int cpu) {
+    long va = sys.perCpuPtr(ptr, cpu);
+    long pa = m.engine().translate(m.kpt().swapperPgd(), va);
+    ptrWalkReads += m.engine().fastReads();
+    if (pa < 0) {
+      throw new IllegalStateException("per_cpu_ptr(0x" + Long.toHexString(ptr) + ", " + cpu
+          + ") = 0x" + Long.toHexString(va) + " is not mapped");
+    }
+    return pa;
+  }
+
+  @Override
+  public long read(long ptr, int cpu, int size) {
+    return m.mem().read(pa(ptr, cpu), size);
+  }
+
+  @Override
+  public void write(long ptr, int cpu, int size, long value) {
+    m.mem().write(pa(ptr, cpu), size, value);
+  }
+
+  @Override
+  public void balance() {
+    sys.balance();
+  }
+
+  @Override
+  public long opInstructions() {
+    return exec.instructions();
+  }
+
+  @Override
+  public long opCycles() {
+    return exec.cycles();
+  }
+
+  @Override
+  public ModelStats stats() {
+    long hits = 0;
+    long misses = 0;
+    for (Tlb t : m.cpus().tlbs()) {
+      hits += t.hits();
+      misses += t.misses();
+    }
+    long hwReads = 0;
+    for (int i = 0; i < m.cpus().count(); i++) {
+      hwReads += m.cpu(i).walkLevelReads();
+    }
+    PageTableEngine e = m.engine();
+    PageAllocator a = m.allocator();
+    long ptCycles = (e.reads() - hwReads - ptrWalkReads) * costs.cycles(CostClass.PT_READ)
+        + e.writes() * costs.cycles(CostClass.PT_WRITE)
+        + e.tablesAllocated() * costs.cycles(CostClass.PAGE_ALLOC)
+        + (m.cpus().broadcastRangeFlushes() + m.cpus().localFlushes())
+            * costs.cycles(CostClass.TLBI_VA)
+        + m.cpus().broadcastAllFlushes() * costs.cycles(CostClass.TLBI_ALL);
+    long localVa = sys.localArea() == null ? 0 : sys.localArea().bytesInUse();
+    return new ModelStats(hits, misses, sys.allocator().chunksCreated(),
+        sys.allocator().chunksDestroyed(),
+        sys.allocator().nrPopulated() * sys.allocator().nrUnits() * pageSize, localVa,
+        a.perCpuTablePages() * pageSize, (a.perCpuTablePages() + a.sharedTablePages()) * pageSize,
+        ptCycles);
   }
 }

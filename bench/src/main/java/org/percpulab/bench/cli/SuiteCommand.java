@@ -44,7 +44,11 @@ public final class SuiteCommand extends BaseCommand {
   static final int DEFAULT_CPUS = 16;
   static final String DEFAULT_SWEEP = "4,16,64,160,512,4096";
   static final String SWEEP_WORKLOAD = "memcg-create";
-  static final long SWEEP_MEMCGS = 200;
+  /**
+   * Suite-wide parameter defaults (scaling for the 60 s budget), applied unless --param sets them:
+   * memcg-create runs 2,000 memcgs here (the run command's default is the seed's 10,000).
+   */
+  static final Map<String, Long> SUITE_DEFAULTS = Map.of("memcgs", 2_000L);
 
   /** Test seam: how a factory is made for a booted config. */
   static Function<BootContext, KernelModelFactory> factories = SimulatedMachines::factory;
@@ -65,6 +69,10 @@ public final class SuiteCommand extends BaseCommand {
       description = "memcgs per sweep point (default: ${DEFAULT-VALUE}).")
   long sweepMemcgs;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Runs in parallel (default: available processors, at most 4).")
+  int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+
   @Mixin
   WorkloadOptions wopts;
 
@@ -80,31 +88,33 @@ public final class SuiteCommand extends BaseCommand {
     Map<String, Long> params;
     try {
       costs = wopts.sysCostModel();
-      params = wopts.params();
+      params = new LinkedHashMap<>(SUITE_DEFAULTS);
+      params.putAll(wopts.params());
       for (String w : workloads) {
         Workloads.create(w, cpus, filter(w, cpus, params));
       }
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    Progress progress = Progress.forTerminal(err());
-    List<RunResult> runs = new ArrayList<>();
+    List<java.util.concurrent.Callable<RunResult>> tasks = new ArrayList<>();
     for (String arch : archs) {
-      KernelModelFactory f = factory(reg, base, arch, cpus);
-      WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, progress);
       for (String w : workloads) {
-        runs.add(runner.run(Workloads.create(w, cpus, filter(w, cpus, params))));
+        Map<String, Long> p = filter(w, cpus, params);
+        tasks.add(() -> new WorkloadRunner(factory(reg, base, arch, cpus), costs, wopts.nodes,
+            wopts.seed, Progress.quiet()).run(Workloads.create(w, cpus, p)));
       }
     }
-    List<RunResult> sweep = new ArrayList<>();
+    int mainRuns = tasks.size();
     if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
       for (int n : sweepCpus) {
-        KernelModelFactory f = factory(reg, base, sweepArch, n);
-        WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, progress);
-        sweep.add(runner.run(Workloads.create(SWEEP_WORKLOAD, n,
-            Map.of("memcgs", sweepMemcgs))));
+        tasks.add(() -> new WorkloadRunner(factory(reg, base, sweepArch, n), costs, wopts.nodes,
+            wopts.seed, Progress.quiet()).run(Workloads.create(SWEEP_WORKLOAD, n,
+                Map.of("memcgs", sweepMemcgs))));
       }
     }
+    List<RunResult> all = runAll(tasks);
+    List<RunResult> runs = all.subList(0, mainRuns);
+    List<RunResult> sweep = all.subList(mainRuns, all.size());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
     Files.createDirectories(out);
@@ -128,6 +138,46 @@ public final class SuiteCommand extends BaseCommand {
           + (ms / 1000.0) + " s");
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Runs the tasks on {@code --threads} threads (each run boots its own machines, nothing is
+   * shared), results in task order; a progress bar over finished runs on a terminal.
+   */
+  private List<RunResult> runAll(List<java.util.concurrent.Callable<RunResult>> tasks)
+      throws Exception {
+    Progress progress = Progress.forTerminal(err());
+    progress.start("suite (" + tasks.size() + " runs)", tasks.size());
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      List<java.util.concurrent.Future<RunResult>> futures = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+      for (java.util.concurrent.Callable<RunResult> t : tasks) {
+        futures.add(pool.submit(() -> {
+          RunResult r = t.call();
+          synchronized (progress) {
+            progress.update(done.incrementAndGet());
+          }
+          return r;
+        }));
+      }
+      List<RunResult> out = new ArrayList<>();
+      for (java.util.concurrent.Future<RunResult> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Exception ex) {
+            throw ex;
+          }
+          throw e;
+        }
+      }
+      progress.finish();
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** The workload's share of --param: only names it knows (others belong to other workloads). */

@@ -77,6 +77,8 @@ public final class ResultsJson {
     m.put("frees", r.frees());
     m.put("events", new LinkedHashMap<>(r.events()));
     m.put("zappedPages", r.zappedPages());
+    m.put("perCpuPtrAccesses", r.perCpuPtrAccesses());
+    m.put("skippedPerCpuStores", r.skippedPerCpuStores());
     m.put("counterDigest", String.format("%016x", r.counterDigest()));
     return m;
   }

@@ -29,6 +29,8 @@ import java.util.Map;
  * @param frees free_percpu calls
  * @param events events executed per type
  * @param zappedPages pages zapped by munmap/exit
+ * @param perCpuPtrAccesses per_cpu_ptr reads/writes executed (not this_cpu ops)
+ * @param skippedPerCpuStores per_cpu_ptr initialisation stores counted but not executed
  * @param counterDigest digest of every counter value (identical across backends and modes)
  * @param wallMillis host time of the run
  */
@@ -37,13 +39,15 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
     Map<String, long[]> byOpType, long tlbHits, long tlbMisses, long chunksCreated,
     long chunksDestroyed, long percpuBytes, long localMapVirtualBytes, long perCpuPageTableBytes,
     long pageTableBytesTotal, long allocations, long failedAllocations, long frees,
-    Map<String, Long> events, long zappedPages, long counterDigest, long wallMillis) {
+    Map<String, Long> events, long zappedPages, long perCpuPtrAccesses, long skippedPerCpuStores,
+    long counterDigest, long wallMillis) {
 
   /** This result re-labelled as not available in a mode, with the reason. */
   public ModeResult unavailable(String why) {
     return new ModeResult(false, why, percpuOps, instructions, opCycles, chunkPageTableCycles,
         percpuCycles, sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed,
         percpuBytes, localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
-        failedAllocations, frees, events, zappedPages, counterDigest, 0);
+        failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
+        counterDigest, 0);
   }
 }

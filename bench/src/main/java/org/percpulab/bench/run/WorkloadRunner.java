@@ -82,7 +82,7 @@ public final class WorkloadRunner {
         end.tlbHits() - boot.tlbHits(), end.tlbMisses() - boot.tlbMisses(),
         end.chunksCreated() - boot.chunksCreated(), end.chunksDestroyed() - boot.chunksDestroyed(),
         peak[0], peak[1], peak[2], peak[3], mk.allocations(), mk.failedAllocations(), mk.frees(),
-        events, mk.zappedPages(), digest, (System.nanoTime() - t0) / 1_000_000);
+        events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000);
   }
 
   private static void sample(KernelModel km, long[] peak) {

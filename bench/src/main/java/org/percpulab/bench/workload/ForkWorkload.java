@@ -9,7 +9,7 @@ import java.util.Map;
  * counters and mm_cid (kernel/fork.c mm_init) and frees them at exit.
  *
  * <p>Parameters: {@code workers} (default: one per CPU, as stress-ng's N = CPU count in the seed),
- * {@code forks} (total forks; default 4,000 — the seed runs 10,000,000 fork ops: scaled),
+ * {@code forks} (total forks; default 3,000 — the seed runs 10,000,000 fork ops: scaled),
  * {@code childFaults} (assumption: 4 — the child writes a stack page, a data page and the libc
  * exit path pages before _exit, each a COW fault), {@code workerPages} (assumption: 64 resident
  * anonymous pages per worker, copied as rss into each child).
@@ -17,7 +17,7 @@ import java.util.Map;
 final class ForkWorkload extends AbstractWorkload {
 
   ForkWorkload(int cpus, Map<String, Long> overrides) {
-    super("fork", cpus, defaults("workers", cpus, "forks", 4_000, "childFaults", 4,
+    super("fork", cpus, defaults("workers", cpus, "forks", 3_000, "childFaults", 4,
         "workerPages", 64), overrides);
   }
 

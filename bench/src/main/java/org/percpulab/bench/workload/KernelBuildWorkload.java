@@ -8,16 +8,16 @@ import java.util.Map;
  * sh, gcc driver, cc1, as, ld) that fork, exec, fault in their memory, mmap/munmap, and exit.
  *
  * <p>Parameters: {@code jobs} (concurrent processes; default one per CPU as in -j160),
- * {@code processes} (default 1,500 — a real build runs roughly 10^5 processes: scaled),
- * {@code faults} (anonymous faults per process; default 256 — assumption: a cc1 run faults in
- * tens of MB, i.e. 10^4 pages; scaled by about 40x), {@code mmaps} (mmap/munmap pairs per process,
+ * {@code processes} (default 300 — a real build runs roughly 10^5 processes: scaled),
+ * {@code faults} (anonymous faults per process; default 128 — assumption: a cc1 run faults in
+ * tens of MB, i.e. 10^4 pages; scaled by about 80x), {@code mmaps} (mmap/munmap pairs per process,
  * assumption 8: malloc arenas, temporary buffers), {@code migrateOneIn} (one task event in this many
  * migrates the task; assumption 256, make -j keeps every CPU busy so the balancer moves tasks).
  */
 final class KernelBuildWorkload extends AbstractWorkload {
 
   KernelBuildWorkload(int cpus, Map<String, Long> overrides) {
-    super("kernel-build", cpus, defaults("jobs", cpus, "processes", 1_500, "faults", 256,
+    super("kernel-build", cpus, defaults("jobs", cpus, "processes", 300, "faults", 128,
         "mmaps", 8, "migrateOneIn", 256), overrides);
   }
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * again and again.
  *
  * <p>Parameters: {@code workers} (default one per CPU, the seed's N = CPU count), {@code vmPages}
- * (pages per buffer; the real 128M is 32,768 pages of 4K — default 512: scaled), {@code cycles}
+ * (pages per buffer; the real 128M is 32,768 pages of 4K — default 256: scaled), {@code cycles}
  * (mmap/touch/munmap rounds per worker, default 2), {@code burst} (faults a worker makes before
  * the generator switches to another worker; interleaving only). Migrations: one task event in 4096
  * (assumption: stress-ng workers are unpinned and rarely moved once the machine is busy).
@@ -17,7 +17,7 @@ import java.util.Map;
 final class StressVmWorkload extends AbstractWorkload {
 
   StressVmWorkload(int cpus, Map<String, Long> overrides) {
-    super("stress-vm", cpus, defaults("workers", cpus, "vmPages", 512, "cycles", 2, "burst", 64),
+    super("stress-vm", cpus, defaults("workers", cpus, "vmPages", 256, "cycles", 2, "burst", 64),
         overrides);
   }
 

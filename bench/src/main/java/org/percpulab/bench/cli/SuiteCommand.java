@@ -98,18 +98,19 @@ public final class SuiteCommand extends BaseCommand {
     }
     List<java.util.concurrent.Callable<RunResult>> tasks = new ArrayList<>();
     for (String arch : archs) {
+      KernelModelFactory f = factory(reg, base, arch, cpus);
       for (String w : workloads) {
         Map<String, Long> p = filter(w, cpus, params);
-        tasks.add(() -> new WorkloadRunner(factory(reg, base, arch, cpus), costs, wopts.nodes,
-            wopts.seed, Progress.quiet()).run(Workloads.create(w, cpus, p)));
+        tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
+            .run(Workloads.create(w, cpus, p)));
       }
     }
     int mainRuns = tasks.size();
     if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
       for (int n : sweepCpus) {
-        tasks.add(() -> new WorkloadRunner(factory(reg, base, sweepArch, n), costs, wopts.nodes,
-            wopts.seed, Progress.quiet()).run(Workloads.create(SWEEP_WORKLOAD, n,
-                Map.of("memcgs", sweepMemcgs))));
+        KernelModelFactory f = factory(reg, base, sweepArch, n);
+        tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
+            .run(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs))));
       }
     }
     List<RunResult> all = runAll(tasks);
@@ -195,6 +196,15 @@ public final class SuiteCommand extends BaseCommand {
   private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
     Config c = ConfigLoader.applySet(base, "arch=" + arch);
     c = ConfigLoader.applySet(c, "cpus=" + cpus);
+    // NR_CPUS must cover the CPU count: raise the backend's nrCpus key when it has one
+    String nrCpus = arch + ".nrCpus";
+    if (!base.isExplicit(nrCpus)) {
+      for (org.percpulab.core.spi.ConfigKey k : Boot.keys(reg)) {
+        if (k.name().equals(nrCpus) && cpus > Integer.parseInt(k.defaultValue())) {
+          c = ConfigLoader.applySet(c, nrCpus + "=" + cpus);
+        }
+      }
+    }
     return factories.apply(Boot.boot(Boot.resolve(c, reg)));
   }
 

@@ -65,7 +65,7 @@ public final class SuiteCommand extends BaseCommand {
       description = "Backend of the CPU sweep (default: ${DEFAULT-VALUE}).")
   String sweepArch;
 
-  @Option(names = "--sweep-memcgs", paramLabel = "N", defaultValue = "200",
+  @Option(names = "--sweep-memcgs", paramLabel = "N", defaultValue = "64",
       description = "memcgs per sweep point (default: ${DEFAULT-VALUE}).")
   long sweepMemcgs;
 

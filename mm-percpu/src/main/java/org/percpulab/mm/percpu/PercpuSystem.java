@@ -36,6 +36,8 @@ public final class PercpuSystem {
   private final List<String> bootLog;
   private final long perCpuLocalOff;
   private final long firstLocalBase;
+  /** One-entry cache for {@link #localDelta} (avoids the page walk of pcpu_chunk_addr_search). */
+  private PcpuChunk lastDeltaChunk;
 
   private PercpuSystem(Machine m) {
     this.machine = m;
@@ -150,7 +152,11 @@ public final class PercpuSystem {
    */
   public long localDelta(long ptr) {
     long addr = pcpu.ptrToAddr(ptr);
-    PcpuChunk c = pcpu.chunkAddrSearch(addr);
+    PcpuChunk c = lastDeltaChunk;
+    if (c == null || !c.containsAddr(addr) || !pcpu.isLive(c)) {
+      c = pcpu.chunkAddrSearch(addr);
+      lastDeltaChunk = c;
+    }
     if (c == null || c.localBase == 0) {
       return 0;
     }

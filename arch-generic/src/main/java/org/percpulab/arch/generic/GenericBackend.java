@@ -1,0 +1,122 @@
+package org.percpulab.arch.generic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.ConfigKey;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.Geometry;
+import org.pf4j.Extension;
+
+/**
+ * The asm-generic backend (include/asm-generic/percpu.h): {@code __per_cpu_offset[]} indexed by the
+ * CPU number, IRQ save/restore around a plain read-modify-write for {@code this_cpu_*}, a
+ * preemption-disabled native-word read, and a simple documented 4-level page table. It does not
+ * select {@code HAVE_LOCAL_PER_CPU_MAP}, so it pays nothing for it. Being the simplest backend, it
+ * is the oracle of the differential tests.
+ */
+@Extension
+public final class GenericBackend implements ArchBackend {
+  public static final String ID = "generic";
+  public static final String VERSION = "0.1.0";
+
+  /** Default size of {@code .data..percpu}; see {@link GenericPerCpuAreas#DEFAULT_STATIC_SIZE}. */
+  static final String KEY_STATIC_SIZE = ID + ".percpu.staticSize";
+  static final String KEY_COST_PREFIX = ID + ".cost.";
+
+  private static final List<ConfigKey> KEYS = buildKeys();
+
+  @Override public String id() {
+    return ID;
+  }
+
+  @Override public String version() {
+    return VERSION;
+  }
+
+  /** None: asm-generic does not select HAVE_LOCAL_PER_CPU_MAP. */
+  @Override public Set<String> features() {
+    return Set.of();
+  }
+
+  @Override public List<ConfigKey> configKeys() {
+    return KEYS;
+  }
+
+  @Override public List<Geometry> supportedGeometries() {
+    return List.of(GenericGeometry.GEOMETRY);
+  }
+
+  @Override public List<ConfigProblem> validate(ConfigView config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Optional<String> page = config.raw("mm.pageSize");
+    if (page.isPresent() && parseSize(page.get()) != GenericGeometry.GEOMETRY.pageSize()) {
+      problems.add(new ConfigProblem("mm.pageSize", page.get(),
+          "4K (4096); the generic backend models 4 KiB pages only"));
+    }
+    Optional<String> va = config.raw("mm.vaBits");
+    if (va.isPresent() && !va.get().trim().equals(Integer.toString(GenericGeometry.VA_BITS))) {
+      problems.add(new ConfigProblem("mm.vaBits", va.get(),
+          "48; the generic backend models a 48-bit VA only"));
+    }
+    Optional<String> levels = config.raw("mm.levels");
+    if (levels.isPresent() && !levels.get().trim().equals(Integer.toString(GenericGeometry.LEVELS))) {
+      problems.add(new ConfigProblem("mm.levels", levels.get(),
+          "4; the generic backend models 4 levels (PGD, PUD, PMD, PTE) only"));
+    }
+    for (ConfigKey key : KEYS) {
+      Optional<String> v = config.raw(key.name());
+      if (v.isPresent() && !key.validator().accepts(v.get())) {
+        problems.add(new ConfigProblem(key.name(), v.get(), key.allowed()));
+      }
+    }
+    return List.copyOf(problems);
+  }
+
+  @Override public ArchModel configure(ConfigView config) {
+    List<ConfigProblem> problems = validate(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.get(0).message());
+    }
+    return GenericModel.of(config);
+  }
+
+  /** Config key name of the cost override for {@code c}, e.g. {@code generic.cost.irq_save}. */
+  public static String costKey(CostClass c) {
+    return KEY_COST_PREFIX + c.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Bytes of an {@code mm.pageSize} value: {@code 4K}, {@code 16K}, {@code 64K} (case-insensitive)
+   * or a decimal byte count; -1 when it is neither.
+   */
+  static long parseSize(String raw) {
+    String s = raw.trim().toUpperCase(Locale.ROOT);
+    try {
+      if (s.endsWith("K")) {
+        return Long.parseLong(s.substring(0, s.length() - 1)) * 1024L;
+      }
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static List<ConfigKey> buildKeys() {
+    List<ConfigKey> keys = new ArrayList<>();
+    keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, GenericPerCpuAreas.DEFAULT_STATIC_SIZE,
+        "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
+    for (CostClass c : CostClass.values()) {
+      keys.add(ConfigKey.intRange(costKey(c), GenericCosts.DEFAULTS.cycles(c),
+          "modelled cycles of one " + c + " micro-op (" + GenericCosts.DEFAULTS.source(c) + ")",
+          0, 1_000_000));
+    }
+    return List.copyOf(keys);
+  }
+}

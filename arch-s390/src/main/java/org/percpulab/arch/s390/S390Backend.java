@@ -1,0 +1,155 @@
+package org.percpulab.arch.s390;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.ConfigKey;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.Geometry;
+import org.pf4j.Extension;
+
+/**
+ * The s390 (z/Architecture, 64-bit) backend: DAT region/segment/page tables, the lowcore
+ * {@code percpu_offset} (arch/s390/include/asm/percpu.h, lowcore.h) and the this_cpu op sequences
+ * built on the interlocked-access facility (asi/agsi, laa/laag, lan/lang, lao/laog) or CS loops.
+ * It selects no features yet: the local per-CPU map on s390 is left to a later issue.
+ */
+@Extension
+public final class S390Backend implements ArchBackend {
+  public static final String ID = "s390";
+  public static final String VERSION = "0.1.0";
+
+  /** MARCH_HAS_Z196_FEATURES: interlocked-access facility 1 (z196 and later). */
+  static final String KEY_Z196 = ID + ".z196";
+  static final String KEY_STATIC_SIZE = ID + ".percpu.staticSize";
+  static final String KEY_COST_PREFIX = ID + ".cost.";
+
+  private static final String VA_ALLOWED =
+      "42|53|64 (s390 4K pages: 42 = region-third, 3 levels; 53 = region-second, 4 levels;"
+      + " 64 = region-first, 5 levels)";
+
+  private static final List<ConfigKey> KEYS = buildKeys();
+
+  @Override public String id() {
+    return ID;
+  }
+
+  @Override public String version() {
+    return VERSION;
+  }
+
+  /** None yet: the local per-CPU map on s390 is off until a later issue. */
+  @Override public Set<String> features() {
+    return Set.of();
+  }
+
+  @Override public List<ConfigKey> configKeys() {
+    return KEYS;
+  }
+
+  @Override public List<Geometry> supportedGeometries() {
+    return S390Geometry.ALL;
+  }
+
+  @Override public List<ConfigProblem> validate(ConfigView config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Optional<String> page = config.raw("mm.pageSize");
+    if (page.isPresent() && parseSize(page.get()) != 4096) {
+      problems.add(new ConfigProblem("mm.pageSize", page.get(),
+          "4K (4096); s390 has 4 KiB pages only"));
+    }
+    Optional<String> va = config.raw("mm.vaBits");
+    Geometry byVa = null;
+    if (va.isPresent()) {
+      byVa = S390Geometry.forVaBits(parseInt(va.get()));
+      if (byVa == null) {
+        problems.add(new ConfigProblem("mm.vaBits", va.get(), VA_ALLOWED));
+      }
+    }
+    Optional<String> levels = config.raw("mm.levels");
+    if (levels.isPresent()) {
+      Geometry byLevels = S390Geometry.forLevels(parseInt(levels.get()));
+      if (byLevels == null) {
+        problems.add(new ConfigProblem("mm.levels", levels.get(),
+            "3|4|5 (region-third, region-second or region-first ASCE)"));
+      } else if (byVa != null && byVa != byLevels) {
+        problems.add(new ConfigProblem("mm.levels", levels.get(),
+            byVa.levels() + " with mm.vaBits=" + byVa.vaBits()));
+      }
+    }
+    for (ConfigKey key : KEYS) {
+      Optional<String> v = config.raw(key.name());
+      if (v.isPresent() && !key.validator().accepts(v.get())) {
+        problems.add(new ConfigProblem(key.name(), v.get(), key.allowed()));
+      }
+    }
+    return List.copyOf(problems);
+  }
+
+  @Override public ArchModel configure(ConfigView config) {
+    List<ConfigProblem> problems = validate(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.get(0).message());
+    }
+    return S390Model.of(config);
+  }
+
+  /** The geometry a validated config selects: mm.vaBits, else mm.levels, else the default. */
+  static Geometry geometry(ConfigView config) {
+    Optional<String> va = config.raw("mm.vaBits");
+    if (va.isPresent()) {
+      return S390Geometry.forVaBits(parseInt(va.get()));
+    }
+    Optional<String> levels = config.raw("mm.levels");
+    if (levels.isPresent()) {
+      return S390Geometry.forLevels(parseInt(levels.get()));
+    }
+    return S390Geometry.ALL.get(0);
+  }
+
+  /** Config key of the cost override for {@code c}, e.g. {@code s390.cost.atomic_near}. */
+  public static String costKey(CostClass c) {
+    return KEY_COST_PREFIX + c.name().toLowerCase(Locale.ROOT);
+  }
+
+  static long parseSize(String raw) {
+    String s = raw.trim().toUpperCase(Locale.ROOT);
+    try {
+      if (s.endsWith("K")) {
+        return Long.parseLong(s.substring(0, s.length() - 1)) * 1024L;
+      }
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static int parseInt(String raw) {
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static List<ConfigKey> buildKeys() {
+    List<ConfigKey> keys = new ArrayList<>();
+    keys.add(ConfigKey.bool(KEY_Z196, true,
+        "z196 facilities (interlocked-access facility 1): asi/laa/lan/lao for 4/8-byte this_cpu"
+        + " ops; false = CS loops (MARCH_HAS_Z196_FEATURES)"));
+    keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, S390PerCpuAreas.DEFAULT_STATIC_SIZE,
+        "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
+    for (CostClass c : CostClass.values()) {
+      keys.add(ConfigKey.intRange(costKey(c), S390Costs.DEFAULTS.cycles(c),
+          "modelled cycles of one " + c + " micro-op (" + S390Costs.DEFAULTS.source(c) + ")",
+          0, 1_000_000));
+    }
+    return List.copyOf(keys);
+  }
+}

@@ -1,0 +1,50 @@
+package org.percpulab.arch.s390;
+
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.CostTable;
+import org.percpulab.core.spi.DescriptorFormat;
+import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.core.spi.TlbSpec;
+import org.percpulab.core.spi.VaLayout;
+
+/**
+ * One configured s390 machine.
+ *
+ * <p>Translation base register: {@code CR13}, the home-space ASCE. In v6.17 the kernel runs in
+ * the home space: CR13 holds the kernel ASCE (lowcore {@code kernel_asce}, 0x388), while CR1
+ * (primary) and CR7 (secondary) hold the user ASCE (lowcore {@code user_asce}, 0x390) -
+ * arch/s390/include/asm/mmu_context.h loads CR1 with the kernel ASCE only for TIF_ASCE_PRIMARY.
+ *
+ * <p>No capabilities: the local per-CPU map on s390 is off until a later issue.
+ */
+record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec perCpuAreas,
+    OpSequences ops, CostTable costs, TlbSpec tlb) implements ArchModel {
+  /**
+   * Assumption: 2048 TLB entries (z/Architecture machines have a combined region/segment TLB and
+   * a page TLB of a few thousand entries; IBM publishes no exact figure per model). Config
+   * {@code tlb.entries} overrides.
+   */
+  static final int DEFAULT_TLB_ENTRIES = 2048;
+
+  static S390Model of(ConfigView config) {
+    Geometry g = S390Backend.geometry(config);
+    int entries = Integer.parseInt(config.raw("tlb.entries").filter(v -> !v.isBlank())
+        .orElse(Integer.toString(DEFAULT_TLB_ENTRIES)).trim());
+    boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
+    boolean z196 = Boolean.parseBoolean(config.raw(S390Backend.KEY_Z196).orElse("true").trim());
+    return new S390Model(g, new S390Descriptors(g.levels()),
+        S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START), S390Ops.of(z196),
+        S390Costs.fromConfig(config), new TlbSpec(entries, smt));
+  }
+
+  @Override public VaLayout layout() {
+    return S390Layout.LAYOUT;
+  }
+
+  @Override public String translationBaseRegister() {
+    return "CR13";
+  }
+}

@@ -1,0 +1,320 @@
+package org.percpulab.arch.s390;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.MicroOp;
+import org.percpulab.core.spi.MicroOp.Effect;
+import org.percpulab.core.spi.OpForm;
+import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.ThisCpuOp;
+
+/**
+ * s390 this_cpu op sequences (arch/s390/include/asm/percpu.h, preempt.h, atomic_ops.h,
+ * cmpxchg.h; the rest from include/asm-generic/percpu.h).
+ *
+ * <p><b>Offset.</b> {@code __my_cpu_offset} is {@code get_lowcore()->percpu_offset}: a load from
+ * lowcore offset 0x3b8 (the lowcore is per CPU through the prefix register, so the same absolute
+ * address 0x3b8 reads each CPU's own value), then an add to the pointer: {@code lg %r1,0x3b8(%r0)}
+ * (READ_OFFSET), {@code agr %r1,%r2} (ADDR_GLOBAL). The compiler may fuse the two into one
+ * {@code ag}; not modelled.
+ *
+ * <p><b>Preemption.</b> preempt_count is the 32-bit lowcore field at 0x3a8 with PREEMPT_NEED_RESCHED
+ * (0x80000000) folded in inverted. With the z196 facilities, preempt_disable_notrace is one
+ * {@code asi 0x3a8(%r0),1} (__atomic_add_const) and preempt_enable_notrace is
+ * {@code alsi 0x3a8(%r0),-1} plus a branch on the condition code to preempt_schedule_notrace
+ * (__preempt_count_dec_and_test, taken when the result is zero: count 0 and resched pending).
+ * Without them, both are CS loops on the lowcore word ({@code l; lr; ahi; cs; jl}, and the enable
+ * also compares the old value: {@code chi; je}).
+ *
+ * <p><b>this_cpu ops</b> (all inside preempt_disable_notrace/enable_notrace, never IRQ-off):
+ * <ul>
+ *   <li>4/8-byte with z196 (s390.z196=true): inc/dec (a compile-time constant in [-128,127]) as
+ *       {@code asi/agsi}; add (a register operand: OpSequences has no operand value, so add is
+ *       treated as non-constant) as {@code laa/laag}; sub = {@code lcr/lcgr} + laa/laag;
+ *       add_return = laa/laag + {@code ar/agr} (old + val); and = {@code lan/lang}; or =
+ *       {@code lao/laog}. One ATOMIC_RMW each.
+ *   <li>1/2-byte add/sub/inc/dec/add_return/and/or, and 4/8-byte without z196:
+ *       arch_this_cpu_to_op_simple, a CS loop (READ_ONCE, compute, cmpxchg, compare). For 1/2
+ *       bytes cmpxchg works on the containing aligned word: two instructions set up shift and mask,
+ *       one inserts the new byte/halfword into the word; simplified to one loop (the kernel nests
+ *       the byte-cmpxchg retry inside the op retry).
+ *   <li>cmpxchg 4/8: one {@code cs/csg} (ATOMIC_RMW); 1/2: the word CS loop. try_cmpxchg:
+ *       asm-generic's fallback on this_cpu_cmpxchg, i.e. cmpxchg plus compare and branch.
+ *   <li>xchg: {@code l/lg} then a {@code cs/csg} loop; 1/2 bytes on the containing word.
+ *   <li>read: not defined by s390, so asm-generic this_cpu_generic_read: preempt-disabled load.
+ *   <li>write: not defined by s390, so asm-generic this_cpu_generic_to_op: IRQ save
+ *       ({@code stnsm}, store then AND system mask), the store, IRQ restore (only re-enables when
+ *       the saved mask had I/O+external enabled: {@code tmhh; jz; stosm} - arch/s390
+ *       irqflags.h arch_local_irq_restore, instruction choice from memory, UNVERIFIED).
+ *   <li>{@code __this_cpu_*} / {@code raw_cpu_*}: asm-generic raw_cpu_generic_*, plain
+ *       load/op/store, no protection.
+ * </ul>
+ *
+ * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (the CS-loop xchg has
+ * none: the new value is already in a register; the plain raw xchg has a register move as COMPUTE,
+ * a modelling step because core's executor takes the return value there). Counts are for the uncontended case (one iteration); the
+ * executor re-runs from the LOAD on a CAS mismatch.
+ * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
+ */
+public final class S390Ops implements OpSequences {
+
+  private static final int[] SIZES = {1, 2, 4, 8};
+
+  public static final S390Ops Z196 = new S390Ops(true);
+  public static final S390Ops NO_Z196 = new S390Ops(false);
+
+  private final boolean z196;
+  private final MicroOp[][][][] table =
+      new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
+
+  private S390Ops(boolean z196) {
+    this.z196 = z196;
+    for (ThisCpuOp op : ThisCpuOp.values()) {
+      for (int s = 0; s < SIZES.length; s++) {
+        for (OpForm form : OpForm.values()) {
+          table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form);
+        }
+      }
+    }
+  }
+
+  public static S390Ops of(boolean z196) {
+    return z196 ? Z196 : NO_Z196;
+  }
+
+  public boolean z196() {
+    return z196;
+  }
+
+  @Override public MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode) {
+    if (mode != OpMode.BASELINE) {
+      throw new IllegalArgumentException("s390 has no local per-CPU map yet (mode " + mode
+          + "); only BASELINE is allowed");
+    }
+    return table[op.ordinal()][sizeIndex(size)][form.ordinal()];
+  }
+
+  static int sizeIndex(int size) {
+    switch (size) {
+      case 1: return 0;
+      case 2: return 1;
+      case 4: return 2;
+      case 8: return 3;
+      default: throw new IllegalArgumentException("this_cpu op size " + size
+          + " is not allowed; allowed: 1, 2, 4, 8");
+    }
+  }
+
+  private MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
+    List<MicroOp> l = new ArrayList<>();
+    if (form != OpForm.THIS_CPU) {
+      raw(l, op, size);
+      return l.toArray(new MicroOp[0]);
+    }
+    if (op == ThisCpuOp.WRITE) {
+      l.add(new MicroOp("stnsm 0(%r15),0xfc", CostClass.IRQ_SAVE, Effect.IRQ_SAVE));
+      offset(l);
+      l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
+      l.add(MicroOp.of("tmhh %r4,0x0300", CostClass.ALU));
+      l.add(MicroOp.of("jz 1f", CostClass.BRANCH));
+      l.add(new MicroOp("stosm 0(%r15),0x03", CostClass.IRQ_RESTORE, Effect.IRQ_RESTORE));
+      return l.toArray(new MicroOp[0]);
+    }
+    preemptDisable(l);
+    offset(l);
+    boolean wide = size >= 4;
+    switch (op) {
+      case READ:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        break;
+      case INC:
+      case DEC:
+        if (wide && z196) {
+          String imm = op == ThisCpuOp.INC ? "1" : "-1";
+          l.add(new MicroOp((size == 8 ? "agsi" : "asi") + " 0(%r1)," + imm,
+              CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW));
+        } else {
+          casLoop(l, size, (size == 8 ? "aghi" : "ahi") + " %r0,"
+              + (op == ThisCpuOp.INC ? "1" : "-1"));
+        }
+        break;
+      case ADD:
+      case SUB:
+        if (wide && z196) {
+          if (op == ThisCpuOp.SUB) {
+            l.add(MicroOp.of((size == 8 ? "lcgr" : "lcr") + " %r3,%r3", CostClass.ALU));
+          }
+          l.add(new MicroOp((size == 8 ? "laag" : "laa") + " %r2,%r3,0(%r1)",
+              CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW));
+        } else {
+          casLoop(l, size, (op == ThisCpuOp.SUB ? "s" : "a") + r(size) + " %r0,%r3");
+        }
+        break;
+      case ADD_RETURN:
+        if (wide && z196) {
+          l.add(new MicroOp((size == 8 ? "laag" : "laa") + " %r2,%r3,0(%r1)",
+              CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW));
+          l.add(MicroOp.of((size == 8 ? "agr" : "ar") + " %r2,%r3", CostClass.ALU));
+        } else {
+          casLoop(l, size, "a" + r(size) + " %r0,%r3");
+        }
+        break;
+      case AND:
+        if (wide && z196) {
+          l.add(new MicroOp((size == 8 ? "lang" : "lan") + " %r2,%r3,0(%r1)",
+              CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW));
+        } else {
+          casLoop(l, size, "n" + r(size) + " %r0,%r3");
+        }
+        break;
+      case OR:
+        if (wide && z196) {
+          l.add(new MicroOp((size == 8 ? "laog" : "lao") + " %r2,%r3,0(%r1)",
+              CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW));
+        } else {
+          casLoop(l, size, "o" + r(size) + " %r0,%r3");
+        }
+        break;
+      case XCHG:
+        casLoop(l, size, null);
+        break;
+      case CMPXCHG:
+        cmpxchg(l, size);
+        break;
+      case TRY_CMPXCHG:
+        cmpxchg(l, size);
+        l.add(MicroOp.of((size == 8 ? "cgr" : "cr") + " %r2,%r4", CostClass.ALU));
+        l.add(MicroOp.of("jne 2f", CostClass.BRANCH));
+        break;
+      default:
+        throw new AssertionError(op);
+    }
+    preemptEnable(l);
+    return l.toArray(new MicroOp[0]);
+  }
+
+  private static void raw(List<MicroOp> l, ThisCpuOp op, int size) {
+    offset(l);
+    switch (op) {
+      case READ:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        return;
+      case WRITE:
+        l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
+        return;
+      case XCHG:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        l.add(new MicroOp("l" + r(size) + " %r0,%r3", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " %r0,0(%r1)", CostClass.STORE, Effect.STORE));
+        return;
+      case CMPXCHG:
+      case TRY_CMPXCHG:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        l.add(new MicroOp("c" + r(size) + " %r2,%r4", CostClass.ALU, Effect.COMPUTE));
+        l.add(MicroOp.of("jne 1f", CostClass.BRANCH));
+        l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
+        return;
+      default:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        l.add(new MicroOp(alu(op) + r(size) + " %r2,%r3", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " %r2,0(%r1)", CostClass.STORE, Effect.STORE));
+    }
+  }
+
+  private static String alu(ThisCpuOp op) {
+    switch (op) {
+      case AND: return "n";
+      case OR: return "o";
+      case SUB: return "s";
+      default: return "a";
+    }
+  }
+
+  /**
+   * READ_ONCE, compute (absent for xchg), cs/csg, retry branch; 1/2 bytes on the containing
+   * aligned word.
+   */
+  private static void casLoop(List<MicroOp> l, int size, String compute) {
+    boolean narrow = size < 4;
+    if (narrow) {
+      wordSetup(l);
+    }
+    l.add(new MicroOp((narrow ? "l" : ld(size)) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+    if (compute != null) {
+      l.add(new MicroOp(compute, CostClass.ALU, Effect.COMPUTE));
+    }
+    if (narrow) {
+      l.add(MicroOp.of("rosbg %r0,%r2 (insert into word)", CostClass.ALU));
+    }
+    l.add(new MicroOp(cs(size) + " %r2,%r0,0(%r1)", CostClass.CAS, Effect.CAS_RETRY));
+    l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+  }
+
+  private static void cmpxchg(List<MicroOp> l, int size) {
+    if (size >= 4) {
+      l.add(new MicroOp(cs(size) + " %r2,%r3,0(%r1)", CostClass.CAS, Effect.ATOMIC_RMW));
+      return;
+    }
+    wordSetup(l);
+    l.add(new MicroOp("l %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+    l.add(new MicroOp("rosbg %r4,%r2 (old into word)", CostClass.ALU, Effect.COMPUTE));
+    l.add(MicroOp.of("rosbg %r0,%r2 (new into word)", CostClass.ALU));
+    l.add(new MicroOp("cs %r4,%r0,0(%r1)", CostClass.CAS, Effect.CAS_RETRY));
+    l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+  }
+
+  private static void wordSetup(List<MicroOp> l) {
+    l.add(MicroOp.of("sllk %r5,%r1,3 (shift)", CostClass.ALU));
+    l.add(MicroOp.of("nill %r1,0xfffc (align)", CostClass.ALU));
+  }
+
+  private static void offset(List<MicroOp> l) {
+    l.add(new MicroOp("lg %r1,0x3b8(%r0)", CostClass.LOAD, Effect.READ_OFFSET));
+    l.add(new MicroOp("agr %r1,%r2", CostClass.ALU, Effect.ADDR_GLOBAL));
+  }
+
+  private void preemptDisable(List<MicroOp> l) {
+    if (z196) {
+      l.add(new MicroOp("asi 0x3a8(%r0),1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_INC));
+    } else {
+      l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
+      l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
+      l.add(MicroOp.of("ahi %r5,1", CostClass.ALU));
+      l.add(new MicroOp("cs %r4,%r5,0x3a8(%r0)", CostClass.CAS, Effect.PREEMPT_INC));
+      l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+    }
+  }
+
+  private void preemptEnable(List<MicroOp> l) {
+    if (z196) {
+      l.add(new MicroOp("alsi 0x3a8(%r0),-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
+      l.add(MicroOp.of("jnle 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
+    } else {
+      l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
+      l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
+      l.add(MicroOp.of("ahi %r5,-1", CostClass.ALU));
+      l.add(new MicroOp("cs %r4,%r5,0x3a8(%r0)", CostClass.CAS, Effect.PREEMPT_DEC_CHECK));
+      l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+      l.add(MicroOp.of("chi %r4,1", CostClass.ALU));
+      l.add(MicroOp.of("jne 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
+    }
+  }
+
+  private static String r(int size) {
+    return size == 8 ? "gr" : "r";
+  }
+
+  private static String cs(int size) {
+    return size == 8 ? "csg" : "cs";
+  }
+
+  private static String ld(int size) {
+    return size == 1 ? "llgc" : size == 2 ? "llgh" : size == 4 ? "llgf" : "lg";
+  }
+
+  private static String st(int size) {
+    return size == 1 ? "stc" : size == 2 ? "sth" : size == 4 ? "st" : "stg";
+  }
+}

@@ -1,0 +1,152 @@
+package org.percpulab.core.cpu;
+
+import org.percpulab.core.pgtable.PageTableEngine;
+
+/**
+ * One simulated CPU: its kernel translation base register (TTBR1_EL1 on arm64, named by
+ * {@code ArchModel.translationBaseRegister()}), its TLB (private or shared with SMT siblings), the
+ * percpu offset register value ({@code __per_cpu_offset[cpu]}, TPIDR_EL1 on arm64; set by percpu
+ * setup), {@code preempt_count} with the need_resched flag, the IRQ mask and the current task.
+ *
+ * <p>{@link #translate} is the MMU: TLB lookup, else a walk from the base register (levels read are
+ * counted), then a fill. Public fields are avoided; the hot path uses final arrays and primitives.
+ */
+public final class Cpu {
+  /** {@link #translate} result for a translation fault. */
+  public static final long FAULT = -1L;
+
+  private final int id;
+  private final int core;
+  private final Tlb tlb;
+  private final PageTableEngine engine;
+  private final int pageShift;
+  private final long pageMask;
+  private long base;
+  private long perCpuOffset;
+  private long preemptCount;
+  private boolean needResched;
+  private boolean irqsEnabled = true;
+  private long currentTask;
+  private long walks;
+  private long walkLevelReads;
+  private long faults;
+  private long lastProt;
+  private int lastWalkReads;
+  private long instructions;
+  private long cycles;
+
+  Cpu(int id, int core, Tlb tlb, PageTableEngine engine, long base) {
+    this.id = id;
+    this.core = core;
+    this.tlb = tlb;
+    this.engine = engine;
+    this.pageShift = engine.geometry().pageShift();
+    this.pageMask = (1L << pageShift) - 1;
+    this.base = base;
+  }
+
+  public int id() { return id; }
+
+  /** Physical core (SMT siblings have the same value). */
+  public int core() { return core; }
+
+  public Tlb tlb() { return tlb; }
+
+  /** The kernel translation base register: physical address of the top-level table in use. */
+  public long translationBase() { return base; }
+
+  /** Writes the base register (no implicit TLB flush: entries are global, as on arm64 TTBR1). */
+  public void setTranslationBase(long pgd) { this.base = pgd; }
+
+  /**
+   * Translates {@code va} through the TLB, else a walk from the base register. Returns the physical
+   * address or {@link #FAULT}; {@link #lastProt()} holds the leaf's prot on success.
+   */
+  public long translate(long va) {
+    long vpn = va >>> pageShift;
+    long p = tlb.lookup(vpn);
+    if (p >= 0) {
+      lastProt = tlb.lastProt();
+      lastWalkReads = 0;
+      return p | (va & pageMask);
+    }
+    long r = engine.translate(base, va);
+    walks++;
+    int reads = engine.fastReads();
+    walkLevelReads += reads;
+    lastWalkReads = reads;
+    if (r < 0) {
+      faults++;
+      return FAULT;
+    }
+    lastProt = engine.fastProt();
+    tlb.fill(vpn, r & ~pageMask, lastProt);
+    return r;
+  }
+
+  public long lastProt() { return lastProt; }
+
+  /** Levels read by the walk of the last {@link #translate} (0 on a TLB hit). */
+  public int lastWalkReads() { return lastWalkReads; }
+
+  public long walks() { return walks; }
+
+  public long walkLevelReads() { return walkLevelReads; }
+
+  public long faults() { return faults; }
+
+  // ---- percpu offset ----
+
+  /** {@code __per_cpu_offset[id]} as this CPU's offset register holds it. */
+  public long perCpuOffset() { return perCpuOffset; }
+
+  public void setPerCpuOffset(long off) { this.perCpuOffset = off; }
+
+  // ---- preemption and IRQs ----
+
+  public long preemptCount() { return preemptCount; }
+
+  public void setPreemptCount(long v) { this.preemptCount = v; }
+
+  public void preemptDisable() { preemptCount++; }
+
+  /** preempt_enable without the resched check (the executor does the check). */
+  public void preemptEnableNoResched() {
+    if (preemptCount == 0) {
+      throw new IllegalStateException("CPU " + id + ": preempt_count underflow");
+    }
+    preemptCount--;
+  }
+
+  public boolean preemptible() { return preemptCount == 0 && irqsEnabled; }
+
+  public boolean needResched() { return needResched; }
+
+  public void setNeedResched(boolean v) { this.needResched = v; }
+
+  public boolean irqsEnabled() { return irqsEnabled; }
+
+  public void setIrqsEnabled(boolean v) { this.irqsEnabled = v; }
+
+  public long currentTask() { return currentTask; }
+
+  public void setCurrentTask(long task) { this.currentTask = task; }
+
+  // ---- accounting (the executor adds here) ----
+
+  public long instructions() { return instructions; }
+
+  public long cycles() { return cycles; }
+
+  void account(long insns, long cyc) {
+    instructions += insns;
+    cycles += cyc;
+  }
+
+  /** Adds executed instructions and cycles to this CPU's counters. */
+  public void addWork(long insns, long cyc) {
+    account(insns, cyc);
+  }
+
+  @Override public String toString() { return "CPU" + id; }
+}

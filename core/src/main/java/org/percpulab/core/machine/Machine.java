@@ -1,0 +1,243 @@
+package org.percpulab.core.machine;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.cpu.Cpu;
+import org.percpulab.core.cpu.Cpus;
+import org.percpulab.core.exec.MicroOpExecutor;
+import org.percpulab.core.kpt.KernelPageTables;
+import org.percpulab.core.mem.PageAllocator;
+import org.percpulab.core.mem.PhysMem;
+import org.percpulab.core.pgtable.PageTableEngine;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.MachineTopology;
+import org.percpulab.core.spi.ProtKind;
+import org.percpulab.core.spi.Region;
+import org.percpulab.core.spi.VaLayout;
+
+/**
+ * One booted machine: the backend's {@link ArchModel}, RAM ({@link PhysMem}), the page allocator,
+ * the page-table engine, the kernel page tables (swapper and, with the gate active, per-CPU tables)
+ * and the CPUs, as start_kernel leaves them before percpu setup (paging_init's linear map and the
+ * kernel image mapping).
+ *
+ * <p>Boot mappings (model assumptions, stated): the linear map covers all of {@code mm.memory} from
+ * PHYS_OFFSET with the largest blocks the geometry allows (the kernel may use pages when
+ * rodata_full / kfence need them); the kernel image is the first {@code min(32 MiB, RAM/4)} of RAM,
+ * reserved in the page allocator and mapped ROX at page granularity at
+ * {@link VaLayout#kernelImageStart()}.
+ */
+public final class Machine {
+  private static final Logger LOG = LogManager.getLogger(Machine.class);
+  /** Size of the modelled kernel image (assumption: a typical distro arm64 Image is ~30-40 MiB). */
+  public static final long KERNEL_IMAGE_BYTES = 32L << 20;
+
+  private final ArchBackend backend;
+  private final ArchModel model;
+  private final ConfigView config;
+  private final MachineSettings settings;
+  private final LocalMapGate gate;
+  private final PhysMem mem;
+  private final PageAllocator alloc;
+  private final PageTableEngine engine;
+  private final KernelPageTables kpt;
+  private final Cpus cpus;
+  private final MicroOpExecutor executor;
+  private Region linearMap;
+  private Region kernelImage;
+  private long bootSharedTablePages;
+  private long bootPerCpuTablePages;
+
+  /** Assembles the parts and runs the boot mappings (see the class comment). */
+  public Machine(ArchBackend backend, ArchModel model, ConfigView config, MachineSettings settings,
+      LocalMapGate gate, PhysMem mem, PageAllocator alloc, PageTableEngine engine,
+      KernelPageTables kpt, Cpus cpus, MicroOpExecutor executor) {
+    this.backend = backend;
+    this.model = model;
+    this.config = config;
+    this.settings = settings;
+    this.gate = gate;
+    this.mem = mem;
+    this.alloc = alloc;
+    this.engine = engine;
+    this.kpt = kpt;
+    this.cpus = cpus;
+    this.executor = executor;
+    boot();
+  }
+
+  /**
+   * Validates {@code config} with the backend and boots a machine through Guice (core's
+   * {@link MachineModule}, the backend's module, then {@code extra}).
+   *
+   * @throws IllegalArgumentException with one line per bad value when the config is rejected
+   */
+  public static Machine create(ArchBackend backend, ConfigView config, Module... extra) {
+    try {
+      return injector(backend, config, extra).getInstance(Machine.class);
+    } catch (com.google.inject.ProvisionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static RuntimeException unwrap(com.google.inject.ProvisionException e) {
+    Throwable t = e;
+    while (t instanceof com.google.inject.ProvisionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof RuntimeException r ? r : e;
+  }
+
+  /** The injector {@link #create} uses, for callers that bind more (mm modules). */
+  public static Injector injector(ArchBackend backend, ConfigView config, Module... extra) {
+    List<ConfigProblem> problems = backend.validate(config);
+    if (!problems.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      for (ConfigProblem p : problems) {
+        if (sb.length() > 0) {
+          sb.append('\n');
+        }
+        sb.append(p.message());
+      }
+      throw new IllegalArgumentException(sb.toString());
+    }
+    List<Module> modules = new ArrayList<>();
+    modules.add(new MachineModule(backend, config));
+    modules.add(backend.module());
+    modules.addAll(List.of(extra));
+    return Guice.createInjector(modules);
+  }
+
+  private void boot() {
+    VaLayout layout = model.layout();
+    Geometry g = model.geometry();
+    long ram = mem.bytes();
+    long lmStart = layout.pageOffset();
+    long lmSize = clip(layout, lmStart, ram);
+    if (lmSize > 0) {
+      int r = kpt.mapShared(lmStart, layout.physOffset(), lmSize,
+          model.descriptors().prot(ProtKind.KERNEL), 63);
+      if (r < 0) {
+        throw new IllegalStateException("boot: mapping the linear map failed with " + r
+            + " (raise mm.memory)");
+      }
+      linearMap = new Region("linear map", lmStart, lmStart + lmSize);
+    }
+    long kimg = layout.kernelImageStart();
+    long kSize = clip(layout, kimg, kernelImageBytes(mem));
+    if (kSize > 0) {
+      int r = kpt.mapShared(kimg, mem.startPa(), kSize,
+          model.descriptors().prot(ProtKind.KERNEL_ROX), g.pageShift());
+      if (r < 0) {
+        throw new IllegalStateException("boot: mapping the kernel image failed with " + r
+            + " (raise mm.memory)");
+      }
+      kernelImage = new Region("kernel image", kimg, kimg + kSize);
+    }
+    bootSharedTablePages = alloc.sharedTablePages();
+    bootPerCpuTablePages = alloc.perCpuTablePages();
+    LOG.debug("booted {} {} cpus={} localMap={} ({})", backend.id(), g.label(), cpus.count(),
+        gate.active(), gate.reason());
+  }
+
+  /**
+   * Bytes of RAM (from its start) the modelled kernel image occupies; reserved in the page
+   * allocator before anything else is allocated (memblock_reserve of the image).
+   */
+  public static long kernelImageBytes(PhysMem mem) {
+    return Math.min(KERNEL_IMAGE_BYTES, mem.bytes() / 4) & -mem.pageSize();
+  }
+
+  /** Bytes from {@code start} (at most {@code want}) that stay inside the region holding it. */
+  private long clip(VaLayout layout, long start, long want) {
+    long pageMask = model.geometry().pageSize() - 1;
+    for (Region r : layout.regions()) {
+      if (r.contains(start)) {
+        long room = r.end() - start;
+        long size = r.end() == 0 || Long.compareUnsigned(room, want) >= 0 ? want : room;
+        if (kpt.localMapActive()) {
+          size = Math.min(size, beforePrivate(start, size));
+        }
+        return size & ~pageMask;
+      }
+    }
+    return 0;
+  }
+
+  private long beforePrivate(long start, long size) {
+    for (Region p : kpt.privateRanges()) {
+      if (Long.compareUnsigned(p.start(), start) > 0
+          && Long.compareUnsigned(p.start() - start, size) < 0) {
+        return p.start() - start;
+      }
+      if (p.contains(start)) {
+        return 0;
+      }
+    }
+    return size;
+  }
+
+  public ArchBackend backend() { return backend; }
+
+  public String arch() { return backend.id(); }
+
+  public ArchModel model() { return model; }
+
+  public Geometry geometry() { return model.geometry(); }
+
+  public VaLayout layout() { return model.layout(); }
+
+  public ConfigView config() { return config; }
+
+  public MachineSettings settings() { return settings; }
+
+  public MachineTopology topology() { return cpus.topology(); }
+
+  public LocalMapGate gate() { return gate; }
+
+  public boolean localMapActive() { return kpt.localMapActive(); }
+
+  public PhysMem mem() { return mem; }
+
+  public PageAllocator allocator() { return alloc; }
+
+  public PageTableEngine engine() { return engine; }
+
+  public KernelPageTables kpt() { return kpt; }
+
+  public Cpus cpus() { return cpus; }
+
+  public Cpu cpu(int n) { return cpus.get(n); }
+
+  public MicroOpExecutor executor() { return executor; }
+
+  /** The linear map as booted (null if the layout has no room for it). */
+  public Region linearMap() { return linearMap; }
+
+  /** The kernel image mapping (null if the layout has no room for it). */
+  public Region kernelImage() { return kernelImage; }
+
+  /** Shared page-table pages right after boot. */
+  public long bootSharedTablePages() { return bootSharedTablePages; }
+
+  /** Per-CPU page-table pages right after boot (the per-CPU top-level tables). */
+  public long bootPerCpuTablePages() { return bootPerCpuTablePages; }
+
+  /**
+   * The kernel page-table invariant ({@link KernelPageTables#verifyConsistent()}).
+   *
+   * @throws IllegalStateException naming the first divergence
+   */
+  public void verifyConsistent() {
+    kpt.verifyConsistent();
+  }
+}

@@ -1,0 +1,99 @@
+package org.percpulab.core.machine;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.cpu.Cpus;
+import org.percpulab.core.exec.MicroOpExecutor;
+import org.percpulab.core.kpt.KernelPageTables;
+import org.percpulab.core.mem.PageAllocator;
+import org.percpulab.core.mem.PhysMem;
+import org.percpulab.core.pgtable.PageTableEngine;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.MachineTopology;
+
+/**
+ * Core's Guice module for one machine: binds the selected backend and the effective config, and
+ * provides every part of the machine model as a singleton of this injector (no static state).
+ */
+public final class MachineModule extends AbstractModule {
+  private final ArchBackend backend;
+  private final ConfigView config;
+
+  public MachineModule(ArchBackend backend, ConfigView config) {
+    this.backend = backend;
+    this.config = config;
+  }
+
+  @Override
+  protected void configure() {
+    bind(ArchBackend.class).toInstance(backend);
+    bind(ConfigView.class).toInstance(config);
+  }
+
+  @Provides @Singleton
+  MachineSettings settings() {
+    return MachineSettings.from(config);
+  }
+
+  @Provides @Singleton
+  ArchModel model() {
+    return backend.configure(config);
+  }
+
+  @Provides @Singleton
+  MachineTopology topology(MachineSettings s) {
+    return s.topology();
+  }
+
+  @Provides @Singleton
+  LocalMapGate gate(ArchModel model, MachineTopology topo, MachineSettings s) {
+    return LocalMapGate.decide(backend, model, topo, s.localMap());
+  }
+
+  @Provides @Singleton
+  PhysMem physMem(ArchModel model, MachineSettings s) {
+    long ps = model.geometry().pageSize();
+    return new PhysMem(model.geometry().pageShift(), model.layout().physOffset(),
+        s.memoryBytes() & -ps);
+  }
+
+  @Provides @Singleton
+  PageAllocator pageAllocator(PhysMem mem) {
+    PageAllocator a = new PageAllocator(mem);
+    a.reserve(mem.basePfn(), Machine.kernelImageBytes(mem) >>> mem.pageShift());
+    return a;
+  }
+
+  @Provides @Singleton
+  PageTableEngine engine(ArchModel model, PageAllocator alloc) {
+    return new PageTableEngine(model.geometry(), model.descriptors(), alloc);
+  }
+
+  @Provides @Singleton
+  KernelPageTables kernelPageTables(PageTableEngine engine, MachineTopology topo,
+      LocalMapGate gate) {
+    return new KernelPageTables(engine, topo.cpus(),
+        gate.active() ? gate.capability().orElseThrow().localArea() : null);
+  }
+
+  @Provides @Singleton
+  Cpus cpus(MachineTopology topo, MachineSettings s, ArchModel model, PageTableEngine engine,
+      KernelPageTables kpt) {
+    return new Cpus(topo, s.tlbEntries(model), engine, kpt);
+  }
+
+  @Provides @Singleton
+  MicroOpExecutor executor(Cpus cpus, PhysMem mem, ArchModel model) {
+    return new MicroOpExecutor(cpus, mem, model.costs());
+  }
+
+  @Provides @Singleton
+  Machine machine(ArchModel model, MachineSettings s, LocalMapGate gate, PhysMem mem,
+      PageAllocator alloc, PageTableEngine engine, KernelPageTables kpt, Cpus cpus,
+      MicroOpExecutor exec) {
+    return new Machine(backend, model, config, s, gate, mem, alloc, engine, kpt, cpus, exec);
+  }
+}

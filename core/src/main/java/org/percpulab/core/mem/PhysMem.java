@@ -1,0 +1,157 @@
+package org.percpulab.core.mem;
+
+/**
+ * Simulated physical memory (the kernel's RAM as seen through {@code struct page} / PFNs): frames
+ * {@code [basePfn, basePfn + frames)}, contents stored sparsely as 64-bit words so that a page never
+ * written costs nothing. Little-endian byte order (arm64, x86; s390 is big-endian but nothing in the
+ * model depends on byte order across differently-sized accesses of one word).
+ *
+ * <p>Accesses outside RAM throw {@link IllegalArgumentException}; reads of unwritten memory return 0.
+ * Not thread-safe: one simulated machine is driven by one Java thread.
+ */
+public final class PhysMem {
+  private final int pageShift;
+  private final long pageMask;
+  private final int wordsPerPage;
+  private final long basePfn;
+  private final long frames;
+  private final LongObjectMap<long[]> pages = new LongObjectMap<>(1024);
+
+  /**
+   * @param pageShift log2 of the page size
+   * @param startPa physical address of the first frame (PHYS_OFFSET), page aligned
+   * @param bytes RAM size, a multiple of the page size
+   */
+  public PhysMem(int pageShift, long startPa, long bytes) {
+    if (pageShift < 12 || pageShift > 20) {
+      throw new IllegalArgumentException("page shift " + pageShift + " not in 12..20");
+    }
+    long ps = 1L << pageShift;
+    if ((startPa & (ps - 1)) != 0 || bytes <= 0 || (bytes & (ps - 1)) != 0) {
+      throw new IllegalArgumentException("RAM [0x" + Long.toHexString(startPa) + " + 0x"
+          + Long.toHexString(bytes) + ") must be page aligned and non-empty");
+    }
+    this.pageShift = pageShift;
+    this.pageMask = ps - 1;
+    this.wordsPerPage = (int) (ps >>> 3);
+    this.basePfn = startPa >>> pageShift;
+    this.frames = bytes >>> pageShift;
+  }
+
+  public int pageShift() { return pageShift; }
+
+  public long pageSize() { return pageMask + 1; }
+
+  /** First PFN of RAM. */
+  public long basePfn() { return basePfn; }
+
+  /** Number of page frames. */
+  public long frames() { return frames; }
+
+  public long startPa() { return basePfn << pageShift; }
+
+  /** Bytes of RAM. */
+  public long bytes() { return frames << pageShift; }
+
+  /** True when {@code pfn} is a RAM frame (pfn_valid). */
+  public boolean pfnValid(long pfn) {
+    return pfn >= basePfn && pfn - basePfn < frames;
+  }
+
+  /** Pages that hold contents (were written since allocation); a measure of simulator heap use. */
+  public int residentPages() { return pages.size(); }
+
+  private long[] page(long pa) {
+    long pfn = pa >>> pageShift;
+    if (pfn - basePfn >= frames || pfn < basePfn) {
+      throw new IllegalArgumentException("physical address 0x" + Long.toHexString(pa)
+          + " outside RAM [0x" + Long.toHexString(startPa()) + ", 0x"
+          + Long.toHexString(startPa() + bytes()) + ")");
+    }
+    return pages.get(pfn);
+  }
+
+  private long[] pageForWrite(long pa) {
+    long[] p = page(pa);
+    if (p == null) {
+      p = new long[wordsPerPage];
+      pages.put(pa >>> pageShift, p);
+    }
+    return p;
+  }
+
+  /** Aligned 64-bit read ({@code pa} must be 8-byte aligned). */
+  public long read64(long pa) {
+    long[] p = page(pa);
+    return p == null ? 0L : p[(int) ((pa & pageMask) >>> 3)];
+  }
+
+  /** Aligned 64-bit write ({@code pa} must be 8-byte aligned). */
+  public void write64(long pa, long value) {
+    long[] p = page(pa);
+    if (p == null) {
+      if (value == 0) {
+        return;
+      }
+      p = pageForWrite(pa);
+    }
+    p[(int) ((pa & pageMask) >>> 3)] = value;
+  }
+
+  /**
+   * Reads {@code size} (1, 2, 4 or 8) bytes at {@code pa}, zero-extended. Naturally aligned accesses
+   * are one word access; unaligned ones are assembled byte by byte.
+   */
+  public long read(long pa, int size) {
+    int shift = (int) (pa & 7) << 3;
+    if ((pa & (size - 1)) == 0) {
+      long w = read64(pa & ~7L);
+      return size == 8 ? w : (w >>> shift) & ((1L << (size << 3)) - 1);
+    }
+    long v = 0;
+    for (int i = 0; i < size; i++) {
+      v |= read(pa + i, 1) << (i << 3);
+    }
+    return v;
+  }
+
+  /** Writes the low {@code size} (1, 2, 4 or 8) bytes of {@code value} at {@code pa}. */
+  public void write(long pa, int size, long value) {
+    if ((pa & (size - 1)) == 0) {
+      if (size == 8) {
+        write64(pa, value);
+        return;
+      }
+      int shift = (int) (pa & 7) << 3;
+      long m = ((1L << (size << 3)) - 1) << shift;
+      long wpa = pa & ~7L;
+      long w = read64(wpa);
+      write64(wpa, (w & ~m) | ((value << shift) & m));
+      return;
+    }
+    for (int i = 0; i < size; i++) {
+      write(pa + i, 1, value >>> (i << 3));
+    }
+  }
+
+  /** Zeroes {@code count} frames from {@code pfn} (their contents are dropped). */
+  public void discard(long pfn, long count) {
+    for (long i = 0; i < count; i++) {
+      pages.remove(pfn + i);
+    }
+  }
+
+  /** True when the frame holds no non-zero word (never written, or discarded). */
+  public boolean isZero(long pfn) {
+    long[] p = pages.get(pfn);
+    if (p == null) {
+      return true;
+    }
+    for (long w : p) {
+      if (w != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

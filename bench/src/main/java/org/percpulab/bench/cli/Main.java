@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
         PluginsCommand.class,
         ConfigCommand.class,
         PtdumpCommand.class,
+        BootCommand.class,
+        WalkCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

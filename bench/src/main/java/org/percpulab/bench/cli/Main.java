@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        PtdumpCommand.class,
         BootCommand.class,
         WalkCommand.class,
         CommandLine.HelpCommand.class,

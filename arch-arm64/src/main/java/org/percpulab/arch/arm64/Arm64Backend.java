@@ -1,0 +1,60 @@
+package org.percpulab.arch.arm64;
+
+import java.util.List;
+import java.util.Set;
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.ConfigKey;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.Features;
+import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.MachineTopology;
+import org.pf4j.Extension;
+
+/**
+ * The arm64 backend: the reference architecture of the seed series (arch/arm64). Selects
+ * HAVE_LOCAL_PER_CPU_MAP. Config keys in {@link Arm64Config}; geometries in
+ * {@link Arm64Geometries}; layout and local area in {@link Arm64Layout}.
+ */
+@Extension
+public final class Arm64Backend implements ArchBackend {
+
+  public static final String ID = "arm64";
+  public static final String VERSION = "0.1.0";
+
+  @Override public String id() { return ID; }
+
+  @Override public String version() { return VERSION; }
+
+  @Override public Set<String> features() { return Set.of(Features.HAVE_LOCAL_PER_CPU_MAP); }
+
+  @Override public List<ConfigKey> configKeys() { return Arm64Config.keys(); }
+
+  @Override public List<Geometry> supportedGeometries() { return Arm64Geometries.all(); }
+
+  @Override public List<ConfigProblem> validate(ConfigView config) {
+    return Arm64Config.validate(config);
+  }
+
+  @Override public ArchModel configure(ConfigView config) {
+    Arm64Config c = Arm64Config.from(config);
+    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config));
+  }
+
+  /**
+   * percpu.localMap: off = no local area; on / force = local area (core's gate rejects "on" when
+   * the cpufeature check refuses, "force" goes ahead to show what goes wrong); auto = on unless {@link Arm64LocalPerCpuMap#refuseReason} refuses.
+   */
+  static boolean localActive(ConfigView config, Arm64Config c) {
+    String mode = config.raw("percpu.localMap").orElse("auto").trim();
+    if ("off".equals(mode)) {
+      return false;
+    }
+    if ("on".equals(mode) || "force".equals(mode)) {
+      return true;
+    }
+    MachineTopology t = new MachineTopology(c.cpus(), c.threadsPerCore(), c.tlbSharedBySmt());
+    return new Arm64LocalPerCpuMap(null).refuseReason(t).isEmpty();
+  }
+}

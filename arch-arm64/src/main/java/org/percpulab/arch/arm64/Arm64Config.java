@@ -1,0 +1,155 @@
+package org.percpulab.arch.arm64;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.spi.ConfigKey;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.CostClass;
+
+/**
+ * The arm64 config keys (arch/arm64/Kconfig choices modelled as run-time keys) and their parsing.
+ *
+ * <p>Defaults: {@code arm64.staticPercpuSize = 84248} is the static percpu size of a real arm64
+ * distro boot log ({@code percpu: Embedded 30 pages/cpu s84248 r8192 d30440 u122880},
+ * kernel-facts §8); {@code arm64.nrCpus = 512} is NR_CPUS of common distro arm64 configs (Kconfig
+ * NR_CPUS default is 512 on arm64).
+ */
+public record Arm64Config(
+    int pageShift, int vaBits, int levels, boolean lse, boolean atomicsFar, boolean kpti,
+    boolean vhe, long staticPercpuSize, int nrCpus, int numaNodes, int cpus, int threadsPerCore,
+    boolean tlbSharedBySmt, int tlbEntries) {
+
+  public static final String ATOMICS = "arm64.atomics";
+  public static final String ATOMICS_FAR = "arm64.atomicsFar";
+  public static final String KPTI = "arm64.kpti";
+  public static final String VHE = "arm64.vhe";
+  public static final String STATIC_SIZE = "arm64.staticPercpuSize";
+  public static final String NR_CPUS = "arm64.nrCpus";
+  public static final String NUMA_NODES = "arm64.numaNodes";
+  public static final String COST_PREFIX = "arm64.cost.";
+
+  public static final long DEFAULT_STATIC_SIZE = 84248;
+  public static final int DEFAULT_NR_CPUS = 512;
+  /** Assumption: Neoverse N1's unified L2 TLB has 1280 entries (Arm Neoverse N1 TRM). */
+  public static final int DEFAULT_TLB_ENTRIES = 1280;
+
+  static List<ConfigKey> keys() {
+    List<ConfigKey> keys = new ArrayList<>();
+    keys.add(ConfigKey.choice(ATOMICS, "lse", "this_cpu RMW: LSE atomics or LL/SC loops "
+        + "(ARM64_LSE_ATOMIC_INSN alternative)", "lse", "llsc"));
+    keys.add(ConfigKey.bool(ATOMICS_FAR, true, "store-only LSE atomics (stadd/stclr/stset) "
+        + "execute far (Arm Ltd cores, per Catalin Marinas, Nov 2025); false = near"));
+    keys.add(ConfigKey.bool(KPTI, false, "CONFIG_UNMAP_KERNEL_AT_EL0 active (trampoline, nG)"));
+    keys.add(ConfigKey.bool(VHE, false, "kernel runs at EL2 with VHE: offset in TPIDR_EL2"));
+    keys.add(ConfigKey.intRange(STATIC_SIZE, DEFAULT_STATIC_SIZE,
+        "size of .data..percpu in bytes (distro boot log: s84248)", 1, 1L << 24));
+    keys.add(ConfigKey.intRange(NR_CPUS, DEFAULT_NR_CPUS, "NR_CPUS (>= cpus)", 1, 4096));
+    keys.add(ConfigKey.intRange(NUMA_NODES, 1, "NUMA nodes; CPUs split into equal consecutive "
+        + "blocks, distance 10 local / 20 remote", 1, 64));
+    for (CostClass c : CostClass.values()) {
+      keys.add(ConfigKey.intRange(costKey(c), Arm64Costs.defaults().cycles(c),
+          "modelled cycles for " + c + " (" + Arm64Costs.defaults().source(c) + ")", 0, 1_000_000));
+    }
+    return List.copyOf(keys);
+  }
+
+  static String costKey(CostClass c) {
+    return COST_PREFIX + c.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@code mm.pageSize}: 4K|16K|64K or 4096|16384|65536; -1 if not one of those. */
+  static int parsePageShift(String raw) {
+    String v = raw.trim().toUpperCase(Locale.ROOT);
+    switch (v) {
+      case "4K": case "4096": return 12;
+      case "16K": case "16384": return 14;
+      case "64K": case "65536": return 16;
+      default: return -1;
+    }
+  }
+
+  static List<ConfigProblem> validate(ConfigView c) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    String ps = c.raw("mm.pageSize").orElse("4K");
+    int pageShift = parsePageShift(ps);
+    if (pageShift < 0) {
+      problems.add(new ConfigProblem("mm.pageSize", ps, "4K|16K|64K (or 4096|16384|65536)"));
+    } else {
+      String va = c.raw("mm.vaBits").orElse("48");
+      int vaBits = parseIntOr(va, -1);
+      if (!Arm64Geometries.isSupported(pageShift, vaBits)) {
+        problems.add(new ConfigProblem("mm.vaBits", va, joinInts(
+            Arm64Geometries.allowedVaBits(pageShift)) + " for "
+            + Arm64Geometries.granuleName(pageShift) + " pages"));
+      } else {
+        Optional<String> lv = c.raw("mm.levels");
+        int levels = Arm64Geometries.levelsFor(pageShift, vaBits);
+        if (lv.isPresent() && !lv.get().isBlank() && parseIntOr(lv.get(), -1) != levels) {
+          problems.add(new ConfigProblem("mm.levels", lv.get(), levels + " for "
+              + Arm64Geometries.granuleName(pageShift) + " pages with " + vaBits + "-bit VA"));
+        }
+      }
+    }
+    for (ConfigKey k : keys()) {
+      Optional<String> raw = c.raw(k.name());
+      if (raw.isPresent() && !k.validator().accepts(raw.get())) {
+        problems.add(new ConfigProblem(k.name(), raw.get(), k.allowed()));
+      }
+    }
+    int cpus = parseIntOr(c.raw("cpus").orElse("4"), 4);
+    String nr = c.raw(NR_CPUS).orElse(Integer.toString(DEFAULT_NR_CPUS));
+    int nrCpus = parseIntOr(nr, -1);
+    if (nrCpus > 0 && nrCpus <= 4096 && nrCpus < cpus) {
+      problems.add(new ConfigProblem(NR_CPUS, nr, "integer " + cpus + "..4096 (NR_CPUS >= cpus = "
+          + cpus + ")"));
+    }
+    String nodes = c.raw(NUMA_NODES).orElse("1");
+    int n = parseIntOr(nodes, -1);
+    if (n > cpus && n <= 64) {
+      problems.add(new ConfigProblem(NUMA_NODES, nodes, "integer 1.." + Math.min(64, cpus)
+          + " (at most one node per CPU)"));
+    }
+    return problems;
+  }
+
+  static Arm64Config from(ConfigView c) {
+    List<ConfigProblem> problems = validate(c);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.get(0).message());
+    }
+    int pageShift = parsePageShift(c.raw("mm.pageSize").orElse("4K"));
+    int vaBits = parseIntOr(c.raw("mm.vaBits").orElse("48"), 48);
+    int cpus = parseIntOr(c.raw("cpus").orElse("4"), 4);
+    int tpc = parseIntOr(c.raw("topology.threadsPerCore").orElse("1"), 1);
+    boolean smt = "smt".equals(c.raw("tlb.shared").orElse("none").trim());
+    int tlbEntries = parseIntOr(c.raw("tlb.entries").orElse(Integer.toString(DEFAULT_TLB_ENTRIES)),
+        DEFAULT_TLB_ENTRIES);
+    return new Arm64Config(pageShift, vaBits, Arm64Geometries.levelsFor(pageShift, vaBits),
+        !"llsc".equals(c.raw(ATOMICS).orElse("lse").trim()),
+        Boolean.parseBoolean(c.raw(ATOMICS_FAR).orElse("true").trim()),
+        Boolean.parseBoolean(c.raw(KPTI).orElse("false").trim()),
+        Boolean.parseBoolean(c.raw(VHE).orElse("false").trim()),
+        Long.parseLong(c.raw(STATIC_SIZE).orElse(Long.toString(DEFAULT_STATIC_SIZE)).trim()),
+        parseIntOr(c.raw(NR_CPUS).orElse(Integer.toString(DEFAULT_NR_CPUS)), DEFAULT_NR_CPUS),
+        parseIntOr(c.raw(NUMA_NODES).orElse("1"), 1), cpus, tpc, smt, tlbEntries);
+  }
+
+  static int parseIntOr(String raw, int fallback) {
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static String joinInts(int[] v) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i == 0 ? "" : "|").append(v[i]);
+    }
+    return sb.toString();
+  }
+}

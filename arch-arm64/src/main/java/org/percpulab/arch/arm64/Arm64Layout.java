@@ -1,0 +1,174 @@
+package org.percpulab.arch.arm64;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.Region;
+import org.percpulab.core.spi.VaLayout;
+
+/**
+ * The arm64 TTBR1 (kernel) VA layout as v6.17 computes it (arch/arm64/include/asm/memory.h,
+ * pgtable.h, fixmap.h; kernel-facts §1), plus the seed series' percpu local area.
+ *
+ * <p>Formulas (VA = VA_BITS, VA_MIN = VA_BITS_MIN = 48, or 47 with 16K pages, when VA &gt; 48):
+ * PAGE_OFFSET = -2^VA; PAGE_END = MODULES_VADDR = -2^(VA_MIN-1); MODULES_END = KIMAGE_VADDR =
+ * VMALLOC_START = MODULES_VADDR + 2 GiB; VMEMMAP_END = -1 GiB; VMEMMAP_START = VMEMMAP_END -
+ * ((PAGE_END - PAGE_OFFSET) &gt;&gt; PAGE_SHIFT) * sizeof(struct page) (64); VMALLOC_END =
+ * VMEMMAP_START - 8 MiB (vabits_actual = VA_BITS, so no unused vmemmap is added back); PCI_IO =
+ * VMEMMAP_END + 8 MiB, 16 MiB; FIXADDR_TOP = -8 MiB; FIXADDR_TOT_START = FIXADDR_TOP minus all
+ * fixmap slots. No KASAN.
+ *
+ * <p>Fixmap slots (fixmap.h enum, config CONFIG_KVM + APEI_GHES + SDEI + UNMAP_KERNEL_AT_EL0 as in
+ * distro kernels): FIX_HOLE, FIX_FDT_END, FDT window of 2 MiB / PAGE_SIZE + 1 slots, EARLYCON,
+ * TEXT_POKE0, VNCR_END + NR_CPUS VNCR slots, 2 GHES, 2 SDEI, 4 ENTRY_TRAMP_TEXT; then 7 x 256 KiB of
+ * early_ioremap BTMAPs and FIX_PTE/PMD/PUD/P4D/PGD. With 4K pages and NR_CPUS = 512: 1038 permanent
+ * slots, TRAMP_VALIAS = 0xffffffffff3f3000, FIXADDR_TOT_START = 0xffffffffff22d000.
+ *
+ * <h2>The percpu local area</h2>
+ * Where: at the top of the vmalloc range, directly below the guard in front of vmemmap, cut out of
+ * vmalloc (VMALLOC_END is lowered to its start). Why there: (1) every percpu chunk already lives at
+ * the top of vmalloc (pcpu_get_vm_areas allocates top-down from VMALLOC_END), so the local aliases
+ * and the global chunks are neighbours and a kernel VA that is "percpu" is one range check; (2) the
+ * kernel image and modules sit at the bottom of vmalloc, the linear map below that, and vmemmap,
+ * PCI I/O and fixmap above: the top of vmalloc is the only place whose neighbours are not touched
+ * at boot by per-CPU-identical mappings except vmalloc itself.
+ *
+ * <p>Rule: the area must not share a table entry with anything shared between CPUs at the level
+ * where it becomes private (its "private level" P). P is the highest level (0 = top) at which an
+ * entry can be found that lies strictly above the kernel image and ends at or below the first
+ * entry touching vmemmap. Then area = [ALIGN_DOWN(end - 1 GiB, entry(P)), end) with end =
+ * min(original VMALLOC_END, ALIGN_DOWN(VMEMMAP_START, entry(P))): at least 1 GiB of VA, whole
+ * entries at level P (except a possible 8 MiB guard left in front of vmemmap), VA being free.
+ *
+ * <p>Consequences per geometry: P = 0 everywhere except 16K/48-bit (level 0 has 2 entries of
+ * 128 TiB, entry 1 holds the image, modules, vmalloc and vmemmap: P = 1, 64 GiB entries) and
+ * 4K/52-bit (level 0 entries are 256 TiB: P = 1, 512 GiB entries). Each CPU needs a private copy
+ * of every table on the path from the top to the local area: the pgd, then (P = 1) the level-1
+ * table, then one table per lower level for the mapped units. With the first chunk mapped (it fits
+ * one last-level table on every granule) that is exactly {@code levels} private table pages per
+ * CPU — 3 (4K/39, 16K/47, 64K/48, 64K/52), 4 (4K/48, 16K/48), 5 (4K/52), 2 (16K/36, 64K/42) —
+ * and the tables holding shared entries that must be synced are levels 0..P (one level for P = 0,
+ * two for P = 1). On 2-level geometries the private pgd is the PMD level, so every new PTE table
+ * anywhere in the kernel half is a pgd entry change that must be synced to every CPU.
+ */
+public final class Arm64Layout {
+
+  public static final long SZ_8M = 8L << 20;
+  public static final long SZ_16M = 16L << 20;
+  public static final long SZ_1G = 1L << 30;
+  public static final long SZ_2G = 2L << 30;
+  public static final long STRUCT_PAGE_SIZE = 64;
+  /** Assumption: RAM starts at 1 GiB (QEMU virt, many arm64 SoCs): PHYS_OFFSET = 0x40000000. */
+  public static final long PHYS_OFFSET = 0x4000_0000L;
+  /** Assumption: __per_cpu_start at KIMAGE_VADDR + 0x1e80000 (a distro vmlinux is ~30 MiB). */
+  public static final long PER_CPU_START_OFFSET = 0x1e8_0000L;
+
+  public final Geometry geometry;
+  public final int vaBitsMin;
+  public final long pageOffset;
+  public final long pageEnd;
+  public final long modulesVaddr;
+  public final long modulesEnd;
+  public final long kimageVaddr;
+  public final long vmallocStart;
+  /** VMALLOC_END as the kernel computes it, without the local area. */
+  public final long kernelVmallocEnd;
+  public final long vmemmapStart;
+  public final long vmemmapEnd;
+  public final long pciIoStart;
+  public final long pciIoEnd;
+  public final long fixaddrTop;
+  public final long fixaddrStart;
+  public final long fixaddrTotStart;
+  public final long trampValias;
+  public final int localPrivateLevel;
+  public final long localStart;
+  public final long localEnd;
+
+  public Arm64Layout(Geometry g, int nrCpus) {
+    this.geometry = g;
+    int ps = g.pageShift();
+    int va = g.vaBits();
+    vaBitsMin = va > 48 ? (ps == 14 ? 47 : 48) : va;
+    pageOffset = -(1L << va);
+    pageEnd = -(1L << (vaBitsMin - 1));
+    modulesVaddr = pageEnd;
+    modulesEnd = modulesVaddr + SZ_2G;
+    kimageVaddr = modulesEnd;
+    vmallocStart = modulesEnd;
+    vmemmapEnd = -SZ_1G;
+    long vmemmapSize = ((pageEnd - pageOffset) >>> ps) * STRUCT_PAGE_SIZE;
+    vmemmapStart = vmemmapEnd - vmemmapSize;
+    kernelVmallocEnd = vmemmapStart - SZ_8M;
+    pciIoStart = vmemmapEnd + SZ_8M;
+    pciIoEnd = pciIoStart + SZ_16M;
+    fixaddrTop = -SZ_8M;
+    long page = 1L << ps;
+    long fdtSlots = (2L << 20) / page + 1;
+    long endPermanent = 2 + fdtSlots + 1 + 1 + 1 + nrCpus + 2 + 2 + 4;
+    trampValias = fixaddrTop - (endPermanent - 1) * page;
+    fixaddrStart = fixaddrTop - endPermanent * page;
+    long btmaps = 7 * ((256L << 10) / page);
+    fixaddrTotStart = fixaddrTop - (endPermanent + btmaps + 5) * page;
+
+    int level = -1;
+    long s = 0;
+    long e = 0;
+    for (int p = 0; p < g.levels() - 1 && level < 0; p++) {
+      long entry = g.entrySize(p);
+      long end = Math.min(kernelVmallocEnd, alignDown(vmemmapStart, entry));
+      long start = alignDown(end - SZ_1G, entry);
+      if (Long.compareUnsigned(start, kimageVaddr) > 0
+          && alignDown(start, entry) != alignDown(kimageVaddr, entry)
+          && Long.compareUnsigned(start, end) < 0) {
+        level = p;
+        s = start;
+        e = end;
+      }
+    }
+    if (level < 0) {
+      throw new IllegalStateException("no private level for the local area on " + g.label());
+    }
+    localPrivateLevel = level;
+    localStart = s;
+    localEnd = e;
+  }
+
+  static long alignDown(long v, long a) {
+    return v & -a;
+  }
+
+  /** VMALLOC_END in effect: lowered to the local area start when the local map is active. */
+  public long vmallocEnd(boolean localActive) {
+    return localActive ? localStart : kernelVmallocEnd;
+  }
+
+  /** __per_cpu_start in the kernel image (assumption, see {@link #PER_CPU_START_OFFSET}). */
+  public long perCpuStart() {
+    return kimageVaddr + PER_CPU_START_OFFSET;
+  }
+
+  /** Private table pages each CPU needs with the first chunk mapped in the local area. */
+  public int privateTablesPerCpuAtBoot() {
+    return geometry.levels();
+  }
+
+  public Region localArea() {
+    return new Region("percpu-local", localStart, localEnd);
+  }
+
+  public VaLayout toVaLayout(boolean localActive) {
+    List<Region> r = new ArrayList<>();
+    r.add(new Region("linear", pageOffset, pageEnd));
+    r.add(new Region("modules", modulesVaddr, modulesEnd));
+    r.add(new Region("vmalloc", vmallocStart, vmallocEnd(localActive)));
+    if (localActive) {
+      r.add(localArea());
+    }
+    r.add(new Region("vmemmap", vmemmapStart, vmemmapEnd));
+    r.add(new Region("pci-io", pciIoStart, pciIoEnd));
+    r.add(new Region("fixmap", fixaddrTotStart, fixaddrTop));
+    return new VaLayout(r, pageOffset, PHYS_OFFSET, vmallocStart, vmallocEnd(localActive),
+        kimageVaddr);
+  }
+}

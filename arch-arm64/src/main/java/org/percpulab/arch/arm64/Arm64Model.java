@@ -1,0 +1,78 @@
+package org.percpulab.arch.arm64;
+
+import java.util.Optional;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.CostTable;
+import org.percpulab.core.spi.DescriptorFormat;
+import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.LocalPerCpuMap;
+import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.core.spi.PtdumpTables;
+import org.percpulab.core.spi.TlbSpec;
+import org.percpulab.core.spi.VaLayout;
+
+/** One configured arm64 machine description (immutable). */
+public final class Arm64Model implements ArchModel {
+
+  private final Arm64Config config;
+  private final Geometry geometry;
+  private final Arm64Layout arm64Layout;
+  private final boolean localActive;
+  private final VaLayout layout;
+  private final Arm64Descriptors descriptors;
+  private final Arm64OpSequences ops;
+  private final CostTable costs;
+  private final PerCpuAreaSpec perCpu;
+  private final Arm64LocalPerCpuMap localMap;
+  private final Arm64PtdumpTables ptdump;
+
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs) {
+    this.config = config;
+    this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
+    this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
+    this.localActive = localActive;
+    this.layout = arm64Layout.toVaLayout(localActive);
+    this.descriptors = new Arm64Descriptors(geometry, config.kpti());
+    this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe());
+    this.costs = costs;
+    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive);
+    this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
+    this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
+  }
+
+  public Arm64Config config() { return config; }
+
+  public Arm64Layout arm64Layout() { return arm64Layout; }
+
+  /** Whether this configuration carves out the local area (percpu.localMap and the cpufeature). */
+  public boolean localActive() { return localActive; }
+
+  @Override public Geometry geometry() { return geometry; }
+
+  @Override public VaLayout layout() { return layout; }
+
+  @Override public DescriptorFormat descriptors() { return descriptors; }
+
+  @Override public String translationBaseRegister() {
+    return config.vhe() ? "TTBR1_EL2" : "TTBR1_EL1";
+  }
+
+  @Override public TlbSpec tlb() { return new TlbSpec(config.tlbEntries(), config.tlbSharedBySmt()); }
+
+  @Override public PerCpuAreaSpec perCpuAreas() { return perCpu; }
+
+  @Override public OpSequences ops() { return ops; }
+
+  @Override public CostTable costs() { return costs; }
+
+  @Override public <T> Optional<T> capability(Class<T> type) {
+    if (type == LocalPerCpuMap.class || type == Arm64LocalPerCpuMap.class) {
+      return Optional.of(type.cast(localMap));
+    }
+    if (type == PtdumpTables.class || type == Arm64PtdumpTables.class) {
+      return Optional.of(type.cast(ptdump));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,150 @@
+package org.percpulab.bench.cli;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.percpulab.core.boot.Boot;
+import org.percpulab.core.boot.BootContext;
+import org.percpulab.core.boot.ResolvedConfig;
+import org.percpulab.core.config.Config;
+import org.percpulab.core.config.ConfigException;
+import org.percpulab.core.config.ConfigLoader;
+import org.percpulab.core.config.CoreKeys;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.plugin.ArchRegistry;
+import org.percpulab.core.plugin.PluginLoadError;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every {@code percpu-lab} subcommand. Gives the shared options ({@link CommonOptions}),
+ * lazy and cached config/boot/injector, stdout/stderr writers and the exit-code mapping:
+ * {@link ConfigException} = bad input (2), any other exception = runtime error (1, message on
+ * stderr; stack trace with {@code -v}).
+ *
+ * <p>To add a subcommand: extend this class, annotate it {@code @Command(name = "...",
+ * description = "...")}, implement {@link #run()}, and add the class to the list in {@link Main}.
+ * Write results with {@link #out()} (text) or {@link #printJson(Object)} when {@link #json()}.
+ */
+public abstract class BaseCommand implements Callable<Integer> {
+
+  @Mixin
+  protected CommonOptions common;
+
+  @Spec
+  protected CommandSpec spec;
+
+  private ResolvedConfig resolved;
+  private BootContext boot;
+  private ArchRegistry registry;
+
+  /** The command's work. Return an {@link ExitCodes} value. */
+  protected abstract int run() throws Exception;
+
+  @Override
+  public final Integer call() {
+    if (common.verbose()) {
+      Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.DEBUG);
+    }
+    try {
+      return run();
+    } catch (ConfigException e) {
+      for (String line : e.lines()) {
+        err().println("error: " + line);
+      }
+      return ExitCodes.BAD_INPUT;
+    } catch (Exception e) {
+      err().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      if (common.verbose()) {
+        e.printStackTrace(err());
+      }
+      return ExitCodes.RUNTIME;
+    } finally {
+      err().flush();
+      out().flush();
+      if (registry != null) {
+        registry.close();
+      }
+    }
+  }
+
+  protected PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  protected PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  protected boolean json() {
+    return common.format() == OutputFormat.json;
+  }
+
+  protected void printJson(Object value) {
+    out().print(Json.write(value));
+  }
+
+  /** The user's layers only (file, shorthands, --set), not validated. */
+  protected Config userConfig() {
+    return ConfigLoader.load(common.configFile(), common.assignments());
+  }
+
+  /** Config validated against every loaded backend, with the selected backend (cached). */
+  protected ResolvedConfig resolved() {
+    if (resolved == null) {
+      Config user = userConfig();
+      ArchRegistry r = registry();
+      warnPluginErrors(r);
+      resolved = Boot.resolve(user, r);
+    }
+    return resolved;
+  }
+
+  /** {@link #resolved()} plus the backend's machine description (cached). */
+  protected BootContext boot() {
+    if (boot == null) {
+      boot = Boot.boot(resolved());
+    }
+    return boot;
+  }
+
+  /** Injector of core's module, the backend's module, {@link #extraModules()} and {@code more}. */
+  protected Injector injector(Module... more) {
+    List<Module> all = new ArrayList<>(extraModules());
+    all.addAll(List.of(more));
+    return Boot.injector(boot(), all.toArray(new Module[0]));
+  }
+
+  /** Modules every injector of this command gets (override to add the machine/mm modules). */
+  protected List<Module> extraModules() {
+    return List.of();
+  }
+
+  /** Loads a registry from the configured plugins dir without validating the rest (cached). */
+  protected ArchRegistry registry() {
+    if (registry == null) {
+      String dir = userConfig().raw(CoreKeys.PLUGINS_DIR).orElse(CoreKeys.DEFAULT_PLUGINS_DIR);
+      if (dir.isBlank()) {
+        throw ConfigException.of(List.of(
+            new ConfigProblem(CoreKeys.PLUGINS_DIR, dir, "a directory path")));
+      }
+      registry = ArchRegistry.load(Path.of(dir));
+    }
+    return registry;
+  }
+
+  /** Plugin load errors as stderr lines (used by commands that go on with the other backends). */
+  protected void warnPluginErrors(ArchRegistry r) {
+    for (PluginLoadError e : r.errors()) {
+      err().println("warning: " + e.message());
+    }
+  }
+}

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        BootCommand.class,
+        WalkCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -36,7 +36,7 @@ import org.percpulab.core.spi.VaLayout;
  *
  * <p>Descriptors: bit 0 valid (or, in invalid-bit mode, bit 10 set = invalid), bit 1 table/page,
  * output address bits [pageShift, 52), prot code in bits 52..55. Layout of the kernel half
- * {@code [-(2^vaBits), 2^64)} in top-level entries of size S: linear map in the first half, vmalloc
+ * {@code [-(2^vaBits), 2^64)} in top-level entries of size S: linear map in the first quarter, vmalloc
  * up to {@code -2S}, the percpu local area {@code [-2S, -S)}, fixmap {@code [-S, 0)}.
  */
 public class FakeBackend implements ArchBackend {
@@ -220,7 +220,7 @@ public class FakeBackend implements ArchBackend {
       this.local = local;
       long k = -(1L << g.vaBits());
       long s = g.entrySize(0);
-      long half = k + s * (g.entries(0) / 2);
+      long half = k + s * Math.max(1, g.entries(0) / 4);
       localArea = new Region("percpu local", -2 * s, -s);
       List<Region> r = new ArrayList<>();
       r.add(new Region("linear", k, half));

@@ -291,7 +291,7 @@ public final class S390Ops implements OpSequences {
   private void preemptEnable(List<MicroOp> l) {
     if (z196) {
       l.add(new MicroOp("alsi 0x3a8(%r0),-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("jnle 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
+      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)", CostClass.BRANCH));
     } else {
       l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
       l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));

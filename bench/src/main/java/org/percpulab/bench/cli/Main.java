@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        VmallocinfoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

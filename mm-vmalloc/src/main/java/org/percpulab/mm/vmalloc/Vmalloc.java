@@ -20,6 +20,18 @@ import org.percpulab.core.spi.VaLayout;
  * once {@code vmap_lazy_nr > lazy_max_pages()}), the model does it synchronously at the point the
  * kernel schedules it.
  *
+ * <p>VA reuse follows v6.17's vmap nodes: nr_vmap_nodes = clamp(possible CPUs, 1, 128), 16-page
+ * zones; a request over exactly [VMALLOC_START, VMALLOC_END) on CPU {@code c} (see
+ * {@link #setCurrentCpu}) first tries node {@code c mod nodes}'s pool for its exact size (1..256
+ * pages incl. guard) and remembers that node; when purged, such VAs go into that node's pool
+ * instead of the free tree. Each drain decays every pool by ~25% (newest first) back into the free
+ * tree; {@link #reclaimAndPurge} (run before the retry on allocation failure) empties them. Busy areas
+ * live in one global tree here (the kernel splits them per node); only the listing order is per node.
+ *
+ * <p>Bad frees: the kernel's vfree/vunmap look the address up by containment; this model requires
+ * the exact start of a live area (as the issue asks) and reports an address inside an area, an
+ * already (lazily) freed one, and an unknown one with different messages.
+ *
  * <p>Results: allocation functions return the address, or 0 (NULL) when address space or memory runs
  * out, with nothing left allocated except what the kernel itself leaves (a failed vmalloc's area goes
  * to the lazy list, as vfree does there). Caller errors (bad free, double free, size 0, beyond the

@@ -52,17 +52,19 @@ import org.percpulab.core.spi.ThisCpuOp;
  *       load/op/store, no protection.
  * </ul>
  *
- * <p>Modelled: every CS-loop and plain RMW has a COMPUTE micro-op (for xchg the selection of the new
- * value, counted as one instruction the kernel does not need). Loop counts are for the
- * uncontended case (one iteration); the executor re-runs from the LOAD on a CAS mismatch.
+ * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (the CS-loop xchg has
+ * none: the new value is already in a register; the plain raw xchg has a register move as COMPUTE,
+ * a modelling step because core's executor takes the return value there). Counts are for the uncontended case (one iteration); the
+ * executor re-runs from the LOAD on a CAS mismatch.
  * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
  */
 public final class S390Ops implements OpSequences {
 
+  private static final int[] SIZES = {1, 2, 4, 8};
+
   public static final S390Ops Z196 = new S390Ops(true);
   public static final S390Ops NO_Z196 = new S390Ops(false);
 
-  private static final int[] SIZES = {1, 2, 4, 8};
   private final boolean z196;
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
@@ -176,7 +178,7 @@ public final class S390Ops implements OpSequences {
         }
         break;
       case XCHG:
-        casLoop(l, size, "l" + r(size) + " %r0,%r3 (new value)");
+        casLoop(l, size, null);
         break;
       case CMPXCHG:
         cmpxchg(l, size);
@@ -202,6 +204,11 @@ public final class S390Ops implements OpSequences {
       case WRITE:
         l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
         return;
+      case XCHG:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        l.add(new MicroOp("l" + r(size) + " %r0,%r3", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " %r0,0(%r1)", CostClass.STORE, Effect.STORE));
+        return;
       case CMPXCHG:
       case TRY_CMPXCHG:
         l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
@@ -221,19 +228,23 @@ public final class S390Ops implements OpSequences {
       case AND: return "n";
       case OR: return "o";
       case SUB: return "s";
-      case XCHG: return "l";
       default: return "a";
     }
   }
 
-  /** READ_ONCE, compute, cs/csg, retry branch; 1/2 bytes on the containing aligned word. */
+  /**
+   * READ_ONCE, compute (absent for xchg), cs/csg, retry branch; 1/2 bytes on the containing
+   * aligned word.
+   */
   private static void casLoop(List<MicroOp> l, int size, String compute) {
     boolean narrow = size < 4;
     if (narrow) {
       wordSetup(l);
     }
     l.add(new MicroOp((narrow ? "l" : ld(size)) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
-    l.add(new MicroOp(compute, CostClass.ALU, Effect.COMPUTE));
+    if (compute != null) {
+      l.add(new MicroOp(compute, CostClass.ALU, Effect.COMPUTE));
+    }
     if (narrow) {
       l.add(MicroOp.of("rosbg %r0,%r2 (insert into word)", CostClass.ALU));
     }

@@ -1,0 +1,77 @@
+package org.percpulab.mm.percpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.percpulab.core.spi.PerCpuAreaSpec;
+
+/**
+ * mm/percpu.c pcpu_embed_first_chunk and pcpu_page_first_chunk (the address-space decisions and
+ * boot messages; the copying of .data..percpu is not modelled), and the generic / arch_numa.c
+ * setup_per_cpu_areas that calls them and fills {@code __per_cpu_offset[]}.
+ */
+public final class PcpuFirstChunk {
+  private PcpuFirstChunk() {}
+
+  /** Where the machine puts a group's memblock allocation (embed) on that group's node. */
+  @FunctionalInterface
+  public interface GroupPlacer {
+    /** Linear-map VA of a block of {@code bytes} aligned to {@code align} on {@code node}. */
+    long place(int group, int node, long bytes, long align);
+  }
+
+  /** Result of a first-chunk setup: the boot log lines in printing order. */
+  public record Boot(PcpuAllocInfo ai, long baseAddr, List<String> log) {}
+
+  /**
+   * setup_per_cpu_areas with the embed first chunk: pcpu_build_alloc_info (with the NUMA distance
+   * function when {@code numa}), one block per group from {@code placer}, base = lowest block,
+   * group base_offset = block − base, then pcpu_setup_first_chunk.
+   */
+  public static Boot embed(PercpuAllocator pcpu, PerCpuAreaSpec spec, boolean numa,
+      GroupPlacer placer) {
+    long pageSize = pcpu.pageSize();
+    PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), spec.dynamicReserve(),
+        spec.atomSize(), pageSize, numa);
+    long sizeSum = ai.staticSize + ai.reservedSize + ai.dynSize;
+    long[] blocks = new long[ai.nrGroups()];
+    long base = -1L;
+    for (int g = 0; g < ai.nrGroups(); g++) {
+      PcpuAllocInfo.Group gi = ai.groups.get(g);
+      int cpu = PcpuAllocInfo.NO_CPU;
+      for (int i = 0; i < gi.nrUnits && cpu == PcpuAllocInfo.NO_CPU; i++) {
+        cpu = gi.cpuMap[i];
+      }
+      blocks[g] = placer.place(g, spec.node(cpu), gi.nrUnits * ai.unitSize, ai.atomSize);
+      if (Long.compareUnsigned(blocks[g], base) < 0) {
+        base = blocks[g];
+      }
+    }
+    for (int g = 0; g < ai.nrGroups(); g++) {
+      ai.groups.get(g).baseOffset = blocks[g] - base;
+    }
+    List<String> log = new ArrayList<>();
+    log.add(String.format("percpu: Embedded %d pages/cpu s%d r%d d%d u%d", sizeSum / pageSize,
+        ai.staticSize, ai.reservedSize, ai.dynSize, ai.unitSize));
+    log.addAll(ai.dumpLines());
+    pcpu.setupFirstChunk(ai, base, spec.perCpuStart());
+    return new Boot(ai, base, log);
+  }
+
+  /**
+   * setup_per_cpu_areas with pcpu_page_first_chunk: alloc info with dyn 0 and atom PAGE_SIZE (one
+   * group required), the first chunk at {@code vmAreaBase} in vmalloc space (the caller reserves
+   * num_possible_cpus × unit_size there and maps the unit pages).
+   */
+  public static Boot page(PercpuAllocator pcpu, PerCpuAreaSpec spec, long vmAreaBase) {
+    long pageSize = pcpu.pageSize();
+    PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize,
+        false);
+    List<String> log = new ArrayList<>();
+    long unitPages = ai.unitSize / pageSize;
+    log.add(String.format("percpu: %d %dK pages/cpu s%d r%d d%d", unitPages, pageSize >> 10,
+        ai.staticSize, ai.reservedSize, ai.dynSize));
+    log.addAll(ai.dumpLines());
+    pcpu.setupFirstChunk(ai, vmAreaBase, spec.perCpuStart());
+    return new Boot(ai, vmAreaBase, log);
+  }
+}

@@ -1,0 +1,198 @@
+package org.percpulab.mm.percpu;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * From-scratch recomputation of every chunk's allocator metadata (mm/percpu.c has no such checker;
+ * this is the model's oracle). Compared exactly: alloc_map (against the caller's live set, when
+ * given), bound_map at every live area (start bit, clear interior, end bit), free_bytes, each
+ * block's contig_hint, left_free and right_free, populated counts, nr_empty_pop_pages per chunk
+ * and globally, the slot each chunk sits on. Checked as the kernel's guarantees (not equalities):
+ * a block's contig_hint never exceeds its largest free run (it may
+ * under-estimate after alignment-skipped holes, see the code); first_free is a lower bound of the
+ * first free bit; contig_hint_start starts a maximal free run of
+ * contig_hint bits; a non-zero scan_hint covers free bits, is ≤ contig_hint and (unless equal to it)
+ * does not start after contig_hint_start (pcpu_block_update keeps a scan hint that starts exactly
+ * where a new, larger contig hint starts); right_free is exact or 0 (see the note in the code); the
+ * chunk-wide contig_hint covers free bits and never exceeds
+ * the largest free run (pcpu_block_update_hint_free documents it "may be off by up to a page").
+ */
+public final class PcpuVerifier {
+  private PcpuVerifier() {}
+
+  /** Blocks whose contig_hint equalled / under-estimated the largest free run (all verifications). */
+  static long exactBlockHints;
+  static long underBlockHints;
+
+  /** One live area: chunk, byte offset and byte size. */
+  public record Area(PcpuChunk chunk, int off, int size) {}
+
+  /** Returns the problems found (empty = consistent). {@code live} may be null (skip map checks). */
+  public static List<String> verify(PercpuAllocator pcpu, List<Area> live) {
+    List<String> errs = new ArrayList<>();
+    int globalEmpty = 0;
+    long globalPopulated = 0;
+    for (PcpuChunk c : pcpu.chunks()) {
+      verifyChunk(pcpu, c, errs);
+      if (c != pcpu.reservedChunk() && !c.isolated) {
+        globalEmpty += c.nrEmptyPopPages;
+      }
+      if (!c.immutable) {
+        globalPopulated += c.nrPopulated;
+      }
+    }
+    if (globalEmpty != pcpu.nrEmptyPopPages()) {
+      errs.add("pcpu_nr_empty_pop_pages " + pcpu.nrEmptyPopPages() + " != " + globalEmpty);
+    }
+    if (live != null) {
+      verifyLive(pcpu, live, errs);
+    }
+    return errs;
+  }
+
+  private static void verifyLive(PercpuAllocator pcpu, List<Area> live, List<String> errs) {
+    java.util.IdentityHashMap<PcpuChunk, long[]> expected = new java.util.IdentityHashMap<>();
+    for (PcpuChunk c : pcpu.chunks()) {
+      long[] m = new long[c.allocMap.length];
+      int hs = c.startOffset / 4;
+      Bitmaps.set(m, 0, hs);
+      int he = c.endOffset / 4;
+      Bitmaps.set(m, c.mapBits() - he, he);
+      expected.put(c, m);
+    }
+    for (Area a : live) {
+      long[] m = expected.get(a.chunk());
+      if (m == null) {
+        errs.add("live area in dead chunk " + a);
+        continue;
+      }
+      int s = a.off() / 4;
+      int n = a.size() / 4;
+      for (int b = s; b < s + n; b++) {
+        if (Bitmaps.test(m, b)) {
+          errs.add("overlap at " + a.chunk() + " bit " + b);
+          break;
+        }
+      }
+      Bitmaps.set(m, s, n);
+      long[] bound = a.chunk().boundMap;
+      if (!Bitmaps.test(bound, s) || !Bitmaps.test(bound, s + n)
+          || Bitmaps.nextSet(bound, s + n, s + 1) != s + n) {
+        errs.add("bound_map wrong for " + a.chunk() + " off " + a.off() + " size " + a.size());
+      }
+    }
+    for (PcpuChunk c : pcpu.chunks()) {
+      long[] m = expected.get(c);
+      if (!java.util.Arrays.equals(m, c.allocMap)) {
+        errs.add(c + ": alloc_map differs from the live set");
+      }
+    }
+  }
+
+  private static void verifyChunk(PercpuAllocator pcpu, PcpuChunk c, List<String> errs) {
+    int bb = c.blockBits();
+    long[] map = c.allocMap;
+    int mapBits = c.mapBits();
+    int used = Bitmaps.weight(map, mapBits);
+    if (c.freeBytes != (mapBits - used) * 4) {
+      errs.add(c + ": free_bytes " + c.freeBytes + " != " + (mapBits - used) * 4);
+    }
+    int empty = 0;
+    for (int i = 0; i < c.nrBlocks(); i++) {
+      PcpuBlockMd b = c.mdBlocks[i];
+      int base = i * bb;
+      int contig = 0;
+      int left = Bitmaps.nextSetFrom(map, base, bb, 0);
+      int right = bb - 1 - lastSetIn(map, base, bb);
+      int firstFree = Bitmaps.nextClearFrom(map, base, bb, 0);
+      for (int s = firstFree; s < bb; ) {
+        int e = Bitmaps.nextSetFrom(map, base, bb, s);
+        contig = Math.max(contig, e - s);
+        s = Bitmaps.nextClearFrom(map, base, bb, e);
+      }
+      String where = c + " block " + i + " " + b;
+      // pcpu_find_zero_area feeds back the largest hole it skipped *after alignment*, and
+      // pcpu_block_update_scan may then set a scan_hint that is not the largest run before the
+      // contig hint; a later pcpu_block_refresh_hint promotes it and scans only past it. So the
+      // kernel's block contig_hint can under-estimate (mm/percpu.c: "This is imperfect, but in
+      // general is good enough"). Never over-estimate.
+      if (b.contigHint > contig) {
+        errs.add(where + ": contig_hint > largest free run " + contig);
+      }
+      if (b.contigHint == contig) {
+        exactBlockHints++;
+      } else {
+        underBlockHints++;
+      }
+      if (b.leftFree != left) {
+        errs.add(where + ": left_free != " + left);
+      }
+      // pcpu_block_refresh_hint zeroes right_free and, when it promotes a scan_hint that ends at
+      // the block end, scans only past it: the kernel then keeps right_free = 0 (an under-estimate)
+      // until a free touching that run recomputes it. Accept exactly that.
+      if (b.rightFree != right && b.rightFree != 0) {
+        errs.add(where + ": right_free != " + right);
+      }
+      if (b.firstFree > firstFree) {
+        errs.add(where + ": first_free > first free bit " + firstFree);
+      }
+      if (contig > 0 && !isMaximalFreeRun(map, base, bb, b.contigHintStart, b.contigHint)) {
+        errs.add(where + ": contig_hint_start is not a maximal free run");
+      }
+      if (b.scanHint != 0) {
+        if (!isFree(map, base + b.scanHintStart, b.scanHint) || b.scanHint > b.contigHint
+            || (b.scanHint != b.contigHint && b.scanHintStart > b.contigHintStart)) {
+          errs.add(where + ": bad scan_hint");
+        }
+      }
+      if (contig == bb && c.isPagePopulated(i)) {
+        empty++;
+      }
+    }
+    if (empty != c.nrEmptyPopPages) {
+      errs.add(c + ": nr_empty_pop_pages " + c.nrEmptyPopPages + " != " + empty);
+    }
+    int pop = Bitmaps.weight(c.populated, c.nrPages);
+    if (pop != c.nrPopulated) {
+      errs.add(c + ": nr_populated " + c.nrPopulated + " != " + pop);
+    }
+    int largest = 0;
+    int firstFree = Bitmaps.nextClear(map, mapBits, 0);
+    for (int s = firstFree; s < mapBits; ) {
+      int e = Bitmaps.nextSet(map, mapBits, s);
+      largest = Math.max(largest, e - s);
+      s = Bitmaps.nextClear(map, mapBits, e);
+    }
+    PcpuBlockMd md = c.chunkMd;
+    if (md.contigHint > largest || (md.contigHint > 0
+        && !isFree(map, md.contigHintStart, md.contigHint))) {
+      errs.add(c + ": chunk contig_hint " + md + " vs largest free run " + largest);
+    }
+    if (md.firstFree > firstFree) {
+      errs.add(c + ": chunk first_free " + md.firstFree + " > " + firstFree);
+    }
+    if (c != pcpu.reservedChunk() && !c.isolated && c.listSlot >= 0
+        && c.listSlot < pcpu.sidelinedSlot() && c.listSlot != c.slot() && c.listSlot != 0) {
+      errs.add(c + ": on slot " + c.listSlot + " but pcpu_chunk_slot says " + c.slot());
+    }
+  }
+
+  private static int lastSetIn(long[] map, int base, int size) {
+    int l = Bitmaps.lastSetFrom(map, base, size);
+    return l == size ? -1 : l;
+  }
+
+  private static boolean isFree(long[] map, int start, int n) {
+    return Bitmaps.nextSet(map, start + n, start) >= start + n;
+  }
+
+  private static boolean isMaximalFreeRun(long[] map, int base, int size, int start, int n) {
+    if (start + n > size || !isFree(map, base + start, n)) {
+      return false;
+    }
+    boolean leftOk = start == 0 || Bitmaps.test(map, base + start - 1);
+    boolean rightOk = start + n == size || Bitmaps.test(map, base + start + n);
+    return leftOk && rightOk;
+  }
+}

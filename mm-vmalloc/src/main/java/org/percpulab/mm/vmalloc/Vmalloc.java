@@ -478,6 +478,50 @@ public final class Vmalloc {
         && Long.compareUnsigned(addr, vmallocEnd) < 0;
   }
 
+  // ---- mapping helpers taking a pgd (the seed series' signature change) ----------------------------
+
+  /**
+   * vmap_pages_range_noflush(pgd, addr, addr + count pages, prot, pages, PAGE_SHIFT): maps
+   * {@code count} small pages at {@code addr} into {@code pgd} (swapper through the shared-kernel
+   * API, so per-CPU copies stay in sync). Returns the pgtbl_mod_mask or a negative errno with nothing
+   * changed. No TLB or cache flush, as in the kernel. Used by percpu-vm's pcpu_map_pages.
+   */
+  public int vmapPagesRangeNoflush(long pgd, long addr, long[] pfns, int offset, int count,
+      ProtKind prot) {
+    if (count <= 0 || offset < 0 || offset + count > pfns.length) {
+      throw new VmallocException("vmap_pages_range_noflush: " + count + " pages from index "
+          + offset + " must lie inside the " + pfns.length + "-entry page array");
+    }
+    if ((addr & (pageSize - 1)) != 0) {
+      throw new VmallocException(String.format(
+          "vmap_pages_range_noflush: address 0x%016x must be page aligned", addr));
+    }
+    return host.mapPages(pgd, addr, pfns, offset, count, prot);
+  }
+
+  /**
+   * vunmap_range_noflush(pgd, start, end): clears the entries, never frees page-table pages, no TLB
+   * flush. Used by percpu-vm's pcpu_unmap_pages.
+   */
+  public void vunmapRangeNoflush(long pgd, long start, long end) {
+    if (((start | end) & (pageSize - 1)) != 0 || Long.compareUnsigned(start, end) > 0) {
+      throw new VmallocException(String.format(
+          "vunmap_range_noflush: range 0x%016x-0x%016x must be page aligned and ordered",
+          start, end));
+    }
+    if (start != end) {
+      host.unmapRange(pgd, start, end - start);
+    }
+  }
+
+  /**
+   * flush_tlb_kernel_range(start, end): one broadcast flush (pcpu_post_unmap_tlb_flush). Not counted
+   * in {@link #tlbFlushes()}, which counts the lazy purge's flushes only.
+   */
+  public void flushTlbKernelRange(long start, long end) {
+    host.flushTlbKernelRange(start, end);
+  }
+
   // ---- pcpu_get_vm_areas ------------------------------------------------------------------------
 
   /**

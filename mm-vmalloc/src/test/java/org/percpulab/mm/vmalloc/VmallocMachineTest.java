@@ -78,4 +78,32 @@ class VmallocMachineTest {
     m.engine().translate(m.kpt().swapperPgd(), a + 12345);
     assertThat(m.engine().fastLevel()).isEqualTo(m.geometry().levels() - 2);
   }
+
+  @Test
+  void mappingHelpersTakeAPgd() {
+    // local map on: a CPU's private pgd covers the local area; swapper covers vmalloc space
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "2", "percpu.localMap", "on"));
+    Vmalloc v = Vmalloc.boot(m);
+    VmStruct[] c = v.pcpuGetVmAreas(new long[] {0}, new long[] {2 * 8 * 4096}, 4096);
+    long pfn = m.allocator().allocPage(org.percpulab.core.mem.PagePurpose.percpu(1));
+    long local = m.kpt().localArea().start();
+    long cpu1 = m.kpt().pgdOf(1);
+    assertThat(v.vmapPagesRangeNoflush(cpu1, local, new long[] {pfn}, 0, 1,
+        org.percpulab.core.spi.ProtKind.KERNEL)).isPositive();
+    assertThat(v.vmapPagesRangeNoflush(v.host().swapperPgd(), c[0].addr(), new long[] {pfn}, 0, 1,
+        org.percpulab.core.spi.ProtKind.KERNEL)).isPositive();
+    assertThat(m.engine().translate(cpu1, local)).isEqualTo(pfn << 12);
+    assertThat(m.engine().translate(m.kpt().pgdOf(0), local)).isEqualTo(-1);
+    // the shared mapping is visible through every CPU's table
+    assertThat(m.engine().translate(m.kpt().pgdOf(0), c[0].addr())).isEqualTo(pfn << 12);
+    long flushes = m.cpus().broadcastRangeFlushes();
+    v.vunmapRangeNoflush(cpu1, local, local + 4096);
+    v.vunmapRangeNoflush(v.host().swapperPgd(), c[0].addr(), c[0].addr() + 4096);
+    assertThat(m.cpus().broadcastRangeFlushes()).isEqualTo(flushes);
+    v.flushTlbKernelRange(local, local + 4096);
+    assertThat(m.cpus().broadcastRangeFlushes()).isEqualTo(flushes + 1);
+    assertThat(m.engine().translate(cpu1, local)).isEqualTo(-1);
+    m.allocator().freePages(pfn, 0);
+    m.verifyConsistent();
+  }
 }

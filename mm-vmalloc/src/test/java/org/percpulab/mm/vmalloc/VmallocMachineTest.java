@@ -106,4 +106,35 @@ class VmallocMachineTest {
     m.allocator().freePages(pfn, 0);
     m.verifyConsistent();
   }
+
+  @Test
+  void everyInjectedPageAllocationFailureGivesNullAndLeaksNothing() {
+    // a 64-page vmalloc at a fresh PMD: 64 data pages plus the PTE table the mapping needs
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "4", "percpu.localMap", "off"));
+    Vmalloc v = Vmalloc.boot(m);
+    int failures = 0;
+    for (int n = 1; n <= 80; n++) {
+      var before = m.allocator().snapshot();
+      String mapBefore = VmallocInfo.render(v, false);
+      m.allocator().failNth(n);
+      long a = v.vmalloc(64 * 4096, Caller.of("inject"));
+      m.allocator().clearFailures();
+      if (a == 0) {
+        failures++;
+        // only the failed area's VA on the lazy list; every page back; no live area added
+        assertThat(m.allocator().allocatedSince(before)).as("n=%d", n)
+            .allSatisfy(al -> assertThat(al.purpose().isPageTable()).isTrue());
+        assertThat(v.allocator().busyCount()).as("n=%d", n).isEqualTo(1);
+        assertThat(VmallocInfo.render(v, false)).as("n=%d", n).startsWith(mapBefore)
+            .endsWith(" unpurged vm_area\n");
+      } else {
+        v.vfree(a);
+      }
+      v.reclaimAndPurge();
+      assertThat(v.allocator().checkInvariants()).isNull();
+      m.verifyConsistent();
+    }
+    assertThat(failures).isGreaterThanOrEqualTo(64);
+    assertThat(v.vmallocPages()).isZero();
+  }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         PtdumpCommand.class,
         BootCommand.class,
         WalkCommand.class,
+        VmallocinfoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -43,15 +43,15 @@ public final class Arm64Backend implements ArchBackend {
   }
 
   /**
-   * percpu.localMap: off = no local area; on = forced (even when the cpufeature check refuses, to
-   * show what goes wrong); auto = on unless {@link Arm64LocalPerCpuMap#refuseReason} refuses.
+   * percpu.localMap: off = no local area; on / force = local area (core's gate rejects "on" when
+   * the cpufeature check refuses, "force" goes ahead to show what goes wrong); auto = on unless {@link Arm64LocalPerCpuMap#refuseReason} refuses.
    */
   static boolean localActive(ConfigView config, Arm64Config c) {
     String mode = config.raw("percpu.localMap").orElse("auto").trim();
     if ("off".equals(mode)) {
       return false;
     }
-    if ("on".equals(mode)) {
+    if ("on".equals(mode) || "force".equals(mode)) {
       return true;
     }
     MachineTopology t = new MachineTopology(c.cpus(), c.threadsPerCore(), c.tlbSharedBySmt());

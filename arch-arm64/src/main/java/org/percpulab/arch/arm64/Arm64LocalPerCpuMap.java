@@ -32,7 +32,7 @@ public final class Arm64LocalPerCpuMap implements LocalPerCpuMap {
   }
 
   /** Level at which the local area owns whole entries (see {@link Arm64Layout}). */
-  public int privateLevel() {
+  @Override public int privateLevel() {
     return layout.localPrivateLevel;
   }
 

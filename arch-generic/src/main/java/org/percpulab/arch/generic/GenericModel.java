@@ -23,7 +23,7 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
   static final int DEFAULT_TLB_ENTRIES = 1536;
 
   static GenericModel of(ConfigView config) {
-    int entries = Integer.parseInt(config.raw("tlb.entries")
+    int entries = Integer.parseInt(config.raw("tlb.entries").filter(v -> !v.isBlank())
         .orElse(Integer.toString(DEFAULT_TLB_ENTRIES)).trim());
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     return new GenericModel(GenericPerCpuAreas.fromConfig(config), GenericCosts.fromConfig(config),

@@ -30,16 +30,19 @@ import org.percpulab.core.spi.ThisCpuOp;
  * <p>Modelled, not copied: asm-generic preempt.h keeps preempt_count in thread_info; disable is
  * load/add/store (3), enable is load/sub/store, branch if non-zero, load the thread flags and
  * test-and-branch on TIF_NEED_RESCHED (6, when the count reaches zero with nothing pending).
- * IRQ save and restore are one instruction each (a status-register swap/write). Every RMW has a
- * COMPUTE micro-op, for xchg the move of the new value. inc/dec/sub are add here (no immediate form).
+ * IRQ save and restore are one instruction each (a status-register swap/write). Arithmetic RMWs
+ * have a COMPUTE micro-op (the ALU instruction); cmpxchg is load, compare-and-branch (COMPUTE),
+ * store; xchg is load, move of the new value (COMPUTE: a modelling step, since core's executor
+ * takes the op's return value at COMPUTE on the plain-store path; a compiler needs no move), store. inc/dec/sub cost the same as add here (no immediate form).
  *
  * <p>No LOCAL_MAP mode: asm-generic does not select HAVE_LOCAL_PER_CPU_MAP.
  */
 public final class GenericOps implements OpSequences {
 
+  private static final int[] SIZES = {1, 2, 4, 8};
+
   public static final GenericOps INSTANCE = new GenericOps();
 
-  private static final int[] SIZES = {1, 2, 4, 8};
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
 
@@ -99,6 +102,11 @@ public final class GenericOps implements OpSequences {
         l.add(new MicroOp("bne a0, a2, 1f", CostClass.BRANCH, Effect.COMPUTE));
         l.add(store(size));
         break;
+      case XCHG:
+        l.add(load(size));
+        l.add(new MicroOp("mv t0, a2", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " t0, 0(a1)", CostClass.STORE, Effect.STORE));
+        break;
       case TRY_CMPXCHG:
         l.add(load(size));
         l.add(MicroOp.of(ld(size) + " t1, 0(a4)", CostClass.LOAD));
@@ -122,7 +130,6 @@ public final class GenericOps implements OpSequences {
       case AND: return "and";
       case OR: return "or";
       case SUB: return "sub";
-      case XCHG: return "mv";
       default: return "add";
     }
   }

@@ -31,7 +31,7 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
 
   static S390Model of(ConfigView config) {
     Geometry g = S390Backend.geometry(config);
-    int entries = Integer.parseInt(config.raw("tlb.entries")
+    int entries = Integer.parseInt(config.raw("tlb.entries").filter(v -> !v.isBlank())
         .orElse(Integer.toString(DEFAULT_TLB_ENTRIES)).trim());
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     boolean z196 = Boolean.parseBoolean(config.raw(S390Backend.KEY_Z196).orElse("true").trim());

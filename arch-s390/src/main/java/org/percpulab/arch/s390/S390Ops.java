@@ -45,24 +45,27 @@ import org.percpulab.core.spi.ThisCpuOp;
  *   <li>xchg: {@code l/lg} then a {@code cs/csg} loop; 1/2 bytes on the containing word.
  *   <li>read: not defined by s390, so asm-generic this_cpu_generic_read: preempt-disabled load.
  *   <li>write: not defined by s390, so asm-generic this_cpu_generic_to_op: IRQ save
- *       ({@code stnsm}, store then AND system mask), the store, IRQ restore (only re-enables when
- *       the saved mask had I/O+external enabled: {@code tmhh; jz; stosm} - arch/s390
- *       irqflags.h arch_local_irq_restore, instruction choice from memory, UNVERIFIED).
+ *       ({@code stnsm 0xfc}, store then AND system mask), the store, IRQ restore
+ *       (arch/s390/include/asm/irqflags.h arch_local_irq_restore: only disabled-to-enabled is
+ *       acted on, so test the saved ARCH_IRQ_ENABLED bits (top byte) and {@code stosm 0x03}
+ *       when set: {@code tmhh; jz; stosm}).
  *   <li>{@code __this_cpu_*} / {@code raw_cpu_*}: asm-generic raw_cpu_generic_*, plain
  *       load/op/store, no protection.
  * </ul>
  *
- * <p>Modelled: every CS-loop and plain RMW has a COMPUTE micro-op (for xchg the selection of the new
- * value, counted as one instruction the kernel does not need). Loop counts are for the
- * uncontended case (one iteration); the executor re-runs from the LOAD on a CAS mismatch.
+ * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (the CS-loop xchg has
+ * none: the new value is already in a register; the plain raw xchg has a register move as COMPUTE,
+ * a modelling step because core's executor takes the return value there). Counts are for the uncontended case (one iteration); the
+ * executor re-runs from the LOAD on a CAS mismatch.
  * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
  */
 public final class S390Ops implements OpSequences {
 
+  private static final int[] SIZES = {1, 2, 4, 8};
+
   public static final S390Ops Z196 = new S390Ops(true);
   public static final S390Ops NO_Z196 = new S390Ops(false);
 
-  private static final int[] SIZES = {1, 2, 4, 8};
   private final boolean z196;
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
@@ -176,7 +179,7 @@ public final class S390Ops implements OpSequences {
         }
         break;
       case XCHG:
-        casLoop(l, size, "l" + r(size) + " %r0,%r3 (new value)");
+        casLoop(l, size, null);
         break;
       case CMPXCHG:
         cmpxchg(l, size);
@@ -202,6 +205,11 @@ public final class S390Ops implements OpSequences {
       case WRITE:
         l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
         return;
+      case XCHG:
+        l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
+        l.add(new MicroOp("l" + r(size) + " %r0,%r3", CostClass.ALU, Effect.COMPUTE));
+        l.add(new MicroOp(st(size) + " %r0,0(%r1)", CostClass.STORE, Effect.STORE));
+        return;
       case CMPXCHG:
       case TRY_CMPXCHG:
         l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
@@ -221,19 +229,23 @@ public final class S390Ops implements OpSequences {
       case AND: return "n";
       case OR: return "o";
       case SUB: return "s";
-      case XCHG: return "l";
       default: return "a";
     }
   }
 
-  /** READ_ONCE, compute, cs/csg, retry branch; 1/2 bytes on the containing aligned word. */
+  /**
+   * READ_ONCE, compute (absent for xchg), cs/csg, retry branch; 1/2 bytes on the containing
+   * aligned word.
+   */
   private static void casLoop(List<MicroOp> l, int size, String compute) {
     boolean narrow = size < 4;
     if (narrow) {
       wordSetup(l);
     }
     l.add(new MicroOp((narrow ? "l" : ld(size)) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));
-    l.add(new MicroOp(compute, CostClass.ALU, Effect.COMPUTE));
+    if (compute != null) {
+      l.add(new MicroOp(compute, CostClass.ALU, Effect.COMPUTE));
+    }
     if (narrow) {
       l.add(MicroOp.of("rosbg %r0,%r2 (insert into word)", CostClass.ALU));
     }
@@ -279,7 +291,7 @@ public final class S390Ops implements OpSequences {
   private void preemptEnable(List<MicroOp> l) {
     if (z196) {
       l.add(new MicroOp("alsi 0x3a8(%r0),-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("jnle 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
+      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)", CostClass.BRANCH));
     } else {
       l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
       l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));

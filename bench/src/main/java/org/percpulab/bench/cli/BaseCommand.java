@@ -3,6 +3,7 @@ package org.percpulab.bench.cli;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +16,8 @@ import org.percpulab.core.boot.ResolvedConfig;
 import org.percpulab.core.config.Config;
 import org.percpulab.core.config.ConfigException;
 import org.percpulab.core.config.ConfigLoader;
+import org.percpulab.core.config.CoreKeys;
+import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.plugin.ArchRegistry;
 import org.percpulab.core.plugin.PluginLoadError;
 import picocli.CommandLine.Mixin;
@@ -97,9 +100,10 @@ public abstract class BaseCommand implements Callable<Integer> {
   /** Config validated against every loaded backend, with the selected backend (cached). */
   protected ResolvedConfig resolved() {
     if (resolved == null) {
-      resolved = Boot.resolve(userConfig());
-      registry = resolved.registry();
-      warnPluginErrors(registry);
+      Config user = userConfig();
+      ArchRegistry r = registry();
+      warnPluginErrors(r);
+      resolved = Boot.resolve(user, r);
     }
     return resolved;
   }
@@ -127,8 +131,12 @@ public abstract class BaseCommand implements Callable<Integer> {
   /** Loads a registry from the configured plugins dir without validating the rest (cached). */
   protected ArchRegistry registry() {
     if (registry == null) {
-      String dir = userConfig().raw("plugins.dir").orElse("plugins");
-      registry = ArchRegistry.load(java.nio.file.Path.of(dir));
+      String dir = userConfig().raw(CoreKeys.PLUGINS_DIR).orElse(CoreKeys.DEFAULT_PLUGINS_DIR);
+      if (dir.isBlank()) {
+        throw ConfigException.of(List.of(
+            new ConfigProblem(CoreKeys.PLUGINS_DIR, dir, "a directory path")));
+      }
+      registry = ArchRegistry.load(Path.of(dir));
     }
     return registry;
   }

@@ -5,8 +5,10 @@ import java.util.Map;
 import org.percpulab.core.boot.ResolvedConfig;
 import org.percpulab.core.config.Config;
 import org.percpulab.core.config.ConfigValue;
+import org.percpulab.core.config.CoreKeys;
 import org.percpulab.core.spi.ConfigKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code percpu-lab config}: the effective, validated config; each key with its value and where it
@@ -15,8 +17,13 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "config", description = {
     "Print the effective config after validation: every known key, its value and its source",
-    "(default, the --config file, or --set). Keys the backend derives are shown as '-'."})
+    "(default, the --config file, or --set). Keys the backend derives are shown as '-'.",
+    "Keys of backends other than the selected one are hidden unless --all or given."})
 public final class ConfigCommand extends BaseCommand {
+
+  @Option(names = "--all",
+      description = "Also list the keys of the backends that are not selected.")
+  boolean all;
 
   @Override
   protected int run() {
@@ -24,7 +31,9 @@ public final class ConfigCommand extends BaseCommand {
     Config c = r.config();
     Map<String, ConfigKey> keys = new java.util.TreeMap<>();
     for (ConfigKey k : r.keys()) {
-      keys.putIfAbsent(k.name(), k);
+      if (all || c.isExplicit(k.name()) || !ownedByOtherBackend(r, k.name())) {
+        keys.putIfAbsent(k.name(), k);
+      }
     }
     if (json()) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -33,7 +42,7 @@ public final class ConfigCommand extends BaseCommand {
         ConfigValue v = c.entry(k.name()).orElse(null);
         o.put("value", v == null ? null : v.value());
         o.put("source", v == null ? ConfigValue.DEFAULT : v.source());
-        o.put("allowed", k.allowed());
+        o.put("allowed", allowed(r, k));
         o.put("description", k.description());
         doc.put(k.name(), o);
       }
@@ -43,10 +52,23 @@ public final class ConfigCommand extends BaseCommand {
       for (ConfigKey k : keys.values()) {
         ConfigValue v = c.entry(k.name()).orElse(null);
         t.row(k.name(), v == null ? "-" : v.value(), v == null ? ConfigValue.DEFAULT : v.source(),
-            k.allowed());
+            allowed(r, k));
       }
       out().print(t.render());
     }
     return ExitCodes.OK;
+  }
+
+  private static String allowed(ResolvedConfig r, ConfigKey k) {
+    return k.name().equals(CoreKeys.ARCH) ? String.join("|", r.registry().ids()) : k.allowed();
+  }
+
+  private static boolean ownedByOtherBackend(ResolvedConfig r, String key) {
+    for (String id : r.registry().ids()) {
+      if (!id.equals(r.backend().id()) && key.startsWith(id + ".")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -23,6 +23,10 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        PtdumpCommand.class,
+        BootCommand.class,
+        WalkCommand.class,
+        VmallocinfoCommand.class,
         PercpuStatsCommand.class,
         CommandLine.HelpCommand.class,
     })

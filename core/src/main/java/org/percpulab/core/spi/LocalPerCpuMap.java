@@ -20,4 +20,14 @@ public interface LocalPerCpuMap {
    * Must not throw.
    */
   Optional<String> refuseReason(MachineTopology topology);
+
+  /**
+   * The table level at which the local area owns whole entries (0 = top). Above it every table on
+   * the path is a per-CPU copy whose other entries are shared and must be synced; e.g. arm64 16K
+   * pages with 48-bit VA has only two 128 TiB top-level entries, so its local area is private from
+   * level 1. Default 0.
+   */
+  default int privateLevel() {
+    return 0;
+  }
 }

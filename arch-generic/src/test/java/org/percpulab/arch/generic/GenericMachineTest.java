@@ -1,0 +1,165 @@
+package org.percpulab.arch.generic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.percpulab.core.cpu.Cpu;
+import org.percpulab.core.machine.Machine;
+import org.percpulab.core.mem.PagePurpose;
+import org.percpulab.core.spi.OpForm;
+import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.core.testkit.TestMachines;
+
+/**
+ * Boots the backend through core's machine model and runs every this_cpu op, size and form
+ * through the micro-op executor on real (simulated) memory, against a plain Java oracle.
+ */
+class GenericMachineTest {
+  private static final ThisCpuOp[] OPS = ThisCpuOp.values();
+  private static final int[] SIZES = {1, 2, 4, 8};
+
+  static Machine boot(int cpus, String... extra) {
+    Map<String, String> s = new java.util.HashMap<>(Map.of("cpus", Integer.toString(cpus)));
+    for (int i = 0; i < extra.length; i += 2) {
+      s.put(extra[i], extra[i + 1]);
+    }
+    return TestMachines.boot(TestMachines.backend("generic"), s);
+  }
+
+  /** Gives every CPU its own zeroed page; returns the percpu pointer (before the offset). */
+  static long setUpPerCpuPages(Machine m) {
+    long ptr = m.model().perCpuAreas().perCpuStart();
+    for (int c = 0; c < m.cpus().count(); c++) {
+      long pfn = m.allocator().allocPages(0, PagePurpose.percpu(c));
+      assertThat(pfn).as("pfn for cpu %d", c).isNotNegative();
+      long va = m.layout().physToVirt(pfn << m.geometry().pageShift());
+      m.cpu(c).setPerCpuOffset(va - ptr);
+    }
+    return ptr;
+  }
+
+  static long mask(int size) {
+    return size == 8 ? -1L : (1L << (size * 8)) - 1;
+  }
+
+  /** include/linux/percpu-defs.h semantics, values zero-extended. */
+  static long[] oracle(ThisCpuOp op, long old, long a, long b, int size) {
+    long m = mask(size);
+    long nv;
+    long ret = 0;
+    switch (op) {
+      case READ: nv = old; ret = old; break;
+      case WRITE: nv = a & m; break;
+      case ADD: nv = (old + a) & m; break;
+      case SUB: nv = (old - a) & m; break;
+      case INC: nv = (old + 1) & m; break;
+      case DEC: nv = (old - 1) & m; break;
+      case AND: nv = old & a & m; break;
+      case OR: nv = (old | a) & m; break;
+      case ADD_RETURN: nv = (old + a) & m; ret = nv; break;
+      case XCHG: nv = a & m; ret = old; break;
+      case CMPXCHG: nv = old == (a & m) ? b & m : old; ret = old; break;
+      case TRY_CMPXCHG: nv = old == (a & m) ? b & m : old; ret = old == (a & m) ? 1 : 0; break;
+      default: throw new AssertionError(op);
+    }
+    return new long[] {nv, ret};
+  }
+
+  @Test
+  void bootsFourAndOneHundredSixtyCpus() {
+    for (int cpus : new int[] {4, 160}) {
+      Machine m = boot(cpus);
+      m.verifyConsistent();
+      assertThat(m.localMapActive()).as("cpus %d", cpus).isFalse();
+      assertThat(m.gate().reason()).isEqualTo(
+          "backend generic does not select HAVE_LOCAL_PER_CPU_MAP");
+      assertThat(m.allocator().perCpuTablePages()).isZero();
+      assertThat(m.cpus().count()).isEqualTo(cpus);
+      for (int c = 0; c < cpus; c++) {
+        assertThat(m.cpu(c).translationBase()).isEqualTo(m.kpt().swapperPgd());
+      }
+      assertThat(m.cpu(cpus - 1).translate(m.linearMap().start() + 0x12345))
+          .isEqualTo(m.layout().physOffset() + 0x12345);
+    }
+  }
+
+  /**
+   * 4 GiB linear map from PAGE_OFFSET in 1 GiB PUD blocks (one PUD table); 32 MiB kernel image at
+   * 0xffffffff80000000 in pages: one PUD, one PMD and 16 PTE tables; plus the PGD.
+   */
+  @Test
+  void bootTables() {
+    Machine m = boot(4);
+    assertThat(m.linearMap().start()).isEqualTo(0xffff888000000000L);
+    assertThat(m.linearMap().size()).isEqualTo(4L << 30);
+    assertThat(m.kernelImage().start()).isEqualTo(0xffffffff80000000L);
+    long[] pages = {1, 2, 1, 16};
+    for (int l = 0; l < 4; l++) {
+      assertThat(m.allocator().sharedTablePages(l)).as("level %d", l).isEqualTo(pages[l]);
+    }
+    assertThat(m.cpu(3).translate(0xffff888040001234L)).isEqualTo(0x40001234L);
+    assertThat(m.cpu(0).translate(0xffffffff80005678L)).isEqualTo(0x5678L);
+  }
+
+  @Test
+  void everyOpSizeAndFormAgreesWithTheOracle() {
+    Machine m = boot(4);
+    long ptr = setUpPerCpuPages(m);
+    for (long seed = 1; seed <= 3; seed++) {
+      Random r = new Random(seed);
+      for (ThisCpuOp op : OPS) {
+        for (int size : SIZES) {
+          for (OpForm form : OpForm.values()) {
+            int cpu = r.nextInt(4);
+            long var = ptr + 64L * r.nextInt(32);
+            long old = r.nextLong() & mask(size);
+            long a = r.nextBoolean() ? old : r.nextLong();
+            long b = r.nextLong();
+            Cpu c = m.cpu(cpu);
+            long pa = c.translate(var + c.perCpuOffset());
+            m.mem().write(pa, size, old);
+            if (form != OpForm.THIS_CPU) {
+              c.preemptDisable();
+            }
+            long ret = m.executor().execute(c, op,
+                m.model().ops().sequence(op, size, form, OpMode.BASELINE), var, a, b, size);
+            if (form != OpForm.THIS_CPU) {
+              c.preemptEnableNoResched();
+            }
+            long[] want = oracle(op, old, a, b, size);
+            String what = "seed " + seed + " cpu " + cpu + " " + form.prefix() + op.kernelName()
+                + "_" + size + " old " + Long.toHexString(old) + " a " + Long.toHexString(a);
+            assertThat(m.mem().read(pa, size)).as(what + " value").isEqualTo(want[0]);
+            assertThat(ret).as(what + " return").isEqualTo(want[1]);
+            assertThat(c.preemptCount()).as(what + " preempt count").isZero();
+            assertThat(c.irqsEnabled()).as(what + " irqs").isTrue();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void countersStayPerCpu() {
+    Machine m = boot(160);
+    long ptr = setUpPerCpuPages(m);
+    Random r = new Random(42);
+    long[] expect = new long[160];
+    for (int i = 0; i < 5000; i++) {
+      int cpu = r.nextInt(160);
+      long v = r.nextInt(1000);
+      m.executor().execute(m.cpu(cpu), ThisCpuOp.ADD, m.model().ops().sequence(ThisCpuOp.ADD, 8,
+          OpForm.THIS_CPU, OpMode.BASELINE), ptr + 8, v, 0, 8);
+      expect[cpu] += v;
+    }
+    for (int c = 0; c < 160; c++) {
+      Cpu cpu = m.cpu(c);
+      assertThat(m.mem().read(cpu.translate(ptr + 8 + cpu.perCpuOffset()), 8))
+          .as("seed 42 cpu %d", c).isEqualTo(expect[c]);
+    }
+    m.verifyConsistent();
+  }
+}

@@ -1,0 +1,115 @@
+package org.percpulab.arch.s390;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.percpulab.core.spi.ArchBackend;
+import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.ConfigKey;
+import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.LocalPerCpuMap;
+import org.percpulab.core.spi.PerCpuAreaSpec;
+
+class S390BackendTest {
+  private final S390Backend backend = new S390Backend();
+
+  @Test
+  void identity() {
+    assertThat(backend.id()).isEqualTo("s390");
+    assertThat(backend.version()).isEqualTo("0.1.0");
+    assertThat(backend.features()).isEmpty();
+    assertThat(backend.supportedGeometries()).containsExactly(S390Geometry.REGION2,
+        S390Geometry.REGION3, S390Geometry.REGION1);
+    assertThat(ServiceLoader.load(ArchBackend.class).stream()
+        .map(p -> p.get().id()).collect(Collectors.toList())).contains("s390");
+  }
+
+  @Test
+  void keys() {
+    assertThat(backend.configKeys()).hasSize(2 + CostClass.values().length);
+    for (ConfigKey k : backend.configKeys()) {
+      assertThat(k.name()).as(k.name()).startsWith("s390.");
+      assertThat(k.validator().accepts(k.defaultValue())).as(k.name()).isTrue();
+    }
+    ConfigKey z196 = backend.configKeys().get(0);
+    assertThat(z196.name()).isEqualTo("s390.z196");
+    assertThat(z196.defaultValue()).isEqualTo("true");
+    assertThat(z196.allowed()).isEqualTo("true|false");
+    assertThat(S390Backend.costKey(CostClass.ATOMIC_NEAR)).isEqualTo("s390.cost.atomic_near");
+    assertThat(backend.validate(MapConfig.of())).isEmpty();
+    for (String va : new String[] {"42", "53", "64"}) {
+      assertThat(backend.validate(MapConfig.of("mm.vaBits", va, "mm.pageSize", "4K"))).isEmpty();
+    }
+    assertThat(backend.validate(MapConfig.of("mm.vaBits", "53", "mm.levels", "4"))).isEmpty();
+    assertThat(backend.validate(MapConfig.of("mm.levels", "5"))).isEmpty();
+  }
+
+  @Test
+  void validationMessages() {
+    assertThat(backend.validate(MapConfig.of("mm.pageSize", "64K", "mm.vaBits", "48",
+        "s390.z196", "yes")).stream().map(ConfigProblem::message)).containsExactly(
+        "config key 'mm.pageSize': value '64K' is not allowed; allowed: 4K (4096); s390 has 4 KiB"
+            + " pages only",
+        "config key 'mm.vaBits': value '48' is not allowed; allowed: 42|53|64 (s390 4K pages:"
+            + " 42 = region-third, 3 levels; 53 = region-second, 4 levels; 64 = region-first,"
+            + " 5 levels)",
+        "config key 's390.z196': value 'yes' is not allowed; allowed: true|false");
+    assertThat(backend.validate(MapConfig.of("mm.vaBits", "42", "mm.levels", "4")).stream()
+        .map(ConfigProblem::message)).containsExactly(
+        "config key 'mm.levels': value '4' is not allowed; allowed: 3 with mm.vaBits=42");
+    assertThat(backend.validate(MapConfig.of("mm.levels", "2")).stream()
+        .map(ConfigProblem::message)).containsExactly(
+        "config key 'mm.levels': value '2' is not allowed; allowed: 3|4|5 (region-third,"
+            + " region-second or region-first ASCE)");
+    assertThatThrownBy(() -> backend.configure(MapConfig.of("mm.vaBits", "39")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("config key 'mm.vaBits': value '39' is not allowed");
+  }
+
+  @Test
+  void configuredModel() {
+    ArchModel m = backend.configure(MapConfig.of("cpus", "160"));
+    assertThat(m.geometry()).isSameAs(S390Geometry.REGION2);
+    assertThat(m.layout()).isSameAs(S390Layout.LAYOUT);
+    assertThat(m.translationBaseRegister()).isEqualTo("CR13");
+    assertThat(m.ops()).isSameAs(S390Ops.Z196);
+    assertThat(m.tlb().entries()).isEqualTo(2048);
+    assertThat(m.capability(LocalPerCpuMap.class)).isEmpty();
+    assertThat(((S390Descriptors) m.descriptors()).levels()).isEqualTo(4);
+    PerCpuAreaSpec p = m.perCpuAreas();
+    assertThat(p.cpus()).isEqualTo(160);
+    assertThat(p.staticSize()).isEqualTo(84248);
+    assertThat(p.reservedSize()).isEqualTo(8192);
+    assertThat(p.dynamicReserve()).isEqualTo(28672);
+    assertThat(p.atomSize()).isEqualTo(4096);
+    assertThat(p.firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.EMBED);
+    assertThat(p.perCpuStart()).isEqualTo(0x3ffe2000000L);
+    assertThat(p.earlyLocalMap()).isFalse();
+  }
+
+  @Test
+  void geometryAndFacilityChoices() {
+    assertThat(backend.configure(MapConfig.of("mm.vaBits", "42")).geometry())
+        .isSameAs(S390Geometry.REGION3);
+    assertThat(backend.configure(MapConfig.of("mm.levels", "5")).geometry())
+        .isSameAs(S390Geometry.REGION1);
+    assertThat(((S390Descriptors) backend.configure(MapConfig.of("mm.levels", "5"))
+        .descriptors()).levels()).isEqualTo(5);
+    assertThat(backend.configure(MapConfig.of("s390.z196", "false")).ops())
+        .isSameAs(S390Ops.NO_Z196);
+    ArchModel m = backend.configure(MapConfig.of("s390.cost.cas", "45"));
+    assertThat(m.costs().cycles(CostClass.CAS)).isEqualTo(45);
+    assertThat(m.costs().source(CostClass.CAS)).isEqualTo("config s390.cost.cas");
+  }
+
+  @Test
+  void everyCostIsDocumented() {
+    for (CostClass c : CostClass.values()) {
+      assertThat(S390Costs.DEFAULTS.source(c)).as(c.name()).startsWith("assumption: ");
+    }
+  }
+}

@@ -23,6 +23,11 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        PtdumpCommand.class,
+        BootCommand.class,
+        WalkCommand.class,
+        VmallocinfoCommand.class,
+        PercpuStatsCommand.class,
         RunCommand.class,
         SuiteCommand.class,
         CommandLine.HelpCommand.class,

@@ -479,6 +479,7 @@ public final class PercpuAllocator {
 
   private void destroyChunk(PcpuChunk c) {
     backend.destroyChunk(this, c);
+    c.destroyed = true;
     liveChunks.remove(c);
     chunksDestroyed++;
     nrChunks--;
@@ -726,12 +727,18 @@ public final class PercpuAllocator {
   public long statNrMaxAlloc() { return nrMaxAlloc; }
   public int statNrChunks() { return nrChunks; }
   public int statNrMaxChunks() { return nrMaxChunks; }
-  public int statMinAllocSize() { return minAllocSize == Integer.MAX_VALUE ? 0 : minAllocSize; }
+  /** pcpu_stats.min_alloc_size: starts at unit_size (pcpu_stats_save_ai). */
+  public int statMinAllocSize() { return minAllocSize == Integer.MAX_VALUE ? unitSize : minAllocSize; }
   public int statMaxAllocSize() { return maxAllocSizeStat; }
 
   /** Every live chunk (first, reserved, dynamic) in creation order. */
   public List<PcpuChunk> chunks() {
     return List.copyOf(liveChunks);
+  }
+
+  /** Whether {@code c} is a live chunk (not destroyed). */
+  public boolean isLive(PcpuChunk c) {
+    return !c.destroyed;
   }
 
   /** The chunks on slot list {@code slot}, head first. */

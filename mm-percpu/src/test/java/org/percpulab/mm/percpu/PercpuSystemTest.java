@@ -15,7 +15,7 @@ class PercpuSystemTest {
 
   private static PercpuSystem boot(int cpus, String localMap) {
     Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", Integer.toString(cpus),
-        "percpu.localMap", localMap));
+        "percpu.localMap", localMap, "mm.memory", "1G"));
     return PercpuSystem.boot(m);
   }
 
@@ -107,12 +107,27 @@ class PercpuSystemTest {
     assertThat(s.vmalloc().localAreas()).hasSize(2);
     m.verifyConsistent();
     assertThat(PcpuVerifier.verify(s.allocator(), List.of())).isEmpty();
-    assertThat(m.allocator().allocatedSince(snap)).allMatch(a -> a.purpose().isPageTable()
-        || a.purpose().kind() == org.percpulab.core.mem.PagePurpose.Kind.PERCPU);
+    long spare = 0;
+    for (PcpuChunk c : s.allocator().chunks()) {
+      if (!c.immutable) {
+        spare += c.nrPopulated;
+      }
+    }
+    long percpuPages = 0;
+    for (var a : m.allocator().allocatedSince(snap)) {
+      if (a.purpose().kind() == org.percpulab.core.mem.PagePurpose.Kind.PERCPU) {
+        percpuPages += a.pages();
+      } else {
+        assertThat(a.purpose().isPageTable()).as("only page tables may stay: %s", a).isTrue();
+      }
+    }
+    // exactly the spare free chunk's populated pages, one per CPU per page index
+    assertThat(percpuPages).isEqualTo(spare * 4);
   }
 
   @Test
   void everyPageAllocationFailureDuringPopulateLeavesNoTrace() {
+    int failures = 0;
     for (int n = 1; n <= 40; n++) {
       PercpuSystem s = boot(4, "on");
       Machine m = s.machine();
@@ -124,6 +139,7 @@ class PercpuSystemTest {
       m.allocator().failNth(n);
       long p = s.alloc(16384, 4096, false);
       if (p == 0) {
+        failures++;
         assertThat(s.allocator().lastFailure()).as("fail #%d", n).endsWith("failed to populate");
         assertThat(m.allocator().allocatedSince(snap)).as("fail #%d", n)
             .allMatch(a -> a.purpose().isPageTable());
@@ -133,5 +149,7 @@ class PercpuSystemTest {
         assertThat(s.alloc(16384, 4096, false)).as("fail #%d retry", n).isNotZero();
       }
     }
+    // 4 pages x 4 CPUs of memory plus the page-table pages the new mappings need
+    assertThat(failures).isGreaterThanOrEqualTo(16);
   }
 }

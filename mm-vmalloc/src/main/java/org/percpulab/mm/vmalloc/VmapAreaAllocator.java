@@ -39,8 +39,8 @@ public final class VmapAreaAllocator {
   private final long base;
   private final long limit;
   private final long pageSize;
-  final VaTree free = new VaTree();
-  final VaTree busy = new VaTree();
+  final VaTree free = new VaTree(true);
+  final VaTree busy = new VaTree(false);
   private final long[] fitCounts = new long[FitType.values().length];
   private long busyBytes;
 

@@ -281,6 +281,21 @@ public final class VmapAreaAllocator {
     return size;
   }
 
+  /**
+   * find_unlink_vmap_area by exact start: unlinks the busy area starting at {@code start} and returns
+   * its owner, or returns null with nothing changed.
+   */
+  public Object takeBusy(long start) {
+    int n = busy.floor(start - base);
+    if (n == VaTree.NIL || busy.start[n] != start - base) {
+      return null;
+    }
+    Object owner = busy.data[n];
+    busyBytes -= busy.end[n] - busy.start[n];
+    busy.remove(n);
+    return owner;
+  }
+
   // ---- pcpu_get_vm_areas ------------------------------------------------------------------------
 
   /** pvm_find_va_enclose_addr: the free block with the greatest start {@code <= addr}. */

@@ -15,13 +15,24 @@ import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.MachineTopology;
 
 /**
- * Core's Guice module for one machine: binds the selected backend and the effective config, and
- * provides every part of the machine model as a singleton of this injector (no static state).
+ * Core's Guice module for one machine: provides every part of the machine model as a singleton of
+ * this injector (no static state).
+ *
+ * <p>Two ways to install it: {@code new MachineModule()} next to the foundation's
+ * {@code org.percpulab.core.boot.CoreModule} (which binds ArchBackend, ArchModel, ConfigView and
+ * MachineTopology), or {@code new MachineModule(backend, config)} standalone, which binds those
+ * itself (used by {@link Machine#create}).
  */
 public final class MachineModule extends AbstractModule {
   private final ArchBackend backend;
   private final ConfigView config;
 
+  /** For use next to CoreModule: the base bindings come from there. */
+  public MachineModule() {
+    this(null, null);
+  }
+
+  /** Standalone: binds {@code backend}, {@code config}, the model and the topology too. */
   public MachineModule(ArchBackend backend, ConfigView config) {
     this.backend = backend;
     this.config = config;
@@ -29,27 +40,33 @@ public final class MachineModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    bind(ArchBackend.class).toInstance(backend);
-    bind(ConfigView.class).toInstance(config);
+    if (backend != null) {
+      bind(ArchBackend.class).toInstance(backend);
+      bind(ConfigView.class).toInstance(config);
+      ArchBackend b = backend;
+      ConfigView c = config;
+      install(new AbstractModule() {
+        @Provides @Singleton
+        ArchModel model() {
+          return b.configure(c);
+        }
+
+        @Provides @Singleton
+        MachineTopology topology(MachineSettings s) {
+          return s.topology();
+        }
+      });
+    }
   }
 
   @Provides @Singleton
-  MachineSettings settings() {
+  MachineSettings settings(ConfigView config) {
     return MachineSettings.from(config);
   }
 
   @Provides @Singleton
-  ArchModel model() {
-    return backend.configure(config);
-  }
-
-  @Provides @Singleton
-  MachineTopology topology(MachineSettings s) {
-    return s.topology();
-  }
-
-  @Provides @Singleton
-  LocalMapGate gate(ArchModel model, MachineTopology topo, MachineSettings s) {
+  LocalMapGate gate(ArchBackend backend, ArchModel model, MachineTopology topo,
+      MachineSettings s) {
     return LocalMapGate.decide(backend, model, topo, s.localMap());
   }
 
@@ -91,7 +108,7 @@ public final class MachineModule extends AbstractModule {
   }
 
   @Provides @Singleton
-  Machine machine(ArchModel model, MachineSettings s, LocalMapGate gate, PhysMem mem,
+  Machine machine(ArchBackend backend, ConfigView config, ArchModel model, MachineSettings s, LocalMapGate gate, PhysMem mem,
       PageAllocator alloc, PageTableEngine engine, KernelPageTables kpt, Cpus cpus,
       MicroOpExecutor exec) {
     return new Machine(backend, model, config, s, gate, mem, alloc, engine, kpt, cpus, exec);

@@ -36,7 +36,7 @@ import org.percpulab.core.spi.VaLayout;
  *
  * <p>Descriptors: bit 0 valid (or, in invalid-bit mode, bit 10 set = invalid), bit 1 table/page,
  * output address bits [pageShift, 52), prot code in bits 52..55. Layout of the kernel half
- * {@code [-(2^vaBits), 2^64)} in top-level entries of size S: linear map in the first half, vmalloc
+ * {@code [-(2^vaBits), 2^64)} in top-level entries of size S: linear map in the first quarter, vmalloc
  * up to {@code -2S}, the percpu local area {@code [-2S, -S)}, fixmap {@code [-S, 0)}.
  */
 public class FakeBackend implements ArchBackend {
@@ -117,7 +117,20 @@ public class FakeBackend implements ArchBackend {
     return out;
   }
 
-  static Geometry geometry(int pageShift, int[] bits, boolean blocks) {
+  /**
+   * A bare engine over the fake format (no machine): RAM of {@code ramBytes} at
+   * {@link #PHYS_OFFSET}.
+   */
+  public static org.percpulab.core.pgtable.PageTableEngine engine(int pageShift, int[] bits,
+      boolean blocks, boolean invalidBit, long ramBytes) {
+    Geometry g = geometry(pageShift, bits, blocks);
+    org.percpulab.core.mem.PhysMem mem = new org.percpulab.core.mem.PhysMem(pageShift, PHYS_OFFSET,
+        ramBytes);
+    return new org.percpulab.core.pgtable.PageTableEngine(g, new Format(pageShift, invalidBit,
+        g.levels()), new org.percpulab.core.mem.PageAllocator(mem));
+  }
+
+  public static Geometry geometry(int pageShift, int[] bits, boolean blocks) {
     int n = bits.length;
     int[] shifts = new int[n];
     int[] entries = new int[n];
@@ -220,7 +233,7 @@ public class FakeBackend implements ArchBackend {
       this.local = local;
       long k = -(1L << g.vaBits());
       long s = g.entrySize(0);
-      long half = k + s * (g.entries(0) / 2);
+      long half = k + s * Math.max(1, g.entries(0) / 4);
       localArea = new Region("percpu local", -2 * s, -s);
       List<Region> r = new ArrayList<>();
       r.add(new Region("linear", k, half));

@@ -86,6 +86,24 @@ class GenericMachineTest {
     }
   }
 
+  /**
+   * 4 GiB linear map from PAGE_OFFSET in 1 GiB PUD blocks (one PUD table); 32 MiB kernel image at
+   * 0xffffffff80000000 in pages: one PUD, one PMD and 16 PTE tables; plus the PGD.
+   */
+  @Test
+  void bootTables() {
+    Machine m = boot(4);
+    assertThat(m.linearMap().start()).isEqualTo(0xffff888000000000L);
+    assertThat(m.linearMap().size()).isEqualTo(4L << 30);
+    assertThat(m.kernelImage().start()).isEqualTo(0xffffffff80000000L);
+    long[] pages = {1, 2, 1, 16};
+    for (int l = 0; l < 4; l++) {
+      assertThat(m.allocator().sharedTablePages(l)).as("level %d", l).isEqualTo(pages[l]);
+    }
+    assertThat(m.cpu(3).translate(0xffff888040001234L)).isEqualTo(0x40001234L);
+    assertThat(m.cpu(0).translate(0xffffffff80005678L)).isEqualTo(0x5678L);
+  }
+
   @Test
   void everyOpSizeAndFormAgreesWithTheOracle() {
     Machine m = boot(4);

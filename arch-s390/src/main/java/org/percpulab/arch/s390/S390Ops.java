@@ -45,9 +45,10 @@ import org.percpulab.core.spi.ThisCpuOp;
  *   <li>xchg: {@code l/lg} then a {@code cs/csg} loop; 1/2 bytes on the containing word.
  *   <li>read: not defined by s390, so asm-generic this_cpu_generic_read: preempt-disabled load.
  *   <li>write: not defined by s390, so asm-generic this_cpu_generic_to_op: IRQ save
- *       ({@code stnsm}, store then AND system mask), the store, IRQ restore (only re-enables when
- *       the saved mask had I/O+external enabled: {@code tmhh; jz; stosm} - arch/s390
- *       irqflags.h arch_local_irq_restore, instruction choice from memory, UNVERIFIED).
+ *       ({@code stnsm 0xfc}, store then AND system mask), the store, IRQ restore
+ *       (arch/s390/include/asm/irqflags.h arch_local_irq_restore: only disabled-to-enabled is
+ *       acted on, so test the saved ARCH_IRQ_ENABLED bits (top byte) and {@code stosm 0x03}
+ *       when set: {@code tmhh; jz; stosm}).
  *   <li>{@code __this_cpu_*} / {@code raw_cpu_*}: asm-generic raw_cpu_generic_*, plain
  *       load/op/store, no protection.
  * </ul>
@@ -290,7 +291,7 @@ public final class S390Ops implements OpSequences {
   private void preemptEnable(List<MicroOp> l) {
     if (z196) {
       l.add(new MicroOp("alsi 0x3a8(%r0),-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("jnle 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
+      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)", CostClass.BRANCH));
     } else {
       l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
       l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));

@@ -86,6 +86,34 @@ class S390MachineTest {
     }
   }
 
+  /**
+   * 4 GiB identity map at 0 in 2 GiB region-third frames; 32 MiB kernel image at 0x3ffe0000000 in
+   * pages (one segment table, 32 page tables of 2 KiB, each on its own 4 KiB page). Region and
+   * segment tables are 16 KiB = 4 pages. Identity map and image share the region-third table
+   * (both below 4 TiB), so every level above the segment table has one table.
+   */
+  @Test
+  void bootTablesOnEveryGeometry() {
+    long[][] pages = {{4, 4, 32}, {4, 4, 4, 32}, {4, 4, 4, 4, 32}};
+    String[] vaBits = {"42", "53", "64"};
+    for (int g = 0; g < 3; g++) {
+      for (int cpus : new int[] {4, 160}) {
+        Machine m = boot(cpus, "mm.vaBits", vaBits[g]);
+        m.verifyConsistent();
+        assertThat(m.geometry().levels()).isEqualTo(3 + g);
+        assertThat(m.linearMap().start()).isZero();
+        assertThat(m.linearMap().size()).isEqualTo(4L << 30);
+        assertThat(m.kernelImage().start()).isEqualTo(0x3ffe0000000L);
+        for (int l = 0; l < pages[g].length; l++) {
+          assertThat(m.allocator().sharedTablePages(l)).as("va %s level %d", vaBits[g], l)
+              .isEqualTo(pages[g][l]);
+        }
+        assertThat(m.cpu(cpus - 1).translate(0x3ffe0001234L)).isEqualTo(0x1234L);
+        assertThat(m.cpu(0).translate(0x80001234L)).isEqualTo(0x80001234L);
+      }
+    }
+  }
+
   @Test
   void everyOpSizeAndFormAgreesWithTheOracle() {
     Machine m = boot(4);

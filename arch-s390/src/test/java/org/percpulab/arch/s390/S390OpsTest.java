@@ -44,7 +44,7 @@ class S390OpsTest {
   void z196AddIsLaagBetweenAsiAndAlsi() {
     assertThat(mnemonics(z(ThisCpuOp.ADD, 8))).isEqualTo("asi 0x3a8(%r0),1; lg %r1,0x3b8(%r0); "
         + "agr %r1,%r2; laag %r2,%r3,0(%r1); alsi 0x3a8(%r0),-1; "
-        + "jnle 1f (else brasl preempt_schedule_notrace)");
+        + "brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)");
     assertThat(Arrays.stream(z(ThisCpuOp.ADD, 8)).map(MicroOp::effect)).containsExactly(
         Effect.PREEMPT_INC, Effect.READ_OFFSET, Effect.ADDR_GLOBAL, Effect.ATOMIC_RMW,
         Effect.PREEMPT_DEC_CHECK, Effect.NONE);
@@ -64,7 +64,7 @@ class S390OpsTest {
     assertThat(mnemonics(s)).isEqualTo("asi 0x3a8(%r0),1; lg %r1,0x3b8(%r0); agr %r1,%r2; "
         + "sllk %r5,%r1,3 (shift); nill %r1,0xfffc (align); l %r2,0(%r1); ar %r0,%r3; "
         + "rosbg %r0,%r2 (insert into word); cs %r2,%r0,0(%r1); jl 0b; alsi 0x3a8(%r0),-1; "
-        + "jnle 1f (else brasl preempt_schedule_notrace)");
+        + "brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)");
     assertThat(OpContract.count(s, Effect.CAS_RETRY)).isEqualTo(1);
     assertThat(OpContract.count(z(ThisCpuOp.OR, 2), Effect.CAS_RETRY)).isEqualTo(1);
     assertThat(OpContract.count(z(ThisCpuOp.ADD_RETURN, 2), Effect.CAS_RETRY)).isEqualTo(1);
@@ -92,7 +92,7 @@ class S390OpsTest {
     assertThat(mnemonics(z(ThisCpuOp.XCHG, 8))).contains("lg %r2,0(%r1); csg %r2,%r0,0(%r1); jl 0b");
     assertThat(mnemonics(z(ThisCpuOp.READ, 8))).isEqualTo("asi 0x3a8(%r0),1; lg %r1,0x3b8(%r0); "
         + "agr %r1,%r2; lg %r2,0(%r1); alsi 0x3a8(%r0),-1; "
-        + "jnle 1f (else brasl preempt_schedule_notrace)");
+        + "brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)");
     MicroOp[] w = z(ThisCpuOp.WRITE, 8);
     assertThat(mnemonics(w)).isEqualTo("stnsm 0(%r15),0xfc; lg %r1,0x3b8(%r0); agr %r1,%r2; "
         + "stg %r3,0(%r1); tmhh %r4,0x0300; jz 1f; stosm 0(%r15),0x03");

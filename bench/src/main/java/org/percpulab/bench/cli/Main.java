@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         HotplugCommand.class,
         BootCommand.class,
         WalkCommand.class,
+        VmallocinfoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -1,0 +1,17 @@
+package org.percpulab.arch.generic;
+
+import java.util.List;
+import java.util.Map;
+import org.percpulab.core.testkit.ArchBackendConformanceTest;
+
+/** Core's conformance kit over the generic backend's one geometry (4K/48-bit/4-level). */
+class GenericConformanceTest extends ArchBackendConformanceTest {
+
+  @Override protected String backendId() {
+    return "generic";
+  }
+
+  @Override protected List<Map<String, String>> configs() {
+    return List.of(Map.of(), Map.of("cpus", "160"));
+  }
+}

@@ -55,7 +55,8 @@ import org.percpulab.core.spi.ThisCpuOp;
  *
  * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (the CS-loop xchg has
  * none: the new value is already in a register; the plain raw xchg has a register move as COMPUTE,
- * a modelling step because core's executor takes the return value there). Counts are for the uncontended case (one iteration); the
+ * a modelling step because core's executor takes the return value there). Counts are for the
+ * uncontended case (one iteration); the
  * executor re-runs from the LOAD on a CAS mismatch.
  * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
  */
@@ -274,7 +275,8 @@ public final class S390Ops implements OpSequences {
   }
 
   private static void offset(List<MicroOp> l) {
-    l.add(new MicroOp("lg %r1," + S390Lowcore.operand(S390Lowcore.PERCPU_OFFSET), CostClass.LOAD, Effect.READ_OFFSET));
+    l.add(new MicroOp("lg %r1," + S390Lowcore.operand(S390Lowcore.PERCPU_OFFSET), CostClass.LOAD,
+        Effect.READ_OFFSET));
     l.add(new MicroOp("agr %r1,%r2", CostClass.ALU, Effect.ADDR_GLOBAL));
   }
 
@@ -293,7 +295,8 @@ public final class S390Ops implements OpSequences {
   private void preemptEnable(List<MicroOp> l) {
     if (z196) {
       l.add(new MicroOp("alsi " + PC + ",-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)", CostClass.BRANCH));
+      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)",
+          CostClass.BRANCH));
     } else {
       l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
       l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));

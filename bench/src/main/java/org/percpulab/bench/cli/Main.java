@@ -23,8 +23,11 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        PtdumpCommand.class,
         BootCommand.class,
         WalkCommand.class,
+        VmallocinfoCommand.class,
+        PercpuStatsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -2,7 +2,6 @@ package org.percpulab.bench.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -11,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * The module seams of ARCHITECTURE.md as executable rules, over every main class of the reactor
  * (bench's test classpath holds all modules).
  */
-@AnalyzeClasses(packages = "org.percpulab", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "org.percpulab", importOptions = ProjectClassesOnly.class)
 class ModuleBoundariesTest {
 
   @ArchTest

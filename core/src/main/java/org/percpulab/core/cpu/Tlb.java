@@ -3,28 +3,22 @@ package org.percpulab.core.cpu;
 import java.util.Arrays;
 
 /**
- * A TLB of page-granular, global (non-ASID) kernel entries with exact LRU replacement: open
- * addressing on the VPN plus an intrusive doubly-linked LRU list in arrays. A block mapping is cached
- * one page at a time (a model simplification: real TLBs hold block entries).
+ * A TLB of page-granular, global (non-ASID) kernel entries: an open-addressing table on the VPN
+ * (entries interleaved in one {@code long[]}: vpn, pa, prot, referenced) with CLOCK replacement, the
+ * usual hardware-friendly approximation of LRU (a hit only sets the referenced bit). A block mapping
+ * is cached one page at a time (a model simplification: real TLBs hold block entries).
  *
  * <p>Entries are keyed by VPN only, like global kernel entries: if two CPUs share this TLB (SMT
  * siblings, {@code tlb.shared=smt}) and run different per-CPU tables, one can hit the other's entry —
  * the wrong-copy access that makes the seed series refuse the local map on such machines.
  */
 public final class Tlb {
+  private static final long EMPTY = -1L;
   private final int capacity;
-  private final int[] slots;
+  private final long[] data;
   private final int mask;
-  private final long[] vpn;
-  private final long[] pa;
-  private final long[] prot;
-  private final int[] prev;
-  private final int[] next;
-  private int head = -1;
-  private int tail = -1;
   private int size;
-  private int freeTop;
-  private final int[] freeList;
+  private int hand;
   private long hits;
   private long misses;
   private long lastProt;
@@ -35,18 +29,11 @@ public final class Tlb {
     }
     this.capacity = capacity;
     int n = Integer.highestOneBit(Math.max(2, capacity) * 4 - 1);
-    slots = new int[n];
+    data = new long[n * 4];
     mask = n - 1;
-    vpn = new long[capacity];
-    pa = new long[capacity];
-    prot = new long[capacity];
-    prev = new int[capacity];
-    next = new int[capacity];
-    freeList = new int[capacity];
-    for (int i = 0; i < capacity; i++) {
-      freeList[i] = capacity - 1 - i;
+    for (int i = 0; i < n; i++) {
+      data[i << 2] = EMPTY;
     }
-    freeTop = capacity;
   }
 
   private static int mix(long v) {
@@ -55,31 +42,30 @@ public final class Tlb {
   }
 
   /**
-   * Looks {@code vpn} up; on a hit moves it to the MRU position and returns the page's physical
-   * base ({@link #lastProt()} holds its prot); on a miss returns -1. Counts hits and misses.
+   * Looks {@code vpn} up; on a hit marks it referenced and returns the page's physical base
+   * ({@link #lastProt()} holds its prot); on a miss returns -1. Counts hits and misses.
    */
   public long lookup(long v) {
-    int[] s = slots;
+    long[] d = data;
     int i = mix(v) & mask;
     while (true) {
-      int e = s[i] - 1;
-      if (e < 0) {
+      int j = i << 2;
+      long k = d[j];
+      if (k == v) {
+        hits++;
+        d[j + 3] = 1;
+        lastProt = d[j + 2];
+        return d[j + 1];
+      }
+      if (k == EMPTY) {
         misses++;
         return -1;
-      }
-      if (vpn[e] == v) {
-        hits++;
-        if (e != head) {
-          touch(e);
-        }
-        lastProt = prot[e];
-        return pa[e];
       }
       i = (i + 1) & mask;
     }
   }
 
-  /** True when {@code vpn} is cached (no counting, no LRU update). */
+  /** True when {@code vpn} is cached (no counting, no reference update). */
   public boolean contains(long v) {
     return find(v) >= 0;
   }
@@ -87,12 +73,12 @@ public final class Tlb {
   private int find(long v) {
     int i = mix(v) & mask;
     while (true) {
-      int e = slots[i] - 1;
-      if (e < 0) {
-        return -1;
-      }
-      if (vpn[e] == v) {
+      long k = data[i << 2];
+      if (k == v) {
         return i;
+      }
+      if (k == EMPTY) {
+        return -1;
       }
       i = (i + 1) & mask;
     }
@@ -100,84 +86,56 @@ public final class Tlb {
 
   public long lastProt() { return lastProt; }
 
-  private void touch(int e) {
-    int p = prev[e];
-    int n = next[e];
-    next[p] = n;
-    if (n >= 0) {
-      prev[n] = p;
-    } else {
-      tail = p;
-    }
-    prev[e] = -1;
-    next[e] = head;
-    prev[head] = e;
-    head = e;
-  }
-
-  /** Inserts (or refreshes) {@code vpn -> paPage}, evicting the LRU entry when full. */
+  /** Inserts (or refreshes) {@code vpn -> paPage}; when full, evicts the CLOCK victim first. */
   public void fill(long v, long paPage, long pr) {
     int slot = find(v);
-    if (slot >= 0) {
-      int e = slots[slot] - 1;
-      pa[e] = paPage;
-      prot[e] = pr;
-      if (e != head) {
-        touch(e);
+    if (slot < 0) {
+      if (size == capacity) {
+        evict();
       }
-      return;
+      slot = mix(v) & mask;
+      while (data[slot << 2] != EMPTY) {
+        slot = (slot + 1) & mask;
+      }
+      size++;
     }
-    if (size == capacity) {
-      removeSlot(find(vpn[tail]));
+    int j = slot << 2;
+    data[j] = v;
+    data[j + 1] = paPage;
+    data[j + 2] = pr;
+    data[j + 3] = 1;
+  }
+
+  private void evict() {
+    while (true) {
+      int j = hand << 2;
+      if (data[j] != EMPTY) {
+        if (data[j + 3] != 0) {
+          data[j + 3] = 0;
+        } else {
+          removeSlot(hand);
+          return;
+        }
+      }
+      hand = (hand + 1) & mask;
     }
-    int e = freeList[--freeTop];
-    vpn[e] = v;
-    pa[e] = paPage;
-    prot[e] = pr;
-    prev[e] = -1;
-    next[e] = head;
-    if (head >= 0) {
-      prev[head] = e;
-    } else {
-      tail = e;
-    }
-    head = e;
-    size++;
-    int i = mix(v) & mask;
-    while (slots[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    slots[i] = e + 1;
   }
 
   private void removeSlot(int i) {
-    int e = slots[i] - 1;
-    int p = prev[e];
-    int n = next[e];
-    if (p >= 0) {
-      next[p] = n;
-    } else {
-      head = n;
-    }
-    if (n >= 0) {
-      prev[n] = p;
-    } else {
-      tail = p;
-    }
-    freeList[freeTop++] = e;
     size--;
     int hole = i;
     int j = (i + 1) & mask;
-    while (slots[j] != 0) {
-      int home = mix(vpn[slots[j] - 1]) & mask;
+    while (data[j << 2] != EMPTY) {
+      int home = mix(data[j << 2]) & mask;
       boolean move = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
       if (move) {
-        slots[hole] = slots[j];
+        System.arraycopy(data, j << 2, data, hole << 2, 4);
         hole = j;
       }
       j = (j + 1) & mask;
     }
-    slots[hole] = 0;
+    data[hole << 2] = EMPTY;
+    data[(hole << 2) + 3] = 0;
   }
 
   /** Invalidates {@code vpn}; returns true if it was cached. */
@@ -202,9 +160,9 @@ public final class Tlb {
       return dropped;
     }
     for (int i = 0; i <= mask; i++) {
-      while (slots[i] != 0) {
-        long v = vpn[slots[i] - 1];
-        if (v - vpnStart >= 0 && v - vpnStart < count) {
+      while (true) {
+        long v = data[i << 2];
+        if (v != EMPTY && v - vpnStart >= 0 && v - vpnStart < count) {
           removeSlot(i);
           dropped++;
         } else {
@@ -218,14 +176,12 @@ public final class Tlb {
   /** Invalidates everything; returns the number of entries dropped. */
   public int flushAll() {
     int n = size;
-    Arrays.fill(slots, 0);
-    size = 0;
-    head = -1;
-    tail = -1;
-    for (int i = 0; i < capacity; i++) {
-      freeList[i] = capacity - 1 - i;
+    Arrays.fill(data, 0);
+    for (int i = 0; i <= mask; i++) {
+      data[i << 2] = EMPTY;
     }
-    freeTop = capacity;
+    size = 0;
+    hand = 0;
     return n;
   }
 

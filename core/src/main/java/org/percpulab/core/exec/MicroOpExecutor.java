@@ -17,8 +17,9 @@ import org.percpulab.core.spi.ThisCpuOp;
  *
  * <p>The exclusive monitor is modelled per CPU with a coarse global store-sequence table (1024
  * slots hashed by 64-byte line): any store to the line (or a hash-colliding one) after the
- * load-exclusive makes the store-exclusive fail, as does a preemption (exception return clears the
- * monitor). Model, not hardware: false conflicts from collisions are possible, like a coarse
+ * load-exclusive makes the store-exclusive fail, as does a migration to another CPU at a preemption
+ * point (the context switch's exception return clears the monitor). An interrupt handler modelled by
+ * the hook breaks the monitor through its stores. Model, not hardware: false conflicts from collisions are possible, like a coarse
  * reservation granule.
  *
  * <p>No allocation on the execution path (the fault path throws {@link MicroOpFault}). Not
@@ -96,9 +97,9 @@ public final class MicroOpExecutor {
           c.addWork(insns, cyc);
           insns = 0;
           cyc = 0;
+          monitorSlot[c.id()] = -1;
+          c = to;
         }
-        monitorSlot[c.id()] = -1;
-        c = to;
       }
       MicroOp m = seq[i];
       insns++;
@@ -113,8 +114,8 @@ public final class MicroOpExecutor {
           c.preemptEnableNoResched();
           if (c.preemptCount() == 0 && c.needResched() && c.irqsEnabled()) {
             Cpu to = hook.preemptionPoint(c, i + 1);
-            monitorSlot[c.id()] = -1;
             if (to != c) {
+              monitorSlot[c.id()] = -1;
               c.addWork(insns, cyc);
               insns = 0;
               cyc = 0;

@@ -117,7 +117,20 @@ public class FakeBackend implements ArchBackend {
     return out;
   }
 
-  static Geometry geometry(int pageShift, int[] bits, boolean blocks) {
+  /**
+   * A bare engine over the fake format (no machine): RAM of {@code ramBytes} at
+   * {@link #PHYS_OFFSET}.
+   */
+  public static org.percpulab.core.pgtable.PageTableEngine engine(int pageShift, int[] bits,
+      boolean blocks, boolean invalidBit, long ramBytes) {
+    Geometry g = geometry(pageShift, bits, blocks);
+    org.percpulab.core.mem.PhysMem mem = new org.percpulab.core.mem.PhysMem(pageShift, PHYS_OFFSET,
+        ramBytes);
+    return new org.percpulab.core.pgtable.PageTableEngine(g, new Format(pageShift, invalidBit,
+        g.levels()), new org.percpulab.core.mem.PageAllocator(mem));
+  }
+
+  public static Geometry geometry(int pageShift, int[] bits, boolean blocks) {
     int n = bits.length;
     int[] shifts = new int[n];
     int[] entries = new int[n];

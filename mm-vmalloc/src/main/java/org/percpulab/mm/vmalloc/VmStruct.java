@@ -23,6 +23,8 @@ public final class VmStruct {
   final long pgd;
   final long guardSize;
   long pagesArray;
+  /** vmap node the VA was requested from (node_alloc's vn_id), -1 when none. */
+  int vnId = -1;
 
   VmStruct(long addr, long size, long guardSize, int flags, Caller caller, long requestedSize,
       long pgd) {

@@ -20,6 +20,18 @@ import org.percpulab.core.spi.VaLayout;
  * once {@code vmap_lazy_nr > lazy_max_pages()}), the model does it synchronously at the point the
  * kernel schedules it.
  *
+ * <p>VA reuse follows v6.17's vmap nodes: nr_vmap_nodes = clamp(possible CPUs, 1, 128), 16-page
+ * zones; a request over exactly [VMALLOC_START, VMALLOC_END) on CPU {@code c} (see
+ * {@link #setCurrentCpu}) first tries node {@code c mod nodes}'s pool for its exact size (1..256
+ * pages incl. guard) and remembers that node; when purged, such VAs go into that node's pool
+ * instead of the free tree. Each drain decays every pool by ~25% (newest first) back into the free
+ * tree; {@link #reclaimAndPurge} (run before the retry on allocation failure) empties them. Busy areas
+ * live in one global tree here (the kernel splits them per node); only the listing order is per node.
+ *
+ * <p>Bad frees: the kernel's vfree/vunmap look the address up by containment; this model requires
+ * the exact start of a live area (as the issue asks) and reports an address inside an area, an
+ * already (lazily) freed one, and an unknown one with different messages.
+ *
  * <p>Results: allocation functions return the address, or 0 (NULL) when address space or memory runs
  * out, with nothing left allocated except what the kernel itself leaves (a failed vmalloc's area goes
  * to the lazy list, as vfree does there). Caller errors (bad free, double free, size 0, beyond the
@@ -41,9 +53,17 @@ public final class Vmalloc {
   private final int nrVmapNodes;
   private final long vmapZoneSize;
 
+  /** MAX_VA_SIZE_PAGES: per-node pools hold VAs of 1..256 pages. */
+  static final int MAX_VA_SIZE_PAGES = 256;
+
   private long[] lazyStart = new long[64];
   private long[] lazyEnd = new long[64];
+  private int[] lazyVn = new int[64];
   private int lazyCount;
+  /** Per vmap node and size class (pages - 1): a LIFO of free VA starts (vmap_pool). */
+  private final VaPool[] pools;
+  private long pooledBytes;
+  private int currentCpu;
   private long lazyPages;
   private long lazyLow = -1;
   private long lazyHigh;
@@ -65,6 +85,24 @@ public final class Vmalloc {
     int n = Math.max(1, Math.min(MAX_VMAP_NODES, host.possibleCpus()));
     this.nrVmapNodes = n;
     this.vmapZoneSize = n > 1 ? (long) VMAP_ZONE_PAGES << pageShift : 1;
+    this.pools = new VaPool[n > 1 ? n * MAX_VA_SIZE_PAGES : 0];
+  }
+
+  /** A LIFO of VA starts of one size (struct vmap_pool's list, newest first). */
+  private static final class VaPool {
+    long[] starts = new long[8];
+    int len;
+  }
+
+  /**
+   * The CPU that performs the following calls (raw_smp_processor_id(): picks the vmap node whose pool
+   * serves vmalloc-range requests). Default 0.
+   */
+  public void setCurrentCpu(int cpu) {
+    if (cpu < 0 || cpu >= host.possibleCpus()) {
+      throw new VmallocException("cpu " + cpu + " not in 0.." + (host.possibleCpus() - 1));
+    }
+    this.currentCpu = cpu;
   }
 
   /**
@@ -266,7 +304,7 @@ public final class Vmalloc {
   private void removeAndFree(VmStruct vm) {
     long size = kva.unlinkBusy(vm.addr);
     host.unmapRange(vm.pgd, vm.addr, size);
-    addLazy(vm.addr, vm.addr + size);
+    addLazy(vm.addr, vm.addr + size, vm.vnId);
   }
 
   // ---- vmap / ioremap / get_vm_area -----------------------------------------------------------
@@ -390,14 +428,24 @@ public final class Vmalloc {
     if (Long.compareUnsigned(total, end - start) > 0) {
       return null;
     }
-    long addr = kva.alloc(total, align, start, end);
-    if (addr == VmapAreaAllocator.NO_SPACE && purgeVmapAreaLazy()) {
+    int vn = -1;
+    long addr = VmapAreaAllocator.NO_SPACE;
+    if (start == vmallocStart && end == vmallocEnd && nrVmapNodes > 1) {
+      vn = currentCpu % nrVmapNodes;
+      addr = poolTake(vn, total, align);
+    }
+    if (addr == VmapAreaAllocator.NO_SPACE) {
       addr = kva.alloc(total, align, start, end);
+      if (addr == VmapAreaAllocator.NO_SPACE) {
+        reclaimAndPurge();
+        addr = kva.alloc(total, align, start, end);
+      }
     }
     if (addr == VmapAreaAllocator.NO_SPACE) {
       return null;
     }
     VmStruct vm = new VmStruct(addr, total, guard, flags, caller, requested, pgd);
+    vm.vnId = vn;
     kva.insertBusy(addr, total, vm);
     return vm;
   }
@@ -428,6 +476,50 @@ public final class Vmalloc {
   public boolean isVmallocAddr(long addr) {
     return Long.compareUnsigned(addr, vmallocStart) >= 0
         && Long.compareUnsigned(addr, vmallocEnd) < 0;
+  }
+
+  // ---- mapping helpers taking a pgd (the seed series' signature change) ----------------------------
+
+  /**
+   * vmap_pages_range_noflush(pgd, addr, addr + count pages, prot, pages, PAGE_SHIFT): maps
+   * {@code count} small pages at {@code addr} into {@code pgd} (swapper through the shared-kernel
+   * API, so per-CPU copies stay in sync). Returns the pgtbl_mod_mask or a negative errno with nothing
+   * changed. No TLB or cache flush, as in the kernel. Used by percpu-vm's pcpu_map_pages.
+   */
+  public int vmapPagesRangeNoflush(long pgd, long addr, long[] pfns, int offset, int count,
+      ProtKind prot) {
+    if (count <= 0 || offset < 0 || offset + count > pfns.length) {
+      throw new VmallocException("vmap_pages_range_noflush: " + count + " pages from index "
+          + offset + " must lie inside the " + pfns.length + "-entry page array");
+    }
+    if ((addr & (pageSize - 1)) != 0) {
+      throw new VmallocException(String.format(
+          "vmap_pages_range_noflush: address 0x%016x must be page aligned", addr));
+    }
+    return host.mapPages(pgd, addr, pfns, offset, count, prot);
+  }
+
+  /**
+   * vunmap_range_noflush(pgd, start, end): clears the entries, never frees page-table pages, no TLB
+   * flush. Used by percpu-vm's pcpu_unmap_pages.
+   */
+  public void vunmapRangeNoflush(long pgd, long start, long end) {
+    if (((start | end) & (pageSize - 1)) != 0 || Long.compareUnsigned(start, end) > 0) {
+      throw new VmallocException(String.format(
+          "vunmap_range_noflush: range 0x%016x-0x%016x must be page aligned and ordered",
+          start, end));
+    }
+    if (start != end) {
+      host.unmapRange(pgd, start, end - start);
+    }
+  }
+
+  /**
+   * flush_tlb_kernel_range(start, end): one broadcast flush (pcpu_post_unmap_tlb_flush). Not counted
+   * in {@link #tlbFlushes()}, which counts the lazy purge's flushes only.
+   */
+  public void flushTlbKernelRange(long start, long end) {
+    host.flushTlbKernelRange(start, end);
   }
 
   // ---- pcpu_get_vm_areas ------------------------------------------------------------------------
@@ -472,7 +564,8 @@ public final class Vmalloc {
           "pcpu_get_vm_areas: span 0x%x exceeds the vmalloc space 0x%x", lastEnd, ve - vs));
     }
     long base = kva.placeCongruent(offsets, sizes, align);
-    if (base == VmapAreaAllocator.NO_SPACE && purgeVmapAreaLazy()) {
+    if (base == VmapAreaAllocator.NO_SPACE) {
+      reclaimAndPurge();
       base = kva.placeCongruent(offsets, sizes, align);
     }
     if (base == VmapAreaAllocator.NO_SPACE) {
@@ -510,14 +603,19 @@ public final class Vmalloc {
     return (long) fls * (SZ_32M >>> pageShift);
   }
 
-  /** free_vmap_area_noflush: queue the VA; past lazy_max_pages() drain at once. */
-  private void addLazy(long start, long end) {
+  /**
+   * free_vmap_area_noflush: queue the VA on the lazy list of its node (the node it was requested
+   * from, else the node of its address); past lazy_max_pages() drain at once.
+   */
+  private void addLazy(long start, long end, int vnId) {
     if (lazyCount == lazyStart.length) {
       lazyStart = Arrays.copyOf(lazyStart, lazyCount * 2);
       lazyEnd = Arrays.copyOf(lazyEnd, lazyCount * 2);
+      lazyVn = Arrays.copyOf(lazyVn, lazyCount * 2);
     }
     lazyStart[lazyCount] = start;
     lazyEnd[lazyCount] = end;
+    lazyVn[lazyCount] = vnId;
     lazyCount++;
     if (lazyLow == -1 || Long.compareUnsigned(start, lazyLow) < 0) {
       lazyLow = start;
@@ -527,7 +625,7 @@ public final class Vmalloc {
     }
     lazyPages += (end - start) >>> pageShift;
     if (lazyPages > lazyMaxPages()) {
-      purgeVmapAreaLazy();
+      purge(false);
     }
   }
 
@@ -541,11 +639,38 @@ public final class Vmalloc {
   }
 
   /**
-   * __purge_vmap_area_lazy: one flush_tlb_kernel_range over the union {@code [lowest start, highest
-   * end)} of every lazily freed area, then merge them all back into the free tree. Returns false
-   * (and flushes nothing) when nothing was pending.
+   * drain_vmap_area_work (also what vm_unmap_aliases runs): decay every node pool by ~25%, then one
+   * flush_tlb_kernel_range over the union {@code [lowest start, highest end)} of every lazily freed
+   * area, then each area goes to its node's pool (requested from a node, at most 256 pages) or back
+   * into the free tree (merged with neighbours). Returns false, flushing nothing, when nothing was
+   * pending.
    */
   public boolean purgeVmapAreaLazy() {
+    return purge(false);
+  }
+
+  /**
+   * reclaim_and_purge_vmap_areas: the same purge with full pool decay, every pooled and purged VA
+   * back to the free tree (run on allocation failure before the retry).
+   */
+  public boolean reclaimAndPurge() {
+    return purge(true);
+  }
+
+  private boolean purge(boolean fullDecay) {
+    for (int i = 0; i < pools.length; i++) {
+      VaPool p = pools[i];
+      if (p == null || p.len == 0) {
+        continue;
+      }
+      int decay = fullDecay ? p.len : p.len >> 2;
+      long size = (long) (i % MAX_VA_SIZE_PAGES + 1) << pageShift;
+      for (int k = 0; k < decay; k++) {
+        kva.free(p.starts[p.len - 1 - k], size);
+      }
+      p.len -= decay;
+      pooledBytes -= decay * size;
+    }
     if (lazyCount == 0) {
       return false;
     }
@@ -553,7 +678,11 @@ public final class Vmalloc {
     tlbFlushes++;
     flushedPages += (lazyHigh - lazyLow) >>> pageShift;
     for (int i = 0; i < lazyCount; i++) {
-      kva.free(lazyStart[i], lazyEnd[i] - lazyStart[i]);
+      long size = lazyEnd[i] - lazyStart[i];
+      if (lazyVn[i] >= 0 && !fullDecay && poolAdd(lazyVn[i], lazyStart[i], size)) {
+        continue;
+      }
+      kva.free(lazyStart[i], size);
     }
     lazyCount = 0;
     lazyPages = 0;
@@ -563,16 +692,75 @@ public final class Vmalloc {
     return true;
   }
 
+  /** node_pool_add_va. */
+  private boolean poolAdd(int vn, long start, long size) {
+    long idx = (size - 1) >>> pageShift;
+    if (idx >= MAX_VA_SIZE_PAGES) {
+      return false;
+    }
+    int k = vn * MAX_VA_SIZE_PAGES + (int) idx;
+    VaPool p = pools[k];
+    if (p == null) {
+      p = pools[k] = new VaPool();
+    }
+    if (p.len == p.starts.length) {
+      p.starts = Arrays.copyOf(p.starts, p.len * 2);
+    }
+    p.starts[p.len++] = start;
+    pooledBytes += size;
+    return true;
+  }
+
+  /**
+   * node_pool_del_va: the newest VA of exactly {@code size} in node {@code vn}'s pool if it is
+   * {@code align}-aligned; a misaligned one is moved to the tail (oldest end). NO_SPACE if none.
+   */
+  private long poolTake(int vn, long size, long align) {
+    long idx = (size - 1) >>> pageShift;
+    if (idx >= MAX_VA_SIZE_PAGES) {
+      return VmapAreaAllocator.NO_SPACE;
+    }
+    VaPool p = pools[vn * MAX_VA_SIZE_PAGES + (int) idx];
+    if (p == null || p.len == 0) {
+      return VmapAreaAllocator.NO_SPACE;
+    }
+    long s = p.starts[p.len - 1];
+    if ((s & (align - 1)) == 0) {
+      p.len--;
+      pooledBytes -= size;
+      return s;
+    }
+    System.arraycopy(p.starts, 0, p.starts, 1, p.len - 1);
+    p.starts[0] = s;
+    return VmapAreaAllocator.NO_SPACE;
+  }
+
+  /** Bytes held in the per-node VA pools (neither free in the tree nor busy). */
+  public long pooledBytes() { return pooledBytes; }
+
+  /** Number of pooled VAs of {@code pages} pages in node {@code vn}. */
+  public int pooledCount(int vn, int pages) {
+    if (pools.length == 0 || pages < 1 || pages > MAX_VA_SIZE_PAGES) {
+      return 0;
+    }
+    VaPool p = pools[vn * MAX_VA_SIZE_PAGES + pages - 1];
+    return p == null ? 0 : p.len;
+  }
+
   /** vmap_lazy_nr: pages waiting for the purge. */
   public long lazyPages() { return lazyPages; }
 
   public int lazyAreaCount() { return lazyCount; }
 
-  /** Lazily freed ranges {@code [start, end)} in the order they were freed. */
+  /**
+   * Lazily freed ranges in the order they were freed: {@code {start, end, node}} where node is the
+   * vmap node whose lazy list holds it.
+   */
   public List<long[]> lazyRanges() {
     List<long[]> out = new ArrayList<>(lazyCount);
     for (int i = 0; i < lazyCount; i++) {
-      out.add(new long[] {lazyStart[i], lazyEnd[i]});
+      int node = lazyVn[i] >= 0 ? lazyVn[i] : vmapNodeOf(lazyStart[i]);
+      out.add(new long[] {lazyStart[i], lazyEnd[i], node});
     }
     return out;
   }

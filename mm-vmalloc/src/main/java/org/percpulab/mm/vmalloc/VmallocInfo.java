@@ -136,7 +136,7 @@ public final class VmallocInfo {
     List<long[]> lazy = new ArrayList<>(v.lazyRanges());
     lazy.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
     for (long[] r : lazy) {
-      lazyPerNode.get(v.vmapNodeOf(r[0])).add(new Entry(Kind.UNPURGED, r[0], r[1], r[1] - r[0],
+      lazyPerNode.get((int) r[2]).add(new Entry(Kind.UNPURGED, r[0], r[1], r[1] - r[0],
           null, 0, 0, List.of(), new TreeMap<>(), null));
     }
     for (List<Entry> l : lazyPerNode) {

@@ -22,7 +22,13 @@ import java.util.List;
  *
  * <p>The kernel's free tree spans {@code [1, ULONG_MAX)} and callers restrict by
  * {@code [vstart, vend)}; this one spans the range it is created for (VMALLOC_START..VMALLOC_END), and
- * every request must lie inside it. The guard page is not added here: {@link Vmalloc} adds it as
+ * every request must lie inside it. One modelling caveat, inherited from the kernel: with
+ * {@code align > PAGE_SIZE} the descent prunes subtrees by {@code size + align - 1}, so a smaller free
+ * block that would fit only by luck of its alignment is used only if it lies on the search path; the
+ * path depends on the tree's shape (an rb-tree in the kernel, a treap here), so in that corner case
+ * the chosen address may differ from a real kernel's. Every other result (page-aligned requests,
+ * blocks of at least {@code size + align - 1}) is shape-independent and identical. The guard page is
+ * not added here: {@link Vmalloc} adds it as
  * {@code __get_vm_area_node} does. Out of address space is the normal result {@link #NO_SPACE}.
  * Addresses are unsigned; internally the trees hold offsets from the range start.
  */

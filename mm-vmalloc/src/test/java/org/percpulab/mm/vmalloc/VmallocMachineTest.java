@@ -78,4 +78,63 @@ class VmallocMachineTest {
     m.engine().translate(m.kpt().swapperPgd(), a + 12345);
     assertThat(m.engine().fastLevel()).isEqualTo(m.geometry().levels() - 2);
   }
+
+  @Test
+  void mappingHelpersTakeAPgd() {
+    // local map on: a CPU's private pgd covers the local area; swapper covers vmalloc space
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "2", "percpu.localMap", "on"));
+    Vmalloc v = Vmalloc.boot(m);
+    VmStruct[] c = v.pcpuGetVmAreas(new long[] {0}, new long[] {2 * 8 * 4096}, 4096);
+    long pfn = m.allocator().allocPage(org.percpulab.core.mem.PagePurpose.percpu(1));
+    long local = m.kpt().localArea().start();
+    long cpu1 = m.kpt().pgdOf(1);
+    assertThat(v.vmapPagesRangeNoflush(cpu1, local, new long[] {pfn}, 0, 1,
+        org.percpulab.core.spi.ProtKind.KERNEL)).isPositive();
+    assertThat(v.vmapPagesRangeNoflush(v.host().swapperPgd(), c[0].addr(), new long[] {pfn}, 0, 1,
+        org.percpulab.core.spi.ProtKind.KERNEL)).isPositive();
+    assertThat(m.engine().translate(cpu1, local)).isEqualTo(pfn << 12);
+    assertThat(m.engine().translate(m.kpt().pgdOf(0), local)).isEqualTo(-1);
+    // the shared mapping is visible through every CPU's table
+    assertThat(m.engine().translate(m.kpt().pgdOf(0), c[0].addr())).isEqualTo(pfn << 12);
+    long flushes = m.cpus().broadcastRangeFlushes();
+    v.vunmapRangeNoflush(cpu1, local, local + 4096);
+    v.vunmapRangeNoflush(v.host().swapperPgd(), c[0].addr(), c[0].addr() + 4096);
+    assertThat(m.cpus().broadcastRangeFlushes()).isEqualTo(flushes);
+    v.flushTlbKernelRange(local, local + 4096);
+    assertThat(m.cpus().broadcastRangeFlushes()).isEqualTo(flushes + 1);
+    assertThat(m.engine().translate(cpu1, local)).isEqualTo(-1);
+    m.allocator().freePages(pfn, 0);
+    m.verifyConsistent();
+  }
+
+  @Test
+  void everyInjectedPageAllocationFailureGivesNullAndLeaksNothing() {
+    // a 64-page vmalloc at a fresh PMD: 64 data pages plus the PTE table the mapping needs
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "4", "percpu.localMap", "off"));
+    Vmalloc v = Vmalloc.boot(m);
+    int failures = 0;
+    for (int n = 1; n <= 80; n++) {
+      var before = m.allocator().snapshot();
+      String mapBefore = VmallocInfo.render(v, false);
+      m.allocator().failNth(n);
+      long a = v.vmalloc(64 * 4096, Caller.of("inject"));
+      m.allocator().clearFailures();
+      if (a == 0) {
+        failures++;
+        // only the failed area's VA on the lazy list; every page back; no live area added
+        assertThat(m.allocator().allocatedSince(before)).as("n=%d", n)
+            .allSatisfy(al -> assertThat(al.purpose().isPageTable()).isTrue());
+        assertThat(v.allocator().busyCount()).as("n=%d", n).isEqualTo(1);
+        assertThat(VmallocInfo.render(v, false)).as("n=%d", n).startsWith(mapBefore)
+            .endsWith(" unpurged vm_area\n");
+      } else {
+        v.vfree(a);
+      }
+      v.reclaimAndPurge();
+      assertThat(v.allocator().checkInvariants()).isNull();
+      m.verifyConsistent();
+    }
+    assertThat(failures).isGreaterThanOrEqualTo(64);
+    assertThat(v.vmallocPages()).isZero();
+  }
 }

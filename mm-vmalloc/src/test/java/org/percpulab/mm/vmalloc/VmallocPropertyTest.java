@@ -111,6 +111,9 @@ class VmallocPropertyTest {
       List<Long> live = new ArrayList<>();
       TreeMap<Long, Long> ends = new TreeMap<>();
       for (int op = 0; op < 4000; op++) {
+        if (rnd.nextInt(50) == 0) {
+          v.setCurrentCpu(rnd.nextInt(4));
+        }
         if (live.isEmpty() || rnd.nextInt(100) < 55) {
           long size = (1 + rnd.nextInt(16)) * P - rnd.nextInt(2) * 7;
           log.op("vmalloc %d", size);
@@ -138,7 +141,8 @@ class VmallocPropertyTest {
       for (long a : live) {
         v.vfree(a);
       }
-      v.purgeVmapAreaLazy();
+      v.reclaimAndPurge();
+      assertThat(v.pooledBytes()).isZero();
       assertThat(v.allocator().busyBytes()).isEqualTo(early);
       assertThat(v.allocator().freeBytes()).isEqualTo(total - early);
       assertThat(v.vmallocPages()).isZero();
@@ -172,7 +176,7 @@ class VmallocPropertyTest {
     for (long[] r : v.lazyRanges()) {
       lazy += r[1] - r[0];
     }
-    assertThat(v.allocator().freeBytes() + usable + guards + early + lazy)
-        .as("free + busy + guard (+ lazy + early) = whole range").isEqualTo(total);
+    assertThat(v.allocator().freeBytes() + usable + guards + early + lazy + v.pooledBytes())
+        .as("free + busy + guard (+ lazy + pooled + early) = whole range").isEqualTo(total);
   }
 }

@@ -51,6 +51,8 @@ class VmallocTest {
 
   @Test
   void vfreeUnmapsAtOnceButTheAddressWaitsForThePurge() {
+    // page:  0 1 2 3 4 5 6 7
+    //        A A A g B g C g     A freed: lazily, its VA is not reused before the purge
     long a = v.vmalloc(3 * P, C);
     long b = v.vmalloc(P, C);
     int livePages = host.live.size();
@@ -59,15 +61,46 @@ class VmallocTest {
     assertThat(host.live).hasSize(livePages - 3);
     assertThat(v.lazyPages()).isEqualTo(4);
     assertThat(host.flushes).isEmpty();
-    // the lazily freed range is not reused before the purge
     long c = v.vmalloc(P, C);
     assertThat(c).isEqualTo(b + 2 * P);
     assertThat(v.purgeVmapAreaLazy()).isTrue();
     assertThat(host.flushes).hasSize(1);
     assertThat(host.flushes.get(0)).containsExactly(a, a + 4 * P);
-    assertThat(v.vmalloc(P, C)).isEqualTo(a);
-    assertThat(v.purgeVmapAreaLazy()).isFalse();
     assertThat(v.tlbFlushes()).isEqualTo(1);
+    // 4 CPUs = 4 vmap nodes: A's 4-page VA went to node 0's pool (it was requested on CPU 0), not
+    // back to the free tree; a 2-page request misses that pool and takes the lowest free block
+    assertThat(v.pooledCount(0, 4)).isEqualTo(1);
+    assertThat(v.pooledBytes()).isEqualTo(4 * P);
+    assertThat(v.vmalloc(P, C)).isEqualTo(c + 2 * P);
+    // a 4-page request on CPU 1 uses node 1's (empty) pool; on CPU 0 it reuses A's VA
+    v.setCurrentCpu(1);
+    assertThat(v.vmalloc(3 * P, C)).isEqualTo(c + 4 * P);
+    v.setCurrentCpu(0);
+    assertThat(v.vmalloc(3 * P, C)).isEqualTo(a);
+    assertThat(v.pooledBytes()).isZero();
+    assertThat(v.purgeVmapAreaLazy()).isFalse();
+  }
+
+  @Test
+  void poolsDecayByAQuarterPerPurgeAndFullyOnReclaim() {
+    long[] a = new long[8];
+    for (int i = 0; i < 8; i++) {
+      a[i] = v.vmalloc(P, C);
+    }
+    for (long x : a) {
+      v.vfree(x);
+    }
+    v.purgeVmapAreaLazy();
+    assertThat(v.pooledCount(0, 2)).isEqualTo(8);
+    // next purge: ~25% (8 >> 2 = 2) of the pool goes back to the free tree, newest first
+    v.vfree(v.vmalloc(2 * P, C));
+    v.purgeVmapAreaLazy();
+    assertThat(v.pooledCount(0, 2)).isEqualTo(6);
+    assertThat(v.allocator().freeRanges().get(0).start()).isEqualTo(a[6]);
+    v.reclaimAndPurge();
+    assertThat(v.pooledBytes()).isZero();
+    assertThat(v.allocator().freeRanges()).hasSize(1);
+    assertThat(v.allocator().freeBytes()).isEqualTo(VEND - VSTART);
   }
 
   @Test

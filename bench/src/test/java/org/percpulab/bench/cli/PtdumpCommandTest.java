@@ -1,0 +1,42 @@
+package org.percpulab.bench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PtdumpCommandTest {
+
+  @Test void swapperDumpOfTheBootedArm64Machine() {
+    Cli r = Cli.run("ptdump", "--set", "arch=arm64", "--set", "cpus=2");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    String[] lines = r.out().split("\n");
+    assertThat(lines[0]).isEqualTo("---[ Linear Mapping start ]---");
+    assertThat(lines[1]).isEqualTo("0xffff000000000000-0xffff000100000000           4G PUD       "
+        + "RW NX SHD AF        BLK UXN    MEM/NORMAL");
+    assertThat(r.out()).contains("---[ percpu local area ]---\n")
+        .contains("0xffff800080000000-0xffff800082000000          32M PTE       ro x  SHD AF"
+            + "            UXN    MEM/NORMAL\n")
+        .endsWith("---[ vmemmap start ]---\n0xfffffe0000000000-0x0000000000000000           2T PGD\n");
+  }
+
+  @Test void checkWxPassesOnBoot() {
+    Cli r = Cli.run("ptdump", "--check-wx", "--set", "arch=arm64", "--set", "cpus=2");
+    assertThat(r.out()).isEqualTo("Checked W+X mappings: passed, no W+X pages found\n");
+  }
+
+  @Test void badCpu() {
+    Cli r = Cli.run("ptdump", "--cpu", "7", "--set", "arch=arm64", "--set", "cpus=2");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: option '--cpu': value '7' is not allowed; allowed: 0..1\n");
+  }
+
+  @Test void diffOfFreshCpusIsEmptyAndJson() {
+    Cli r = Cli.run("ptdump", "--diff", "0", "1", "--set", "arch=arm64", "--set", "cpus=2");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEmpty();
+    Cli j = Cli.run("ptdump", "--cpu", "1", "--format", "json", "--set", "arch=arm64",
+        "--set", "cpus=2");
+    assertThat(j.out()).contains("\"table\"").contains("cpu1").contains("percpu local area");
+  }
+}

@@ -1,0 +1,114 @@
+package org.percpulab.core.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.percpulab.core.cpu.Cpu;
+import org.percpulab.core.fake.FakeBackend;
+import org.percpulab.core.machine.Machine;
+import org.percpulab.core.mem.PagePurpose;
+import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.MicroOp;
+import org.percpulab.core.spi.MicroOp.Effect;
+import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.core.testkit.TestMachines;
+
+class MicroOpExecutorTest {
+
+  private static final MicroOp[] LLSC_ADD = {
+      new MicroOp("preempt_disable", CostClass.STORE, Effect.PREEMPT_INC),
+      new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
+      new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
+      new MicroOp("ldxr x2, [x0]", CostClass.LOAD_EXCLUSIVE, Effect.LOAD_EXCLUSIVE),
+      new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
+      new MicroOp("stxr w4, x2, [x0]", CostClass.STORE_EXCLUSIVE, Effect.STORE_EXCLUSIVE),
+      new MicroOp("cbnz w4, 1b", CostClass.BRANCH, Effect.NONE),
+      new MicroOp("preempt_enable", CostClass.STORE, Effect.PREEMPT_DEC_CHECK)};
+
+  private static final MicroOp[] UNPROTECTED_ADD = {
+      new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
+      new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
+      new MicroOp("ldr x2, [x0]", CostClass.LOAD, Effect.LOAD),
+      new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
+      new MicroOp("str x2, [x0]", CostClass.STORE, Effect.STORE)};
+
+  /** Two CPUs whose percpu copies are two linear-map pages; returns {machine, ptr, pa0, pa1}. */
+  private static long[] setup(Machine m) {
+    long pa0 = m.allocator().allocPage(PagePurpose.percpu(0)) << 12;
+    long pa1 = m.allocator().allocPage(PagePurpose.percpu(1)) << 12;
+    long ptr = 0x1000;
+    m.cpu(0).setPerCpuOffset(m.layout().physToVirt(pa0) - ptr);
+    m.cpu(1).setPerCpuOffset(m.layout().physToVirt(pa1) - ptr);
+    return new long[] {ptr, pa0, pa1};
+  }
+
+  @Test
+  void llscAddCountsInstructionsCyclesAndWalks() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    x.execute(m.cpu(0), ThisCpuOp.ADD, LLSC_ADD, s[0], 5, 0, 8);
+    assertThat(m.mem().read64(s[1])).isEqualTo(5);
+    assertThat(x.instructions()).isEqualTo(8);
+    // fake costs: all 1 except WALK_LEVEL 10; first access misses: 1 GiB block at level 1 = 2 reads
+    assertThat(x.cycles()).isEqualTo(8 + 2 * 10);
+    x.execute(m.cpu(0), ThisCpuOp.ADD, LLSC_ADD, s[0], 5, 0, 8);
+    assertThat(x.cycles()).as("TLB hit now").isEqualTo(8 + 2 * 10 + 8);
+    assertThat(m.cpu(0).instructions()).isEqualTo(16);
+    assertThat(m.mem().read64(s[2])).as("CPU 1's copy untouched").isZero();
+  }
+
+  @Test
+  void storeBetweenLoadAndStoreExclusiveForcesARetry() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    m.cpu(0).setNeedResched(false);
+    // interrupts are on but preemption is disabled inside the LL/SC loop: an IRQ handler on the
+    // same CPU (modelled by the hook writing the copy) breaks the monitor
+    int[] calls = {0};
+    x.setPreemptionHook((cpu, next) -> {
+      if (next == 4 && calls[0]++ == 0) {
+        x.execute(m.cpu(1), ThisCpuOp.WRITE, new MicroOp[] {
+            new MicroOp("mrs", CostClass.SYSREG_READ, Effect.READ_OFFSET),
+            new MicroOp("add", CostClass.ALU, Effect.ADDR_GLOBAL),
+            new MicroOp("str", CostClass.STORE, Effect.STORE)}, s[0] + (s[1] - s[2]), 100, 0, 8);
+      }
+      return cpu;
+    });
+    m.cpu(0).setPreemptCount(0);
+    // run with preemption enabled around it: use the unprotected LL/SC variant
+    MicroOp[] llsc = java.util.Arrays.copyOfRange(LLSC_ADD, 1, 7);
+    x.execute(m.cpu(0), ThisCpuOp.ADD, llsc, s[0], 5, 0, 8);
+    assertThat(x.lastRetries()).isEqualTo(1);
+    assertThat(m.mem().read64(s[1])).as("the retried add saw the interrupting store")
+        .isEqualTo(105);
+  }
+
+  @Test
+  void migrationBetweenOffsetReadAndStoreUpdatesThePreviousCpusCopy() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    x.setPreemptionHook((cpu, next) -> next == 2 && cpu.id() == 0 ? m.cpu(1) : cpu);
+    x.execute(m.cpu(0), ThisCpuOp.ADD, UNPROTECTED_ADD, s[0], 7, 0, 8);
+    assertThat(x.lastCpu().id()).isEqualTo(1);
+    assertThat(m.mem().read64(s[1])).as("CPU 0's copy updated from CPU 1").isEqualTo(7);
+    assertThat(m.mem().read64(s[2])).isZero();
+    // the protected LL/SC variant has no preemption point inside: CPU 0 keeps running
+    x.execute(m.cpu(0), ThisCpuOp.ADD, LLSC_ADD, s[0], 1, 0, 8);
+    assertThat(m.mem().read64(s[1])).isEqualTo(8);
+  }
+
+  @Test
+  void unmappedAccessIsATranslationFault() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "1"));
+    Cpu c = m.cpu(0);
+    c.setPerCpuOffset(0);
+    assertThatThrownBy(() -> m.executor().execute(c, ThisCpuOp.READ, UNPROTECTED_ADD,
+        0xffff410000000000L, 0, 0, 4)).isInstanceOf(MicroOpFault.class)
+        .hasMessage("CPU 0: translation fault at 0xffff410000000000 in 'ldr x2, [x0]'");
+  }
+}

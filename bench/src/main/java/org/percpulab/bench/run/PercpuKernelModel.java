@@ -5,7 +5,6 @@ import org.percpulab.bench.workload.KernelModel;
 import org.percpulab.core.boot.BootContext;
 import org.percpulab.core.config.Config;
 import org.percpulab.core.config.ConfigLoader;
-import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.cpu.Tlb;
 import org.percpulab.core.exec.MicroOpExecutor;
 import org.percpulab.core.machine.Machine;
@@ -14,22 +13,19 @@ import org.percpulab.core.pgtable.PageTableEngine;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
-import org.percpulab.core.spi.MicroOp;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
-import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.ThisCpuOp;
 import org.percpulab.mm.percpu.PercpuSystem;
+import org.percpulab.mm.percpu.ThisCpuEngine;
 
 /**
  * {@link KernelModel} over the real simulator: a {@link Machine} (core) booted with
  * {@code percpu.localMap} off or on, {@link PercpuSystem} (mm-percpu over mm-vmalloc) for
- * alloc_percpu/free_percpu/per_cpu_ptr/balance, and each this_cpu op executed as the backend's
- * micro-op sequence for the mode by core's {@link MicroOpExecutor} on the CPU (real translation
- * through that CPU's TLB and page table, real reads and writes of the percpu memory). In local-map
- * mode the pointer handed to the sequence is adjusted by the chunk's local displacement
- * ({@link PercpuSystem#localDelta}), so that ptr + __per_cpu_local_off lands on the chunk's local
- * range.
+ * alloc_percpu/free_percpu/per_cpu_ptr/balance, and each this_cpu op run by mm-percpu's
+ * {@link ThisCpuEngine}: the backend's micro-op sequence for the mode executed by core's
+ * {@link MicroOpExecutor} on the CPU (real translation through that CPU's TLB and page table, real
+ * reads and writes of the percpu memory; the __this_cpu debug check).
  *
  * <p>per_cpu_ptr reads and writes (not this_cpu ops) are plain memory accesses at the
  * global address translated through swapper_pg_dir, without TLB effects and not counted in the
@@ -47,9 +43,8 @@ public final class PercpuKernelModel implements KernelModel {
   private final PercpuSystem sys;
   private final OpMode mode;
   private final MicroOpExecutor exec;
-  private final OpSequences ops;
+  private final ThisCpuEngine engine;
   private final CostTable costs;
-  private final MicroOp[][] seqCache;
   private final long pageSize;
   private long ptrWalkReads;
 
@@ -58,10 +53,9 @@ public final class PercpuKernelModel implements KernelModel {
     this.mode = mode;
     this.sys = PercpuSystem.boot(m);
     this.exec = m.executor();
-    this.ops = m.model().ops();
+    this.engine = new ThisCpuEngine(sys, mode);
     this.costs = m.model().costs();
     this.pageSize = m.geometry().pageSize();
-    this.seqCache = new MicroOp[OpForm.values().length * ThisCpuOp.values().length * 4][];
   }
 
   /** Boots machines for {@code ctx}'s config: one per mode, fresh each time. */
@@ -120,29 +114,10 @@ public final class PercpuKernelModel implements KernelModel {
     sys.free(ptr);
   }
 
-  private MicroOp[] sequence(ThisCpuOp op, OpForm form, int size) {
-    int si = Integer.numberOfTrailingZeros(size);
-    int i = (form.ordinal() * ThisCpuOp.values().length + op.ordinal()) * 4 + si;
-    MicroOp[] s = seqCache[i];
-    if (s == null) {
-      s = ops.sequence(op, size, form, mode);
-      seqCache[i] = s;
-    }
-    return s;
-  }
-
   @Override
   public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
       long expected) {
-    Cpu c = m.cpu(cpu);
-    if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
-      throw new IllegalStateException("BUG: using __this_cpu_" + op.kernelName() + "_" + size
-          + "() in preemptible code on CPU " + cpu);
-    }
-    long p = mode == OpMode.LOCAL_MAP ? ptr + sys.localDelta(ptr) : ptr;
-    boolean cas = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
-    return exec.execute(c, op, sequence(op, form, size), p, cas ? expected : value,
-        cas ? value : 0, size);
+    return engine.op(cpu, op, form, size, ptr, value, expected);
   }
 
   @Override

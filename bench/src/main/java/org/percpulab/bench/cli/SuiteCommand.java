@@ -132,8 +132,20 @@ public final class SuiteCommand extends BaseCommand {
       m.put("charts", charts);
       printJson(m);
     } else {
+      out().println("percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
+          + " CPUs, seed " + wopts.seed + "; local map off (baseline) and on");
       out().print(ReportMarkdown.mainTable(s));
       out().println();
+      out().println("scaling (counts simulated vs the seed's runs):");
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (RunResult r : runs) {
+        if (seen.add(r.workload())) {
+          out().println("  " + r.workload() + ": " + r.scaling());
+        }
+      }
+      if (!sweep.isEmpty()) {
+        out().println("  CPU sweep: " + s.sweepWorkload() + " at " + sweepCpus + " CPUs");
+      }
       out().println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.md")
           + " and " + charts.size() + " charts (" + String.join(", ", charts) + ") in "
           + (ms / 1000.0) + " s");

@@ -28,7 +28,13 @@ final class MemcgCreateWorkload extends AbstractWorkload {
 
   @Override
   public String scaling() {
-    return "not scaled: " + p("memcgs") + " memcgs (the seed creates 10,000)";
+    long n = p("memcgs");
+    if (n == 10_000) {
+      return "not scaled: 10000 memcgs as in the seed";
+    }
+    return n + " memcgs of the seed's 10,000"
+        + (n < 10_000 ? " (x" + String.format(java.util.Locale.ROOT, "%.1f", 10_000.0 / n)
+            + " fewer; chunk counts and memory scale about linearly)" : "");
   }
 
   @Override

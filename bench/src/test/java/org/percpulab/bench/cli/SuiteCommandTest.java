@@ -44,7 +44,11 @@ class SuiteCommandTest {
     String md = Files.readString(dir.resolve("report.md"));
     assertThat(md).contains("| fork | arm64 |", "| fork | generic |", "## CPU sweep",
         "## Cost-model assumptions", "| PAGE_FAULT | 2500 |");
-    assertThat(out.toString()).contains("wrote " + dir.resolve("results.json"));
+    assertThat(out.toString()).contains("wrote " + dir.resolve("results.json"),
+        "  fork: 10 forks simulated of the seed's 10,000,000 fork ops (x1000000 fewer)",
+        "  memcg-create: 20 memcgs of the seed's 10,000 (x500.0 fewer; chunk counts and memory"
+            + " scale about linearly)",
+        "  CPU sweep: memcg-create (5 memcgs, arm64) at [4, 16] CPUs");
   }
 
   @Test

@@ -73,6 +73,19 @@ class DifferentialTest {
   }
 
   @Test
+  void sameSeedGivesByteIdenticalJsonOnTheRealSimulator() {
+    String[] json = new String[2];
+    for (int i = 0; i < 2; i++) {
+      RunResult r = new WorkloadRunner(factory("arm64"), new SysCostModel(), 2, 3,
+          Progress.quiet()).run(Workloads.create("memcg-create", CPUS, small("memcg-create")));
+      json[i] = org.percpulab.bench.cli.Json.write(
+          org.percpulab.bench.report.ResultsJson.run(r));
+      assertThat(r.baseline().chunksCreated()).isPositive();
+    }
+    assertThat(json[1]).isEqualTo(json[0]);
+  }
+
+  @Test
   void thisCpuAddLandsOnTheRunningCpusCopyInBothModes() {
     for (OpMode mode : OpMode.values()) {
       KernelModel km = factory("arm64").boot(mode);

@@ -66,7 +66,8 @@ public final class GenericBackend implements ArchBackend {
           "48; the generic backend models a 48-bit VA only"));
     }
     Optional<String> levels = config.raw("mm.levels");
-    if (levels.isPresent() && !levels.get().trim().equals(Integer.toString(GenericGeometry.LEVELS))) {
+    if (levels.isPresent()
+        && !levels.get().trim().equals(Integer.toString(GenericGeometry.LEVELS))) {
       problems.add(new ConfigProblem("mm.levels", levels.get(),
           "4; the generic backend models 4 levels (PGD, PUD, PMD, PTE) only"));
     }

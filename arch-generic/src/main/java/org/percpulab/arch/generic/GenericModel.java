@@ -23,8 +23,8 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
   static final int DEFAULT_TLB_ENTRIES = 1536;
 
   static GenericModel of(ConfigView config) {
-    int entries = Integer.parseInt(config.raw("tlb.entries").filter(v -> !v.isBlank())
-        .orElse(Integer.toString(DEFAULT_TLB_ENTRIES)).trim());
+    int entries =
+        GenericPerCpuAreas.coreInt(config, "tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     return new GenericModel(GenericPerCpuAreas.fromConfig(config), GenericCosts.fromConfig(config),
         new TlbSpec(entries, smt));

@@ -33,7 +33,8 @@ import org.percpulab.core.spi.ThisCpuOp;
  * IRQ save and restore are one instruction each (a status-register swap/write). Arithmetic RMWs
  * have a COMPUTE micro-op (the ALU instruction); cmpxchg is load, compare-and-branch (COMPUTE),
  * store; xchg is load, move of the new value (COMPUTE: a modelling step, since core's executor
- * takes the op's return value at COMPUTE on the plain-store path; a compiler needs no move), store. inc/dec/sub cost the same as add here (no immediate form).
+ * takes the op's return value at COMPUTE on the plain-store path; a compiler needs no move),
+ * store. inc/dec/sub cost the same as add here (no immediate form).
  *
  * <p>No LOCAL_MAP mode: asm-generic does not select HAVE_LOCAL_PER_CPU_MAP.
  */

@@ -121,6 +121,19 @@ class GenericBackendTest {
   }
 
   @Test
+  void badCoreKeysReachingConfigureGiveTheOneLineMessage() {
+    assertThatThrownBy(() -> backend.configure(MapConfig.of("cpus", "abc")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("config key 'cpus': value 'abc' is not allowed; allowed: integer 1..4096");
+    assertThatThrownBy(() -> backend.configure(MapConfig.of("tlb.entries", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("config key 'tlb.entries': value '0' is not allowed; allowed: integer"
+            + " 1..1048576");
+    assertThat(backend.configure(MapConfig.of("tlb.entries", " ")).tlb().entries())
+        .isEqualTo(1536);
+  }
+
+  @Test
   void everyCostIsDocumented() {
     for (CostClass c : CostClass.values()) {
       assertThat(GenericCosts.DEFAULTS.source(c)).as(c.name()).startsWith("assumption: ");

@@ -12,7 +12,8 @@ import org.percpulab.core.spi.Geometry;
  * <p>Region-first, region-second, region-third and segment tables have 2048 8-byte entries
  * (16 KiB, four 4 KiB pages, {@code CRST_ALLOC_ORDER} 2); page tables have 256 entries (2 KiB).
  * arch/s390/mm/pgalloc.c page_table_alloc() in v6.17 takes a whole 4 KiB page for each page
- * table (the older scheme of two 2 KiB fragments per page is gone), as core's allocator does. The top table depends on the VA size the ASCE designates:
+ * table (the older scheme of two 2 KiB fragments per page is gone), as core's allocator does.
+ * The top table depends on the VA size the ASCE designates:
  *
  * <pre>
  *   vaBits 42 (4 TiB,  region-third ASCE)  3 levels  PUD=region-third  PMD=segment  PTE=page

@@ -55,13 +55,16 @@ import org.percpulab.core.spi.ThisCpuOp;
  *
  * <p>Modelled: CS-loop and plain RMWs carry the ALU instruction as COMPUTE (the CS-loop xchg has
  * none: the new value is already in a register; the plain raw xchg has a register move as COMPUTE,
- * a modelling step because core's executor takes the return value there). Counts are for the uncontended case (one iteration); the
+ * a modelling step because core's executor takes the return value there). Counts are for the
+ * uncontended case (one iteration); the
  * executor re-runs from the LOAD on a CAS mismatch.
  * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
  */
 public final class S390Ops implements OpSequences {
 
   private static final int[] SIZES = {1, 2, 4, 8};
+  /** Operand text of the lowcore preempt_count. */
+  private static final String PC = S390Lowcore.operand(S390Lowcore.PREEMPT_COUNT);
 
   public static final S390Ops Z196 = new S390Ops(true);
   public static final S390Ops NO_Z196 = new S390Ops(false);
@@ -272,31 +275,33 @@ public final class S390Ops implements OpSequences {
   }
 
   private static void offset(List<MicroOp> l) {
-    l.add(new MicroOp("lg %r1,0x3b8(%r0)", CostClass.LOAD, Effect.READ_OFFSET));
+    l.add(new MicroOp("lg %r1," + S390Lowcore.operand(S390Lowcore.PERCPU_OFFSET), CostClass.LOAD,
+        Effect.READ_OFFSET));
     l.add(new MicroOp("agr %r1,%r2", CostClass.ALU, Effect.ADDR_GLOBAL));
   }
 
   private void preemptDisable(List<MicroOp> l) {
     if (z196) {
-      l.add(new MicroOp("asi 0x3a8(%r0),1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_INC));
+      l.add(new MicroOp("asi " + PC + ",1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_INC));
     } else {
-      l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
+      l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
       l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
       l.add(MicroOp.of("ahi %r5,1", CostClass.ALU));
-      l.add(new MicroOp("cs %r4,%r5,0x3a8(%r0)", CostClass.CAS, Effect.PREEMPT_INC));
+      l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_INC));
       l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
     }
   }
 
   private void preemptEnable(List<MicroOp> l) {
     if (z196) {
-      l.add(new MicroOp("alsi 0x3a8(%r0),-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)", CostClass.BRANCH));
+      l.add(new MicroOp("alsi " + PC + ",-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
+      l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)",
+          CostClass.BRANCH));
     } else {
-      l.add(MicroOp.of("l %r4,0x3a8(%r0)", CostClass.LOAD));
+      l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
       l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
       l.add(MicroOp.of("ahi %r5,-1", CostClass.ALU));
-      l.add(new MicroOp("cs %r4,%r5,0x3a8(%r0)", CostClass.CAS, Effect.PREEMPT_DEC_CHECK));
+      l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_DEC_CHECK));
       l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
       l.add(MicroOp.of("chi %r4,1", CostClass.ALU));
       l.add(MicroOp.of("jne 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));

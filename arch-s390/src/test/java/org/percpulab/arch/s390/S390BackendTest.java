@@ -107,6 +107,13 @@ class S390BackendTest {
   }
 
   @Test
+  void badCoreKeysReachingConfigureGiveTheOneLineMessage() {
+    assertThatThrownBy(() -> backend.configure(MapConfig.of("cpus", "5000")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("config key 'cpus': value '5000' is not allowed; allowed: integer 1..4096");
+  }
+
+  @Test
   void everyCostIsDocumented() {
     for (CostClass c : CostClass.values()) {
       assertThat(S390Costs.DEFAULTS.source(c)).as(c.name()).startsWith("assumption: ");

@@ -726,7 +726,8 @@ public final class PercpuAllocator {
   public long statNrMaxAlloc() { return nrMaxAlloc; }
   public int statNrChunks() { return nrChunks; }
   public int statNrMaxChunks() { return nrMaxChunks; }
-  public int statMinAllocSize() { return minAllocSize == Integer.MAX_VALUE ? 0 : minAllocSize; }
+  /** pcpu_stats.min_alloc_size: starts at unit_size (pcpu_stats_save_ai). */
+  public int statMinAllocSize() { return minAllocSize == Integer.MAX_VALUE ? unitSize : minAllocSize; }
   public int statMaxAllocSize() { return maxAllocSizeStat; }
 
   /** Every live chunk (first, reserved, dynamic) in creation order. */

@@ -1,0 +1,98 @@
+package org.percpulab.bench.jmh;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.percpulab.core.boot.Boot;
+import org.percpulab.core.boot.BootContext;
+import org.percpulab.core.machine.Machine;
+import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.mm.percpu.PcpuFirstChunk;
+import org.percpulab.mm.percpu.PercpuAllocator;
+import org.percpulab.mm.percpu.PercpuSystem;
+import org.percpulab.mm.percpu.ThisCpuEngine;
+import org.percpulab.mm.percpu.UnmappedChunkBackend;
+
+/**
+ * mm-percpu micro-benchmarks: (1) pcpu_alloc + free_percpu pairs of 8..64 bytes served by the first
+ * chunk (no chunk creation, no population), (2) a simulated {@code this_cpu_add_8} on a warm TLB
+ * next to (3) a raw {@code long[]} increment. Run:
+ * {@code java -cp bench/target/percpu-lab.jar org.openjdk.jmh.Main PercpuBench -f 1 -wi 3 -i 5}.
+ */
+public class PercpuBench {
+
+  /** The bitmap allocator alone, on the arm64 4-CPU first chunk (kernel-facts §8 sizes). */
+  @State(Scope.Thread)
+  public static class AllocState {
+    PercpuAllocator pcpu;
+    int i;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      pcpu = new PercpuAllocator(4096, new UnmappedChunkBackend(0xfffffdffbfff0000L));
+      PerCpuAreaSpec spec = new PerCpuAreaSpec(84248, 8192, 28672, 4096,
+          PerCpuAreaSpec.FirstChunk.EMBED, new int[4], new int[][] {{10}}, 0xffff800081a20000L,
+          false);
+      PcpuFirstChunk.embed(pcpu, spec, false, (g, node, bytes, align) -> 0xffff000001000000L);
+      // some live objects so the hints have something to skip
+      for (int k = 0; k < 64; k++) {
+        pcpu.alloc(8 + (k % 8) * 8, 8, false, false);
+      }
+    }
+  }
+
+  /** A booted arm64 machine with percpu, in both modes. */
+  @State(Scope.Thread)
+  public static class OpState {
+    @Param({"off", "on"})
+    public String localMap;
+
+    ThisCpuEngine engine;
+    long ptr;
+    final long[] raw = new long[64];
+    int i;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      BootContext ctx = Boot.boot(Boot.resolve(null,
+          List.of("arch=arm64", "cpus=4", "percpu.localMap=" + localMap)));
+      Machine m = Machine.create(ctx.backend(), ctx.config());
+      PercpuSystem s = PercpuSystem.boot(m);
+      engine = new ThisCpuEngine(s);
+      ptr = s.alloc(8, 8, false);
+      engine.add(1, ptr, 8, 1);
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public long allocFree8to64(AllocState s) {
+    int size = 8 + ((s.i++ & 7) << 3);
+    long p = s.pcpu.alloc(size, 8, false, false);
+    s.pcpu.free(p);
+    return p;
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public void thisCpuAdd8(OpState s) {
+    s.engine.add(1, s.ptr, 8, 1);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public long rawLongIncrement(OpState s) {
+    return ++s.raw[(s.i++) & 63];
+  }
+}

@@ -1,0 +1,115 @@
+package org.percpulab.mm.percpu;
+
+import org.percpulab.core.cpu.Cpu;
+import org.percpulab.core.exec.MicroOpExecutor;
+import org.percpulab.core.spi.MicroOp;
+import org.percpulab.core.spi.OpForm;
+import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.ThisCpuOp;
+
+/**
+ * include/linux/percpu-defs.h {@code this_cpu_*}, {@code __this_cpu_*} and {@code raw_cpu_*} in
+ * sizes 1/2/4/8, run on a simulated CPU: the backend's micro-op sequence for the machine's mode
+ * (baseline: pointer + this CPU's offset; local map: pointer + {@code __per_cpu_local_off}) is
+ * executed by core's {@link MicroOpExecutor} with real translation and memory. Counts instructions
+ * and modelled cycles per op type. {@code __this_cpu_*} on a preemptible CPU is the
+ * CONFIG_DEBUG_PREEMPT failure ({@link PreemptCheckViolation}), nothing executed.
+ * Sequences are looked up once and cached; the op path does not allocate.
+ */
+public final class ThisCpuEngine {
+  private static final ThisCpuOp[] OPS = ThisCpuOp.values();
+  private static final OpForm[] FORMS = OpForm.values();
+
+  private final PercpuSystem sys;
+  private final MicroOpExecutor exec;
+  private final OpMode mode;
+  private final MicroOp[][] seqs;
+  private final long[] insnsByOp = new long[OPS.length];
+  private final long[] cyclesByOp = new long[OPS.length];
+  private final long[] countByOp = new long[OPS.length];
+  private long violations;
+  private String lastViolation;
+
+  public ThisCpuEngine(PercpuSystem sys) {
+    this(sys, sys.localMapActive() ? OpMode.LOCAL_MAP : OpMode.BASELINE);
+  }
+
+  public ThisCpuEngine(PercpuSystem sys, OpMode mode) {
+    if (mode == OpMode.LOCAL_MAP && !sys.localMapActive()) {
+      throw new IllegalArgumentException("this_cpu mode LOCAL_MAP needs percpu.localMap active");
+    }
+    this.sys = sys;
+    this.exec = sys.machine().executor();
+    this.mode = mode;
+    OpSequences ops = sys.machine().model().ops();
+    this.seqs = new MicroOp[OPS.length * FORMS.length * 4][];
+    for (ThisCpuOp op : OPS) {
+      for (OpForm f : FORMS) {
+        for (int s = 0; s < 4; s++) {
+          seqs[index(op, f, 1 << s)] = ops.sequence(op, 1 << s, f, mode);
+        }
+      }
+    }
+  }
+
+  private static int index(ThisCpuOp op, OpForm form, int size) {
+    return (op.ordinal() * FORMS.length + form.ordinal()) * 4
+        + Integer.numberOfTrailingZeros(size);
+  }
+
+  public OpMode mode() { return mode; }
+
+  /**
+   * Runs {@code form + op + "_" + size} on {@code cpu} for percpu pointer {@code ptr}. For cmpxchg
+   * and try_cmpxchg {@code value} is the new value and {@code expected} the old one.
+   *
+   * @return what the kernel op returns (see {@link MicroOpExecutor#execute})
+   */
+  public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
+      long expected) {
+    if (size != 1 && size != 2 && size != 4 && size != 8) {
+      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
+    }
+    Cpu c = sys.machine().cpu(cpu);
+    if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
+      violations++;
+      lastViolation = String.format("BUG: using __this_cpu_%s() in preemptible [%08x] code: "
+          + "task/%d", op.kernelName(), 0, c.currentTask());
+      throw new PreemptCheckViolation(lastViolation, cpu);
+    }
+    long p = mode == OpMode.LOCAL_MAP ? ptr + sys.localDelta(ptr) : ptr;
+    long operand;
+    long operand2 = 0;
+    if (op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG) {
+      operand = expected;
+      operand2 = value;
+    } else {
+      operand = value;
+    }
+    long i0 = exec.instructions();
+    long c0 = exec.cycles();
+    long r = exec.execute(c, op, seqs[index(op, form, size)], p, operand, operand2, size);
+    int o = op.ordinal();
+    insnsByOp[o] += exec.instructions() - i0;
+    cyclesByOp[o] += exec.cycles() - c0;
+    countByOp[o]++;
+    return r;
+  }
+
+  /** this_cpu_add(ptr, v) in the this_cpu_ form. */
+  public void add(int cpu, long ptr, int size, long v) {
+    op(cpu, ThisCpuOp.ADD, OpForm.THIS_CPU, size, ptr, v, 0);
+  }
+
+  /** this_cpu_read. */
+  public long read(int cpu, long ptr, int size) {
+    return op(cpu, ThisCpuOp.READ, OpForm.THIS_CPU, size, ptr, 0, 0);
+  }
+
+  public long instructions(ThisCpuOp op) { return insnsByOp[op.ordinal()]; }
+  public long cycles(ThisCpuOp op) { return cyclesByOp[op.ordinal()]; }
+  public long count(ThisCpuOp op) { return countByOp[op.ordinal()]; }
+  public long violations() { return violations; }
+  public String lastViolation() { return lastViolation; }
+}

@@ -1,0 +1,226 @@
+package org.percpulab.mm.percpu;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.percpulab.core.machine.Machine;
+import org.percpulab.core.mem.PagePurpose;
+import org.percpulab.core.pgtable.WalkResult;
+import org.percpulab.core.spi.ProtKind;
+import org.percpulab.mm.vmalloc.Caller;
+import org.percpulab.mm.vmalloc.VmStruct;
+import org.percpulab.mm.vmalloc.Vmalloc;
+
+/**
+ * mm/percpu-vm.c over the simulated machine: chunks are pcpu_get_vm_areas areas; populate allocates
+ * one page per CPU per page index (alloc_pages_node, purpose percpu of that CPU) and maps each
+ * CPU's unit pages at pcpu_chunk_addr(chunk, cpu, i) in the shared kernel tables
+ * (vmap_pages_range_noflush, no TLB flush); depopulate unmaps without flushing; the caller's
+ * pcpu_post_unmap_tlb_flush is one broadcast range flush over the low..high unit span; destroy is
+ * pcpu_free_vm_areas (lazily purged by vmalloc).
+ *
+ * <p>With the local map active each chunk also owns one unit-sized range of {@link PcpuLocalArea};
+ * populate/depopulate map/unmap CPU n's unit pages there in CPU n's own pgd; the post-unmap flush
+ * also covers the local pages (a broadcast flush, since every CPU cached its own alias), and
+ * destroy issues one broadcast flush of the chunk's local range.
+ *
+ * <p>Model shortcut: the pages of a chunk are kept in {@code pages} (the kernel re-finds them with
+ * vmalloc_to_page when depopulating); page→chunk ({@code page->private}) is a map keyed by PFN.
+ */
+public final class VmChunkBackend implements PcpuChunkBackend {
+  private final Machine m;
+  private final Vmalloc vmalloc;
+  private final PcpuLocalArea local;
+  private final long prot;
+  private final Map<Long, PcpuChunk> pagePrivate = new HashMap<>();
+  private long localBroadcastFlushes;
+
+  /** Per-chunk data: the vm areas and every unit page (pcpu_page_idx order), 0 = none. */
+  static final class VmData {
+    final VmStruct[] vms;
+    final long[] pages;
+
+    VmData(VmStruct[] vms, long[] pages) {
+      this.vms = vms;
+      this.pages = pages;
+    }
+  }
+
+  public VmChunkBackend(Machine m, Vmalloc vmalloc, PcpuLocalArea local) {
+    this.m = m;
+    this.vmalloc = vmalloc;
+    this.local = local;
+    this.prot = m.model().descriptors().prot(ProtKind.KERNEL);
+  }
+
+  public PcpuLocalArea localArea() { return local; }
+
+  public long localBroadcastFlushes() { return localBroadcastFlushes; }
+
+  private static int pageIdx(PercpuAllocator pcpu, int cpu, int i) {
+    return pcpu.unitMap(cpu) * pcpu.unitPages() + i;
+  }
+
+  @Override
+  public PcpuChunk createChunk(PercpuAllocator pcpu) {
+    PcpuChunk chunk = pcpu.allocChunk();
+    VmStruct[] vms = vmalloc.pcpuGetVmAreas(pcpu.groupOffsets(), pcpu.groupSizes(),
+        Math.max(pcpu.atomSize(), pcpu.pageSize()));
+    if (vms == null) {
+      return null;
+    }
+    chunk.baseAddr = vms[0].addr() - pcpu.groupOffset(0);
+    if (local != null) {
+      long l = local.alloc();
+      if (l == 0) {
+        vmalloc.pcpuFreeVmAreas(vms);
+        return null;
+      }
+      chunk.localBase = l;
+      vmalloc.registerLocalArea(l, l + pcpu.unitSize(), "percpu-chunk-" + chunk.id,
+          Caller.of("pcpu_create_chunk"));
+    }
+    chunk.data = new VmData(vms, new long[pcpu.nrUnits() * pcpu.unitPages()]);
+    return chunk;
+  }
+
+  @Override
+  public void destroyChunk(PercpuAllocator pcpu, PcpuChunk chunk) {
+    VmData d = (VmData) chunk.data;
+    vmalloc.pcpuFreeVmAreas(d.vms);
+    if (chunk.localBase != 0) {
+      for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
+        m.kpt().unmapPrivate(cpu, chunk.localBase, pcpu.unitSize());
+      }
+      m.cpus().flushKernelRange(chunk.localBase, pcpu.unitSize());
+      localBroadcastFlushes++;
+      vmalloc.unregisterLocalArea(chunk.localBase);
+      local.free(chunk.localBase);
+    }
+  }
+
+  @Override
+  public int populate(PercpuAllocator pcpu, PcpuChunk chunk, int rs, int re) {
+    VmData d = (VmData) chunk.data;
+    int n = re - rs;
+    int cpus = pcpu.nrCpus();
+    // pcpu_alloc_pages
+    for (int cpu = 0; cpu < cpus; cpu++) {
+      for (int i = rs; i < re; i++) {
+        long pfn = m.allocator().allocPages(0, PagePurpose.percpu(cpu));
+        if (pfn < 0) {
+          freePages(pcpu, d, cpu, i, rs, re);
+          return -12;
+        }
+        d.pages[pageIdx(pcpu, cpu, i)] = pfn;
+      }
+    }
+    // pcpu_map_pages (+ local aliases)
+    long pageSize = pcpu.pageSize();
+    for (int cpu = 0; cpu < cpus; cpu++) {
+      int idx = pageIdx(pcpu, cpu, rs);
+      int err = m.kpt().mapSharedPages(pcpu.chunkAddr(chunk, cpu, rs), d.pages, idx, n, prot);
+      if (err >= 0 && chunk.localBase != 0) {
+        err = m.kpt().mapPrivatePages(cpu, chunk.localBase + rs * pageSize, d.pages, idx, n, prot);
+        if (err < 0) {
+          m.kpt().unmapShared(pcpu.chunkAddr(chunk, cpu, rs), n * pageSize);
+        }
+      }
+      if (err < 0) {
+        for (int c = 0; c < cpu; c++) {
+          m.kpt().unmapShared(pcpu.chunkAddr(chunk, c, rs), n * pageSize);
+          if (chunk.localBase != 0) {
+            m.kpt().unmapPrivate(c, chunk.localBase + rs * pageSize, n * pageSize);
+          }
+        }
+        m.cpus().flushKernelRange(pcpu.chunkAddr(chunk, pcpu.lowUnitCpu(), rs),
+            pcpu.chunkAddr(chunk, pcpu.highUnitCpu(), re) - pcpu.chunkAddr(chunk,
+                pcpu.lowUnitCpu(), rs));
+        freePages(pcpu, d, cpus, re, rs, re);
+        return err;
+      }
+    }
+    for (int cpu = 0; cpu < cpus; cpu++) {
+      for (int i = rs; i < re; i++) {
+        pagePrivate.put(d.pages[pageIdx(pcpu, cpu, i)], chunk);
+      }
+    }
+    return 0;
+  }
+
+  /** Frees the pages allocated so far: all of CPUs before {@code uptoCpu}, then up to page i. */
+  private void freePages(PercpuAllocator pcpu, VmData d, int uptoCpu, int uptoPage, int rs,
+      int re) {
+    for (int cpu = 0; cpu <= uptoCpu && cpu < pcpu.nrCpus(); cpu++) {
+      int end = cpu < uptoCpu ? re : uptoPage;
+      for (int i = rs; i < end; i++) {
+        int idx = pageIdx(pcpu, cpu, i);
+        m.allocator().freePages(d.pages[idx], 0);
+        d.pages[idx] = 0;
+      }
+    }
+  }
+
+  @Override
+  public void depopulate(PercpuAllocator pcpu, PcpuChunk chunk, int rs, int re) {
+    VmData d = (VmData) chunk.data;
+    long pageSize = pcpu.pageSize();
+    long bytes = (re - rs) * pageSize;
+    for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
+      m.kpt().unmapShared(pcpu.chunkAddr(chunk, cpu, rs), bytes);
+      if (chunk.localBase != 0) {
+        m.kpt().unmapPrivate(cpu, chunk.localBase + rs * pageSize, bytes);
+      }
+      for (int i = rs; i < re; i++) {
+        int idx = pageIdx(pcpu, cpu, i);
+        pagePrivate.remove(d.pages[idx]);
+        m.allocator().freePages(d.pages[idx], 0);
+        d.pages[idx] = 0;
+      }
+    }
+  }
+
+  @Override
+  public void postUnmapTlbFlush(PercpuAllocator pcpu, PcpuChunk chunk, int rs, int re) {
+    long s = pcpu.chunkAddr(chunk, pcpu.lowUnitCpu(), rs);
+    long e = pcpu.chunkAddr(chunk, pcpu.highUnitCpu(), re);
+    m.cpus().flushKernelRange(s, e - s);
+    if (chunk.localBase != 0) {
+      m.cpus().flushKernelRange(chunk.localBase + rs * pcpu.pageSize(),
+          (re - rs) * pcpu.pageSize());
+      localBroadcastFlushes++;
+    }
+  }
+
+  @Override
+  public PcpuChunk chunkOfAddress(PercpuAllocator pcpu, long addr) {
+    WalkResult w = m.engine().walk(m.kpt().swapperPgd(), addr);
+    if (w instanceof WalkResult.Translation t) {
+      return pagePrivate.get(t.pa() >>> pcpu.pageShift());
+    }
+    return null;
+  }
+
+  @Override
+  public void clearArea(PercpuAllocator pcpu, PcpuChunk chunk, int cpu, int off, int size) {
+    int shift = pcpu.pageShift();
+    long pageMask = pcpu.pageSize() - 1;
+    for (int o = off; o < off + size; ) {
+      int page = o >>> shift;
+      long pa;
+      if (chunk.data instanceof VmData d) {
+        pa = (d.pages[pageIdx(pcpu, cpu, page)] << shift) + (o & pageMask);
+      } else {
+        pa = m.layout().virtToPhys(pcpu.chunkAddr(chunk, cpu, 0) + o);
+      }
+      int n = (int) Math.min(off + size - o, pcpu.pageSize() - (o & pageMask));
+      int k = 0;
+      for (; k + 8 <= n && ((pa + k) & 7) == 0; k += 8) {
+        m.mem().write(pa + k, 8, 0);
+      }
+      for (; k < n; k += 4) {
+        m.mem().write(pa + k, 4, 0);
+      }
+      o += n;
+    }
+  }
+}

@@ -29,6 +29,12 @@ final class VaTree {
   private int freeHead = NIL;
   private int seed = 0x2545F491;
   private int[] stack = new int[128];
+  private final boolean augmented;
+
+  /** A tree whose nodes carry {@code subMax} when {@code augmented} (the free tree). */
+  VaTree(boolean augmented) {
+    this.augmented = augmented;
+  }
 
   int size() {
     return count;
@@ -71,6 +77,9 @@ final class VaTree {
   }
 
   private void pull(int t) {
+    if (!augmented) {
+      return;
+    }
     long m = end[t] - start[t];
     long a = subMax[left[t]];
     long b = subMax[right[t]];
@@ -242,7 +251,7 @@ final class VaTree {
 
   /** Checks the augmented sizes against a recomputation; returns false on any mismatch. */
   boolean augmentConsistent() {
-    return check(root) >= 0;
+    return !augmented || check(root) >= 0;
   }
 
   private long check(int t) {

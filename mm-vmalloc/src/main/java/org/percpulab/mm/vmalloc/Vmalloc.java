@@ -256,11 +256,21 @@ public final class Vmalloc {
     if (addr == 0) {
       return;
     }
-    vfreeArea(lookupForFree("vfree", addr));
+    Object o = kva.takeBusy(addr);
+    if (o == null) {
+      lookupForFree("vfree", addr);
+    }
+    VmStruct vm = (VmStruct) o;
+    unmapAndQueue(vm, vm.size);
+    freeBacking(vm);
   }
 
   private void vfreeArea(VmStruct vm) {
     removeAndFree(vm);
+    freeBacking(vm);
+  }
+
+  private void freeBacking(VmStruct vm) {
     if (vm.pfns != null) {
       int step = 1 << vm.pageOrder;
       boolean owned = (vm.flags & VmFlags.VM_MAP) == 0
@@ -302,7 +312,10 @@ public final class Vmalloc {
 
   /** remove_vm_area + free_unmap_vmap_area: unlink, unmap at once, queue the VA lazily. */
   private void removeAndFree(VmStruct vm) {
-    long size = kva.unlinkBusy(vm.addr);
+    unmapAndQueue(vm, kva.unlinkBusy(vm.addr));
+  }
+
+  private void unmapAndQueue(VmStruct vm, long size) {
     host.unmapRange(vm.pgd, vm.addr, size);
     addLazy(vm.addr, vm.addr + size, vm.vnId);
   }

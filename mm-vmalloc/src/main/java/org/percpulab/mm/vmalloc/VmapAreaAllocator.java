@@ -39,8 +39,8 @@ public final class VmapAreaAllocator {
   private final long base;
   private final long limit;
   private final long pageSize;
-  final VaTree free = new VaTree();
-  final VaTree busy = new VaTree();
+  final VaTree free = new VaTree(true);
+  final VaTree busy = new VaTree(false);
   private final long[] fitCounts = new long[FitType.values().length];
   private long busyBytes;
 
@@ -279,6 +279,21 @@ public final class VmapAreaAllocator {
     busy.remove(n);
     busyBytes -= size;
     return size;
+  }
+
+  /**
+   * find_unlink_vmap_area by exact start: unlinks the busy area starting at {@code start} and returns
+   * its owner, or returns null with nothing changed.
+   */
+  public Object takeBusy(long start) {
+    int n = busy.floor(start - base);
+    if (n == VaTree.NIL || busy.start[n] != start - base) {
+      return null;
+    }
+    Object owner = busy.data[n];
+    busyBytes -= busy.end[n] - busy.start[n];
+    busy.remove(n);
+    return owner;
   }
 
   // ---- pcpu_get_vm_areas ------------------------------------------------------------------------

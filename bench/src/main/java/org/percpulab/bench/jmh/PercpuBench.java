@@ -56,6 +56,10 @@ public class PercpuBench {
     public String localMap;
 
     ThisCpuEngine engine;
+    org.percpulab.core.exec.MicroOpExecutor exec;
+    org.percpulab.core.cpu.Cpu cpu1;
+    org.percpulab.core.spi.MicroOp[] addSeq;
+    long execPtr;
     long ptr;
     final long[] raw = new long[64];
     int i;
@@ -69,6 +73,11 @@ public class PercpuBench {
       engine = new ThisCpuEngine(s);
       ptr = s.alloc(8, 8, false);
       engine.add(1, ptr, 8, 1);
+      exec = m.executor();
+      cpu1 = m.cpu(1);
+      addSeq = m.model().ops().sequence(org.percpulab.core.spi.ThisCpuOp.ADD, 8,
+          org.percpulab.core.spi.OpForm.THIS_CPU, engine.mode());
+      execPtr = ptr;
     }
   }
 
@@ -87,6 +96,15 @@ public class PercpuBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public void thisCpuAdd8(OpState s) {
     s.engine.add(1, s.ptr, 8, 1);
+  }
+
+  /** core's MicroOpExecutor alone on the same sequence (what the engine adds is the difference). */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public long executorOnlyAdd8(OpState s) {
+    return s.exec.execute(s.cpu1, org.percpulab.core.spi.ThisCpuOp.ADD, s.addSeq, s.execPtr, 1, 0,
+        8);
   }
 
   @Benchmark

@@ -30,6 +30,8 @@ public final class PcpuChunk {
   public final long[] populated;
   public boolean immutable;
   public boolean isolated;
+  /** Set once pcpu_destroy_chunk ran (the model keeps no dangling users). */
+  public boolean destroyed;
   /** chunk->data: backend-private state (percpu-vm: the vm areas). */
   public Object data;
   /** Local-area base of this chunk (unit-sized range), when the local map is active; else 0. */

@@ -479,6 +479,7 @@ public final class PercpuAllocator {
 
   private void destroyChunk(PcpuChunk c) {
     backend.destroyChunk(this, c);
+    c.destroyed = true;
     liveChunks.remove(c);
     chunksDestroyed++;
     nrChunks--;
@@ -733,6 +734,11 @@ public final class PercpuAllocator {
   /** Every live chunk (first, reserved, dynamic) in creation order. */
   public List<PcpuChunk> chunks() {
     return List.copyOf(liveChunks);
+  }
+
+  /** Whether {@code c} is a live chunk (not destroyed). */
+  public boolean isLive(PcpuChunk c) {
+    return !c.destroyed;
   }
 
   /** The chunks on slot list {@code slot}, head first. */

@@ -10,8 +10,8 @@ import org.percpulab.mm.vmalloc.Caller;
 import org.percpulab.mm.vmalloc.Vmalloc;
 
 /**
- * setup_per_cpu_areas on a booted {@link Machine} and the percpu API the simulator uses: builds
- * vmalloc over the machine, the percpu-vm chunk backend, the embed first chunk (memblock blocks
+ * setup_per_cpu_areas on a booted {@link Machine} and the percpu API the simulator uses: uses
+ * vmalloc over the machine (mm-vmalloc's Vmalloc.boot unless given), the percpu-vm chunk backend, the embed first chunk (memblock blocks
  * taken top-down from RAM, as memblock allocates top-down, and used through the linear map),
  * {@code __per_cpu_offset[]} into each CPU, and, when the machine's local map is active, the
  * local area with the first chunk's unit range mapped into every CPU's own pgd and
@@ -36,12 +36,13 @@ public final class PercpuSystem {
   private final List<String> bootLog;
   private final long perCpuLocalOff;
   private final long firstLocalBase;
+  /** One-entry cache for {@link #localDelta} (avoids the page walk of pcpu_chunk_addr_search). */
+  private PcpuChunk lastDeltaChunk;
 
-  private PercpuSystem(Machine m) {
+  private PercpuSystem(Machine m, Vmalloc vmalloc) {
     this.machine = m;
     long pageSize = m.geometry().pageSize();
-    this.vmalloc = new Vmalloc(new MachineVmallocHost(m), m.layout().vmallocStart(),
-        m.layout().vmallocEnd());
+    this.vmalloc = vmalloc;
     PerCpuAreaSpec spec = m.model().perCpuAreas();
     PcpuLocalArea la = null;
     if (m.localMapActive()) {
@@ -91,7 +92,12 @@ public final class PercpuSystem {
 
   /** Boots percpu on {@code m} (setup_per_cpu_areas and percpu_enable_async). */
   public static PercpuSystem boot(Machine m) {
-    return new PercpuSystem(m);
+    return new PercpuSystem(m, Vmalloc.boot(m));
+  }
+
+  /** Boots percpu on {@code m} sharing an already booted vmalloc (vmalloc_init ran first). */
+  public static PercpuSystem boot(Machine m, Vmalloc vmalloc) {
+    return new PercpuSystem(m, vmalloc);
   }
 
   /** memblock_alloc_try_nid for a group block: top-down in RAM, aligned to {@code align}. */
@@ -150,7 +156,11 @@ public final class PercpuSystem {
    */
   public long localDelta(long ptr) {
     long addr = pcpu.ptrToAddr(ptr);
-    PcpuChunk c = pcpu.chunkAddrSearch(addr);
+    PcpuChunk c = lastDeltaChunk;
+    if (c == null || !c.containsAddr(addr) || !pcpu.isLive(c)) {
+      c = pcpu.chunkAddrSearch(addr);
+      lastDeltaChunk = c;
+    }
     if (c == null || c.localBase == 0) {
       return 0;
     }

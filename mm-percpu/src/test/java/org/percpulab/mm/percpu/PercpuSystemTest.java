@@ -107,8 +107,22 @@ class PercpuSystemTest {
     assertThat(s.vmalloc().localAreas()).hasSize(2);
     m.verifyConsistent();
     assertThat(PcpuVerifier.verify(s.allocator(), List.of())).isEmpty();
-    assertThat(m.allocator().allocatedSince(snap)).allMatch(a -> a.purpose().isPageTable()
-        || a.purpose().kind() == org.percpulab.core.mem.PagePurpose.Kind.PERCPU);
+    long spare = 0;
+    for (PcpuChunk c : s.allocator().chunks()) {
+      if (!c.immutable) {
+        spare += c.nrPopulated;
+      }
+    }
+    long percpuPages = 0;
+    for (var a : m.allocator().allocatedSince(snap)) {
+      if (a.purpose().kind() == org.percpulab.core.mem.PagePurpose.Kind.PERCPU) {
+        percpuPages += a.pages();
+      } else {
+        assertThat(a.purpose().isPageTable()).as("only page tables may stay: %s", a).isTrue();
+      }
+    }
+    // exactly the spare free chunk's populated pages, one per CPU per page index
+    assertThat(percpuPages).isEqualTo(spare * 4);
   }
 
   @Test

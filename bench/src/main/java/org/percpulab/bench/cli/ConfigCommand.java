@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  * the backend and shown as {@code -} (text) or {@code null} (JSON).
  */
 @Command(name = "config", description = {
-    "Print the effective config after validation: every known key, its value and its source",
-    "(default, the --config file, or --set). Keys the backend derives are shown as '-'.",
+    "Print the effective, validated config: each key's value and source.",
+    "The source is 'default', the --config file, or '--set'. Keys the backend derives are shown",
+    "as '-'.",
     "Keys of backends other than the selected one are hidden unless --all or given."})
 public final class ConfigCommand extends BaseCommand {
 

@@ -64,4 +64,35 @@ class MachineBootTest {
     assertThat(auto.gate().reason()).isEqualTo("SMT siblings share a TLB");
     assertThat(auto.cpus().tlbs()).hasSize(2);
   }
+
+  @Test
+  void forcedLocalMapWithSmtSharedTlbShowsTheWrongCopyAccess() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2", "percpu.localMap", "force",
+        "topology.threadsPerCore", "2", "tlb.shared", "smt"));
+    assertThat(m.localMapActive()).isTrue();
+    assertThat(m.gate().reason()).isEqualTo("forced although refused: SMT siblings share a TLB");
+    assertThat(m.cpu(0).tlb()).isSameAs(m.cpu(1).tlb());
+    long local = m.kpt().localArea().start();
+    long[] pfn = new long[2];
+    for (int c = 0; c < 2; c++) {
+      pfn[c] = m.allocator().allocPage(org.percpulab.core.mem.PagePurpose.percpu(c));
+      assertThat(m.kpt().mapPrivatePages(c, local, pfn, c, 1, 1)).isPositive();
+    }
+    m.verifyConsistent();
+    assertThat(m.cpu(0).translate(local)).isEqualTo(pfn[0] << 12);
+    assertThat(m.cpu(1).translate(local)).as("CPU 1 hits CPU 0's global TLB entry")
+        .isEqualTo(pfn[0] << 12);
+    m.cpus().flushLocalAll(1);
+    assertThat(m.cpu(1).translate(local)).isEqualTo(pfn[1] << 12);
+  }
+
+  @Test
+  void fourThousandNinetySixCpusFitWithOneTopLevelTableEach() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "4096"));
+    assertThat(m.allocator().perCpuTablePages()).isEqualTo(4096);
+    assertThat(m.allocator().tablePagesOfCpu(4095, 0)).isEqualTo(1);
+    m.verifyConsistent();
+    // only written pages hold memory: swapper, 4096 copies of it, and the boot tables
+    assertThat(m.mem().residentPages()).isEqualTo(4096 + 1 + 2 + 1 + 16);
+  }
 }

@@ -36,10 +36,16 @@ class Arm64BootTest {
     assertThat(s.firstLocalBase()).isEqualTo(m.kpt().localArea().start());
     assertThat(s.localArea().bytesInUse()).isEqualTo(122880);
     m.verifyConsistent();
-    long[] ptrs = new long[40];
-    for (int i = 0; i < ptrs.length; i++) {
+    long[] ptrs = new long[41];
+    for (int i = 0; i < ptrs.length - 1; i++) {
       ptrs[i] = s.alloc(8 + 8 * (i % 16), 8, false);
     }
+    // 32 KiB cannot fit the first chunk's 28 KiB dynamic area: a dynamic chunk at 160 CPUs
+    ptrs[40] = s.alloc(32768, 4096, false);
+    assertThat(a.chunksCreated()).isEqualTo(1);
+    assertThat(s.localArea().bytesInUse()).isEqualTo(2 * 122880);
+    assertThat(s.localDelta(ptrs[40])).isNotZero();
+    assertThat(s.localDelta(ptrs[0])).isZero();
     long staticPtr = m.model().perCpuAreas().perCpuStart() + 64; // a static DEFINE_PER_CPU var
     m.verifyConsistent();
     for (int cpu = 0; cpu < 160; cpu++) {
@@ -53,6 +59,36 @@ class Arm64BootTest {
       assertThat(c.translate(staticPtr + s.perCpuLocalOff()))
           .isEqualTo(m.layout().virtToPhys(a.baseAddr() + cpu * 122880L + 64));
     }
+  }
+
+  @Test
+  void destroyingAChunkFlushesItsLocalRangeOnce() {
+    PercpuSystem s = boot(4, "arm64.numaNodes", "1");
+    Machine m = s.machine();
+    // a 30-page unit holds three 32 KiB areas: the fourth needs a second chunk
+    long[] p = new long[4];
+    for (int i = 0; i < 4; i++) {
+      p[i] = s.alloc(32768, 4096, false);
+    }
+    assertThat(s.allocator().chunksCreated()).isEqualTo(2);
+    for (long x : p) {
+      s.free(x);
+    }
+    // the first chunk's frees isolated it (pcpu_should_reclaim_chunk): the first run reclaims its
+    // pages, reintegrates it at the head of the free slot and so spares it
+    s.allocator().runBalanceWork();
+    assertThat(s.allocator().chunksDestroyed()).isEqualTo(0);
+    long flushes = m.cpus().broadcastRangeFlushes();
+    long local = s.backend().localBroadcastFlushes();
+    s.allocator().runBalanceWork();
+    // pcpu_balance_free keeps one free chunk and destroys the other: depopulate does not flush,
+    // destroy flushes the chunk's local range once (the global VA goes to vmalloc's lazy purge)
+    assertThat(s.allocator().chunksDestroyed()).isEqualTo(1);
+    assertThat(s.backend().localBroadcastFlushes() - local).isEqualTo(1);
+    assertThat(m.cpus().broadcastRangeFlushes() - flushes).isEqualTo(1);
+    assertThat(s.localArea().bytesInUse()).isEqualTo(2 * 122880);
+    assertThat(s.vmalloc().localAreas()).hasSize(2);
+    m.verifyConsistent();
   }
 
   @Test

@@ -185,16 +185,22 @@ public abstract class ArchBackendConformanceTest {
     if (cap.isPresent()) {
       Region la = cap.get().localArea();
       Geometry g = m.geometry();
-      int first = g.index(0, la.start());
-      int last = g.index(0, la.end() - 1);
+      int pl = cap.get().privateLevel();
+      assertThat(pl).as("private level").isBetween(0, g.levels() - 2);
+      long esz = g.entrySize(pl);
+      for (int lv = 0; lv < pl; lv++) {
+        assertThat(la.start() & -g.entrySize(lv)).as("local area inside one level-%d entry", lv)
+            .isEqualTo((la.end() - 1) & -g.entrySize(lv));
+      }
+      long first = la.start() & -esz;
+      long last = ((la.end() - 1) & -esz) + esz - 1;
       for (Region r : rs) {
         if (r.equals(la) || Long.compareUnsigned(r.start(), la.start()) == 0) {
           continue;
         }
-        int rf = g.index(0, r.start());
-        int rl = g.index(0, (r.end() == 0 ? 0 : r.end()) - 1);
-        assertThat(rl < first || rf > last).as("region %s shares no top-level entry with the local "
-            + "area %s", r, la).isTrue();
+        long rl = (r.end() == 0 ? 0 : r.end()) - 1;
+        assertThat(Long.compareUnsigned(rl, first) < 0 || Long.compareUnsigned(r.start(), last) > 0)
+            .as("region %s shares no level-%d entry with the local area %s", r, pl, la).isTrue();
       }
     }
   }

@@ -12,8 +12,11 @@ import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.kpt.KernelPageTables;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.pgtable.PageTableEngine;
+import org.percpulab.core.ptdump.EngineNotes;
+import org.percpulab.core.ptdump.Ptdump;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.ProtKind;
+import org.percpulab.core.spi.PtdumpTables;
 import org.percpulab.core.testkit.PageTableChecks;
 import org.percpulab.core.testkit.Seeds;
 import org.percpulab.core.testkit.TestMachines;
@@ -221,19 +224,21 @@ class Arm64PrivateLevelTest {
   @ParameterizedTest(name = "{0}/{1}")
   @CsvSource({"16384, 48", "4096, 52"})
   void memoryHotplugSyncsOnlyThePathLevelsItChanges(int pageSize, int vaBits) {
-    Machine m = boot(pageSize, vaBits, 160);
+    // 32 CPUs and 32 MiB: removal flushes every CPU's TLB once per PTE, as the kernel does
+    int cpus = 32;
+    Machine m = boot(pageSize, vaBits, cpus);
     KernelPageTables k = m.kpt();
     Geometry g = m.geometry();
     Arm64Layout l = layout(m);
     long unit = (122880 + g.pageSize() - 1) & -g.pageSize();
     long base = m.layout().physOffset() + (1L << 30);
-    for (int c = 0; c < 160; c++) {
+    for (int c = 0; c < cpus; c++) {
       assertThat(k.mapPrivate(c, l.localStart, base + c * unit, unit,
           m.model().descriptors().prot(ProtKind.KERNEL), g.pageShift())).isNotNegative();
     }
     Arm64MemoryHotplug hp = new Arm64MemoryHotplug(m);
     long pa = m.layout().physOffset() + (8L << 30);
-    long size = 128L << 20;
+    long size = 32L << 20;
     long shared = k.sharedTablePages();
     long perCpu = k.perCpuTablePages();
     long top = k.syncedEntries(0);
@@ -241,14 +246,14 @@ class Arm64PrivateLevelTest {
     assertThat(hp.addMemory(pa, size)).isZero();
     m.verifyConsistent();
     // the linear map lies in another top-level entry that already has its table: no sync at all;
-    // vmemmap is new under the path slot: exactly one new level-1 entry, written into 160 copies
+    // vmemmap is new under the path slot: exactly one new level-1 entry, written into every copy
     assertThat(k.syncedEntries(0) - top).as("top-level entries synced").isZero();
-    assertThat(k.syncedEntries(1) - lvl1).as("level-1 entries synced").isEqualTo(160);
+    assertThat(k.syncedEntries(1) - lvl1).as("level-1 entries synced").isEqualTo(cpus);
     long va = m.layout().physToVirt(pa + 0x1234000L);
     long vm = l.vmemmapStart + ((pa - m.layout().physOffset()) >>> g.pageShift()) * 64;
     long vmPa = m.engine().translate(k.swapperPgd(), vm);
     assertThat(vmPa).as("vmemmap mapped").isNotEqualTo(-1);
-    for (int c : new int[] {0, 1, 80, 159}) {
+    for (int c : new int[] {0, 1, 17, cpus - 1}) {
       assertThat(m.cpu(c).translate(va)).as("cpu %d linear", c).isEqualTo(pa + 0x1234000L);
       assertThat(m.cpu(c).translate(vm)).as("cpu %d vmemmap", c).isEqualTo(vmPa);
       assertThat(m.cpu(c).translate(l.localStart + 8)).as("cpu %d local", c)
@@ -259,9 +264,9 @@ class Arm64PrivateLevelTest {
     // free_empty_tables(floor = VMEMMAP_START): the level-2 table under the level-1 entry that
     // straddles VMEMMAP_START (it also spans the guard below vmemmap) is kept, so its level-1 entry
     // stays and nothing is synced on removal; the lower table of the hot-plugged range is freed
-    assertThat(k.syncedEntries(1) - lvl1).as("no level-1 entry cleared").isEqualTo(160);
+    assertThat(k.syncedEntries(1) - lvl1).as("no level-1 entry cleared").isEqualTo(cpus);
     assertThat(k.syncedEntries(0) - top).isZero();
-    for (int c : new int[] {0, 159}) {
+    for (int c : new int[] {0, cpus - 1}) {
       assertThat(m.cpu(c).translate(va)).as("cpu %d after remove", c).isEqualTo(Cpu.FAULT);
       assertThat(m.cpu(c).translate(vm)).as("cpu %d vmemmap after remove", c)
           .isEqualTo(Cpu.FAULT);
@@ -271,4 +276,105 @@ class Arm64PrivateLevelTest {
         .isEqualTo(1);
     PageTableChecks.assertTablesReachable(m);
   }
+
+  /**
+   * Whole dumps of CPU 0's table on a 1 GiB machine with each CPU's first-chunk unit mapped at the
+   * local area start: folded level names (4 levels: PGD PUD PMD PTE; 5 levels: PGD P4D PUD PMD
+   * PTE), the local area under its own markers, swapper identical except there, and the diff of
+   * CPU 0 and CPU 1 showing only the local area.
+   */
+  @ParameterizedTest(name = "{0}/{1}")
+  @CsvSource({"16384, 48", "4096, 52"})
+  void ptdumpOfACpuDiffersFromSwapperOnlyInTheLocalArea(int pageSize, int vaBits) {
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "mm.pageSize",
+        Integer.toString(pageSize), "mm.vaBits", Integer.toString(vaBits), "cpus", "4",
+        "mm.memory", "1G"));
+    Arm64Layout l = layout(m);
+    long unit = (122880 + pageSize - 1) & -pageSize;
+    long base = m.layout().physOffset() + (512L << 20);
+    for (int c = 0; c < 4; c++) {
+      assertThat(m.kpt().mapPrivate(c, l.localStart, base + c * unit, unit,
+          m.model().descriptors().prot(ProtKind.KERNEL), m.geometry().pageShift())).isNotNegative();
+    }
+    m.verifyConsistent();
+    PtdumpTables t = m.model().capability(PtdumpTables.class).orElseThrow();
+    boolean k16 = pageSize == 16384;
+    List<String> cpu0 = Ptdump.dump(t, EngineNotes.of(m.engine(), m.kpt().pgdOf(0)), pageSize);
+    assertThat(cpu0).containsExactly(k16 ? CPU0_16K_48 : CPU0_4K_52);
+    List<String> swapper = new ArrayList<>(cpu0);
+    int a = swapper.indexOf("---[ percpu local area ]---");
+    int b = swapper.indexOf("---[ percpu local area end ]---");
+    swapper.subList(a, b + 1).clear();
+    swapper.addAll(a, List.of(k16 ? SWAPPER_LOCAL_16K_48 : SWAPPER_LOCAL_4K_52));
+    assertThat(Ptdump.dump(t, EngineNotes.of(m.engine(), m.kpt().swapperPgd()), pageSize))
+        .containsExactlyElementsOf(swapper);
+    String line = String.format("0x%016x-0x%016x         %s PTE       RW NX %s AF            UXN"
+        + "    MEM/NORMAL pa=0x", l.localStart, l.localStart + unit, k16 ? "128K" : "120K",
+        k16 ? "SHD" : "   ");
+    assertThat(Ptdump.diffCpus(t, m.model().descriptors(), EngineNotes.of(m.engine(),
+        m.kpt().pgdOf(0)), EngineNotes.of(m.engine(), m.kpt().pgdOf(1)), pageSize))
+        .containsExactly("----[ percpu local area ]---", "-" + line + Long.toHexString(base),
+            "+---[ percpu local area ]---", "+" + line + Long.toHexString(base + unit));
+  }
+
+  private static final String[] CPU0_16K_48 = {
+      "---[ Linear Mapping start ]---",
+      "0xffff000000000000-0xffff000040000000           1G PMD       RW NX SHD AF        BLK UXN    MEM/NORMAL",
+      "0xffff000040000000-0xffff001000000000          63G PMD",
+      "0xffff001000000000-0xffff800000000000      131008G PUD",
+      "---[ Linear Mapping end ]---",
+      "---[ Modules start ]---",
+      "0xffff800000000000-0xffff800080000000           2G PMD",
+      "---[ Modules end ]---",
+      "---[ vmalloc() area ]---",
+      "0xffff800080000000-0xffff800082000000          32M PTE       ro x  SHD AF            UXN    MEM/NORMAL",
+      "0xffff800082000000-0xffff801000000000       63456M PMD",
+      "0xffff801000000000-0xffffff6000000000      130368G PUD",
+      "---[ vmalloc() end ]---",
+      "---[ percpu local area ]---",
+      "0xffffff6000000000-0xffffff6000020000         128K PTE       RW NX SHD AF            UXN    MEM/NORMAL",
+      "0xffffff6000020000-0xffffff6002000000       32640K PTE",
+      "0xffffff6002000000-0xffffff7000000000       65504M PMD",
+      "---[ percpu local area end ]---",
+      "0xffffff7000000000-0xffffff8000000000          64G PUD",
+      "---[ vmemmap start ]---",
+      "0xffffff8000000000-0x0000000000000000         512G PUD"};
+
+  private static final String[] CPU0_4K_52 = {
+      "---[ Linear Mapping start ]---",
+      "0xfff0000000000000-0xfff0000040000000           1G PUD       RW NX     AF        BLK UXN    MEM/NORMAL",
+      "0xfff0000040000000-0xfff0008000000000         511G PUD",
+      "0xfff0008000000000-0xfff1000000000000      261632G P4D",
+      "0xfff1000000000000-0xffff000000000000        3584T PGD",
+      "0xffff000000000000-0xffff800000000000         128T P4D",
+      "---[ Linear Mapping end ]---",
+      "---[ Modules start ]---",
+      "0xffff800000000000-0xffff800080000000           2G PUD",
+      "---[ Modules end ]---",
+      "---[ vmalloc() area ]---",
+      "0xffff800080000000-0xffff800082000000          32M PTE       ro x      AF            UXN    MEM/NORMAL",
+      "0xffff800082000000-0xffff8000c0000000         992M PMD",
+      "0xffff8000c0000000-0xffff808000000000         509G PUD",
+      "0xffff808000000000-0xffffc10000000000       66048G P4D",
+      "---[ vmalloc() end ]---",
+      "---[ percpu local area ]---",
+      "0xffffc10000000000-0xffffc1000001e000         120K PTE       RW NX     AF            UXN    MEM/NORMAL",
+      "0xffffc1000001e000-0xffffc10000200000        1928K PTE",
+      "0xffffc10000200000-0xffffc10040000000        1022M PMD",
+      "0xffffc10040000000-0xffffc18000000000         511G PUD",
+      "---[ percpu local area end ]---",
+      "0xffffc18000000000-0xffffc20000000000         512G P4D",
+      "---[ vmemmap start ]---",
+      "0xffffc20000000000-0x0000000000000000          62T P4D"};
+
+  /** Swapper's local area lines (the rest of its dump is CPU 0's). */
+  private static final String[] SWAPPER_LOCAL_16K_48 = {
+      "---[ percpu local area ]---",
+      "0xffffff6000000000-0xffffff7000000000          64G PUD",
+      "---[ percpu local area end ]---"};
+
+  private static final String[] SWAPPER_LOCAL_4K_52 = {
+      "---[ percpu local area ]---",
+      "0xffffc10000000000-0xffffc18000000000         512G P4D",
+      "---[ percpu local area end ]---"};
 }

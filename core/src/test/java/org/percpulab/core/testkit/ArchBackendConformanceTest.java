@@ -392,9 +392,15 @@ public abstract class ArchBackendConformanceTest {
       on.verifyConsistent();
       assertThat(on.allocator().sharedTablePages()).as("shared tables same as off")
           .isEqualTo(off.allocator().sharedTablePages());
-      long top = 1L << on.engine().tableOrder(0);
-      assertThat(on.allocator().perCpuTablePages(0)).as("one top-level table per CPU")
-          .isEqualTo(4 * top);
+      long path = 0;
+      for (int lv = 0; lv <= on.kpt().privateLevel(); lv++) {
+        long pages = 1L << on.engine().tableOrder(lv);
+        assertThat(on.allocator().perCpuTablePages(lv)).as("one level-%d path table per CPU", lv)
+            .isEqualTo(4 * pages);
+        path += pages;
+      }
+      assertThat(on.allocator().perCpuTablePages()).as("only the path tables per CPU at boot")
+          .isEqualTo(4 * path);
       for (int i = 0; i < 4; i++) {
         assertThat(on.cpu(i).translationBase()).as("cpu %d base", i).isEqualTo(on.kpt().pgdOf(i));
       }

@@ -317,6 +317,40 @@ class Arm64PrivateLevelTest {
             "+---[ percpu local area ]---", "+" + line + Long.toHexString(base + unit));
   }
 
+  /** KPTI's two-step TTBR1 switch with per-CPU tables whose local area is private from level 1. */
+  @ParameterizedTest(name = "{0}/{1}")
+  @CsvSource({"16384, 48", "4096, 52"})
+  void kptiTwoStepSwitchRunsThisCpuOpsOnTheOwnTable(int pageSize, int vaBits) {
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "mm.pageSize",
+        Integer.toString(pageSize), "mm.vaBits", Integer.toString(vaBits), "cpus", "4",
+        "arm64.kpti", "true"));
+    Arm64Layout l = layout(m);
+    long unit = (122880 + pageSize - 1) & -pageSize;
+    long base = m.layout().physOffset() + (1L << 30);
+    for (int c = 0; c < 4; c++) {
+      assertThat(m.kpt().mapPrivate(c, l.localStart, base + c * unit, unit,
+          m.model().descriptors().prot(ProtKind.KERNEL), m.geometry().pageShift())).isNotNegative();
+    }
+    Arm64Kpti k = new Arm64Kpti(m);
+    long swapper = m.kpt().swapperPgd();
+    for (int c = 0; c < 4; c++) {
+      long own = m.kpt().pgdOf(c);
+      List<Long> ttbr = new ArrayList<>();
+      for (Arm64Kpti.Step s : k.entryAndExit(c, true)) {
+        ttbr.add(s.ttbr1Pa());
+        if (s.thisCpuOpsRun()) {
+          assertThat(s.ttbr1Pa()).as("cpu %d %s", c, s.name()).isEqualTo(own);
+        }
+      }
+      assertThat(ttbr).as("cpu %d", c).containsExactly(k.trampPgd(), swapper, own, own, swapper,
+          k.trampPgd());
+      assertThat(m.cpu(c).translate(l.localStart + 8)).isEqualTo(base + c * unit + 8);
+      assertThat(m.cpu(c).translate(l.vmallocStart)).as("kernel image through the level-1 copy")
+          .isEqualTo(m.engine().translate(swapper, l.vmallocStart)).isNotEqualTo(Cpu.FAULT);
+    }
+    m.verifyConsistent();
+  }
+
   private static final String[] CPU0_16K_48 = {
       "---[ Linear Mapping start ]---",
       "0xffff000000000000-0xffff000040000000           1G PMD       RW NX SHD AF        BLK UXN    MEM/NORMAL",

@@ -58,7 +58,13 @@ class KernelPageTablesPrivateLevelTest {
     KernelPageTables k = kpt(8);
     PageTableEngine e = k.engine();
     long va = SLOT + 3 * G;
+    long reads0 = e.reads();
+    long writes0 = e.writes();
     int r = k.mapShared(va, PA, 4096, 1, 12);
+    // the walk reads 4 entries and writes 3 (level-1, level-2 table entries and the PTE); the sync
+    // reads swapper's and CPU 0's level-1 entry once and writes the 8 copies
+    assertThat(e.reads() - reads0).as("descriptor reads").isEqualTo(4 + 2);
+    assertThat(e.writes() - writes0).as("descriptor writes").isEqualTo(3 + 8);
     assertThat(r & PageTableEngine.PGTBL_PGD_MODIFIED).as("pgd untouched").isZero();
     assertThat(r & e.modBit(1)).as("level-1 entry written").isNotZero();
     assertThat(k.syncedEntries(0)).isZero();

@@ -47,7 +47,7 @@ class ConfigErrorsCliTest {
                 + " allowed: 1|2|4|8"),
         Arguments.of(new String[] {"config", "--set", "percpu.localMap=yes"},
             "error: config key 'percpu.localMap': value 'yes' is not allowed;"
-                + " allowed: auto|on|off"));
+                + " allowed: auto|on|off|force"));
   }
 
   @ParameterizedTest(name = "{1}")

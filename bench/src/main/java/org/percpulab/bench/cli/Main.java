@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         WalkCommand.class,
         VmallocinfoCommand.class,
         PercpuStatsCommand.class,
+        OpsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

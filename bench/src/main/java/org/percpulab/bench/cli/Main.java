@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         VmallocinfoCommand.class,
         PercpuStatsCommand.class,
         OpsCommand.class,
+        HazardsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

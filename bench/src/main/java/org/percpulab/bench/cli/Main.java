@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         PluginsCommand.class,
         ConfigCommand.class,
         PtdumpCommand.class,
+        HotplugCommand.class,
         BootCommand.class,
         WalkCommand.class,
         VmallocinfoCommand.class,

@@ -326,38 +326,46 @@ public abstract class ArchBackendConformanceTest {
         for (int size : new int[] {1, 2, 4, 8}) {
           long mask = size == 8 ? -1L : (1L << (8 * size)) - 1;
           for (ThisCpuOp op : ThisCpuOp.values()) {
-            long v0 = 0x8070605040302010L & mask;
-            long a = 0x0102030405060708L & mask;
-            long b = 0x1111111111111111L & mask;
-            boolean cmpHit = (op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG);
-            long operand = cmpHit ? v0 : a;
-            m.mem().write(pa, size, v0);
-            MicroOp[] seq = m.model().ops().sequence(op, size, form, mode);
-            String what = form.prefix() + op.kernelName() + "_" + size + " " + mode + " " + label;
-            long r = m.executor().execute(cpu, op, seq, ptr, operand, b, size);
-            long expMem = switch (op) {
-              case READ -> v0;
-              case WRITE, XCHG -> a;
-              case ADD, ADD_RETURN -> (v0 + a) & mask;
-              case SUB -> (v0 - a) & mask;
-              case INC -> (v0 + 1) & mask;
-              case DEC -> (v0 - 1) & mask;
-              case AND -> v0 & a;
-              case OR -> v0 | a;
-              case CMPXCHG, TRY_CMPXCHG -> b;
-            };
-            assertThat(m.mem().read(pa, size)).as(what + " memory").isEqualTo(expMem);
-            Long expRet = switch (op) {
-              case READ, XCHG, CMPXCHG -> v0;
-              case ADD_RETURN -> (v0 + a) & mask;
-              case TRY_CMPXCHG -> 1L;
-              default -> null;
-            };
-            if (expRet != null) {
-              assertThat(r).as(what + " result").isEqualTo(expRet);
+            for (int round = 0; round < 3; round++) {
+              // round 0: fixed values with a compare hit; rounds 1-2: seeded random values, the
+              // compare of cmpxchg hits or misses at random (seed printed in the description).
+              java.util.Random rnd = new java.util.Random(31L * size + 7L * op.ordinal() + round);
+              long v0 = (round == 0 ? 0x8070605040302010L : rnd.nextLong()) & mask;
+              long a = (round == 0 ? 0x0102030405060708L : rnd.nextLong()) & mask;
+              long b = (round == 0 ? 0x1111111111111111L : rnd.nextLong()) & mask;
+              boolean isCmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
+              boolean cmpHit = isCmp && (round == 0 || rnd.nextBoolean());
+              long operand = cmpHit ? v0 : (isCmp && a == v0 ? a ^ 1 : a);
+              m.mem().write(pa, size, v0);
+              MicroOp[] seq = m.model().ops().sequence(op, size, form, mode);
+              String what = form.prefix() + op.kernelName() + "_" + size + " " + mode + " " + label
+                  + " round " + round + " v0 " + Long.toHexString(v0) + " a "
+                  + Long.toHexString(operand) + " b " + Long.toHexString(b);
+              long r = m.executor().execute(cpu, op, seq, ptr, operand, b, size);
+              long expMem = switch (op) {
+                case READ -> v0;
+                case WRITE, XCHG -> a;
+                case ADD, ADD_RETURN -> (v0 + a) & mask;
+                case SUB -> (v0 - a) & mask;
+                case INC -> (v0 + 1) & mask;
+                case DEC -> (v0 - 1) & mask;
+                case AND -> v0 & a;
+                case OR -> v0 | a;
+                case CMPXCHG, TRY_CMPXCHG -> cmpHit ? b : v0;
+              };
+              assertThat(m.mem().read(pa, size)).as(what + " memory").isEqualTo(expMem);
+              Long expRet = switch (op) {
+                case READ, XCHG, CMPXCHG -> v0;
+                case ADD_RETURN -> (v0 + a) & mask;
+                case TRY_CMPXCHG -> cmpHit ? 1L : 0L;
+                default -> null;
+              };
+              if (expRet != null) {
+                assertThat(r).as(what + " result").isEqualTo(expRet);
+              }
+              assertThat(cpu.preemptCount()).as(what + " preempt count restored").isZero();
+              assertThat(cpu.irqsEnabled()).as(what + " irqs restored").isTrue();
             }
-            assertThat(cpu.preemptCount()).as(what + " preempt count restored").isZero();
-            assertThat(cpu.irqsEnabled()).as(what + " irqs restored").isTrue();
           }
         }
       }

@@ -98,7 +98,7 @@ class ConfigErrorsCliTest {
   void usageErrorsExit2() {
     Cli r = Cli.run("config", "--format", "xml");
     assertThat(r.err()).startsWith("Invalid value for option '--format': expected one of"
-        + " [text, json] (case-sensitive) but was 'xml'");
+        + " [text, json, markdown] (case-sensitive) but was 'xml'");
     assertThat(r.code()).isEqualTo(2);
     assertThat(Cli.run("no-such-command").code()).isEqualTo(2);
     Cli none = Cli.run();

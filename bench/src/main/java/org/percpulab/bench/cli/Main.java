@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
         WalkCommand.class,
         VmallocinfoCommand.class,
         PercpuStatsCommand.class,
+        OpsCommand.class,
+        HazardsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

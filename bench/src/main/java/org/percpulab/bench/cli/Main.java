@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
         WalkCommand.class,
         VmallocinfoCommand.class,
         PercpuStatsCommand.class,
+        OpsCommand.class,
+        HazardsCommand.class,
         RunCommand.class,
         SuiteCommand.class,
         CommandLine.HelpCommand.class,

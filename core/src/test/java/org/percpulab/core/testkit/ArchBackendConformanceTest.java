@@ -185,16 +185,22 @@ public abstract class ArchBackendConformanceTest {
     if (cap.isPresent()) {
       Region la = cap.get().localArea();
       Geometry g = m.geometry();
-      int first = g.index(0, la.start());
-      int last = g.index(0, la.end() - 1);
+      int pl = cap.get().privateLevel();
+      assertThat(pl).as("private level").isBetween(0, g.levels() - 2);
+      long esz = g.entrySize(pl);
+      for (int lv = 0; lv < pl; lv++) {
+        assertThat(la.start() & -g.entrySize(lv)).as("local area inside one level-%d entry", lv)
+            .isEqualTo((la.end() - 1) & -g.entrySize(lv));
+      }
+      long first = la.start() & -esz;
+      long last = ((la.end() - 1) & -esz) + esz - 1;
       for (Region r : rs) {
         if (r.equals(la) || Long.compareUnsigned(r.start(), la.start()) == 0) {
           continue;
         }
-        int rf = g.index(0, r.start());
-        int rl = g.index(0, (r.end() == 0 ? 0 : r.end()) - 1);
-        assertThat(rl < first || rf > last).as("region %s shares no top-level entry with the local "
-            + "area %s", r, la).isTrue();
+        long rl = (r.end() == 0 ? 0 : r.end()) - 1;
+        assertThat(Long.compareUnsigned(rl, first) < 0 || Long.compareUnsigned(r.start(), last) > 0)
+            .as("region %s shares no level-%d entry with the local area %s", r, pl, la).isTrue();
       }
     }
   }
@@ -394,9 +400,15 @@ public abstract class ArchBackendConformanceTest {
       on.verifyConsistent();
       assertThat(on.allocator().sharedTablePages()).as("shared tables same as off")
           .isEqualTo(off.allocator().sharedTablePages());
-      long top = 1L << on.engine().tableOrder(0);
-      assertThat(on.allocator().perCpuTablePages(0)).as("one top-level table per CPU")
-          .isEqualTo(4 * top);
+      long path = 0;
+      for (int lv = 0; lv <= on.kpt().privateLevel(); lv++) {
+        long pages = 1L << on.engine().tableOrder(lv);
+        assertThat(on.allocator().perCpuTablePages(lv)).as("one level-%d path table per CPU", lv)
+            .isEqualTo(4 * pages);
+        path += pages;
+      }
+      assertThat(on.allocator().perCpuTablePages()).as("only the path tables per CPU at boot")
+          .isEqualTo(4 * path);
       for (int i = 0; i < 4; i++) {
         assertThat(on.cpu(i).translationBase()).as("cpu %d base", i).isEqualTo(on.kpt().pgdOf(i));
       }

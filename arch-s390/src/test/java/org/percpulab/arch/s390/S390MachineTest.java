@@ -2,12 +2,10 @@ package org.percpulab.arch.s390;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.machine.Machine;
-import org.percpulab.core.mem.PagePurpose;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.ThisCpuOp;
@@ -21,29 +19,8 @@ import org.percpulab.core.testkit.TestMachines;
 class S390MachineTest {
 
   static Machine boot(int cpus, String... extra) {
-    Map<String, String> s = new java.util.HashMap<>(Map.of("cpus", Integer.toString(cpus)));
-    for (int i = 0; i < extra.length; i += 2) {
-      s.put(extra[i], extra[i + 1]);
-    }
-    return TestMachines.boot(TestMachines.backend("s390"), s);
+    return TestMachines.boot("s390", cpus, extra);
   }
-
-  /** Gives every CPU its own zeroed page; returns the percpu pointer (before the offset). */
-  static long setUpPerCpuPages(Machine m) {
-    long ptr = m.model().perCpuAreas().perCpuStart();
-    for (int c = 0; c < m.cpus().count(); c++) {
-      long pfn = m.allocator().allocPages(0, PagePurpose.percpu(c));
-      assertThat(pfn).as("pfn for cpu %d", c).isNotNegative();
-      long va = m.layout().physToVirt(pfn << m.geometry().pageShift());
-      m.cpu(c).setPerCpuOffset(va - ptr);
-    }
-    return ptr;
-  }
-
-  static long mask(int size) {
-    return size == 8 ? -1L : (1L << (size * 8)) - 1;
-  }
-
 
   @Test
   void bootsFourAndOneHundredSixtyCpus() {
@@ -91,11 +68,10 @@ class S390MachineTest {
     }
   }
 
-
   @Test
   void countersStayPerCpu() {
     Machine m = boot(160);
-    long ptr = setUpPerCpuPages(m);
+    long ptr = TestMachines.givePerCpuPages(m);
     Random r = new Random(42);
     long[] expect = new long[160];
     for (int i = 0; i < 5000; i++) {

@@ -59,4 +59,31 @@ public final class TestMachines {
   public static Machine boot(ArchBackend backend, Map<String, String> settings) {
     return Machine.create(backend, config(backend, settings));
   }
+
+  /** Boots backend {@code id} with {@code cpus} CPUs and extra settings given as key, value pairs. */
+  public static Machine boot(String id, int cpus, String... keyValues) {
+    Map<String, String> s = new java.util.HashMap<>(Map.of("cpus", Integer.toString(cpus)));
+    for (int i = 0; i + 1 < keyValues.length; i += 2) {
+      s.put(keyValues[i], keyValues[i + 1]);
+    }
+    return boot(backend(id), s);
+  }
+
+  /**
+   * Gives every CPU its own zeroed percpu page in the linear map and sets the CPU's percpu offset so
+   * that {@code __per_cpu_start} lands on it; returns that pointer. For backend tests that run op
+   * sequences without mm-percpu.
+   */
+  public static long givePerCpuPages(Machine m) {
+    long ptr = m.model().perCpuAreas().perCpuStart();
+    for (int c = 0; c < m.cpus().count(); c++) {
+      long pfn = m.allocator().allocPages(0, org.percpulab.core.mem.PagePurpose.percpu(c));
+      if (pfn < 0) {
+        throw new AssertionError("no page for cpu " + c);
+      }
+      long va = m.layout().physToVirt(pfn << m.geometry().pageShift());
+      m.cpu(c).setPerCpuOffset(va - ptr);
+    }
+    return ptr;
+  }
 }

@@ -73,6 +73,10 @@ public final class MicroOpExecutor {
     final MicroOp[] source;
     final int[] effects;
     final long[] costs;
+    /** For a NONE micro-op at i: end (exclusive) of the run of NONE micro-ops from i. */
+    final int[] runEnd;
+    /** For a NONE micro-op at i: cycles of the run from i to {@code runEnd[i]}. */
+    final long[] runCost;
 
     private Program(MicroOp[] seq, long[] costByClass) {
       this.source = seq;
@@ -83,6 +87,15 @@ public final class MicroOpExecutor {
       for (int i = 0; i < n; i++) {
         effects[i] = code(seq[i].effect());
         costs[i] = costByClass[seq[i].cost().ordinal()];
+      }
+      this.runEnd = new int[n];
+      this.runCost = new long[n];
+      for (int i = n - 1; i >= 0; i--) {
+        if (effects[i] == E_NONE) {
+          boolean cont = i + 1 < n && effects[i + 1] == E_NONE;
+          runEnd[i] = cont ? runEnd[i + 1] : i + 1;
+          runCost[i] = costs[i] + (cont ? runCost[i + 1] : 0);
+        }
       }
     }
 
@@ -182,6 +195,8 @@ public final class MicroOpExecutor {
       int size) {
     final int[] effects = prog.effects;
     final long[] costs = prog.costs;
+    final int[] runEnd = prog.runEnd;
+    final long[] runCost = prog.runCost;
     long sizeMask = size == 8 ? -1L : (1L << (size << 3)) - 1;
     long offsetReg = 0;
     long addr = 0;
@@ -198,15 +213,24 @@ public final class MicroOpExecutor {
     Cpu c = cpu;
     int n = effects.length;
     for (int i = 0; i < n; i++) {
-      if (hook != PreemptionHook.NONE && c.preemptible()) {
-        Cpu to = hook.preemptionPoint(c, i);
-        if (to != c) {
-          c.addWork(insns, cyc);
-          insns = 0;
-          cyc = 0;
-          monitorSlot[c.id()] = -1;
-          c = to;
+      if (hook != PreemptionHook.NONE) {
+        if (c.preemptible()) {
+          Cpu to = hook.preemptionPoint(c, i);
+          if (to != c) {
+            c.addWork(insns, cyc);
+            insns = 0;
+            cyc = 0;
+            monitorSlot[c.id()] = -1;
+            c = to;
+          }
         }
+      } else if (effects[i] == E_NONE) {
+        // no scheduler to observe the points between them: a run of count-only micro-ops at once
+        int e = runEnd[i];
+        insns += e - i;
+        cyc += runCost[i];
+        i = e - 1;
+        continue;
       }
       insns++;
       cyc += costs[i];

@@ -90,15 +90,26 @@ public final class Tlb {
   public void fill(long v, long paPage, long pr) {
     int slot = find(v);
     if (slot < 0) {
-      if (size == capacity) {
-        evict();
-      }
-      slot = mix(v) & mask;
-      while (data[slot << 2] != EMPTY) {
-        slot = (slot + 1) & mask;
-      }
-      size++;
+      insertAbsent(v, paPage, pr);
+      return;
     }
+    int j = slot << 2;
+    data[j] = v;
+    data[j + 1] = paPage;
+    data[j + 2] = pr;
+    data[j + 3] = 1;
+  }
+
+  /** {@link #fill} of a VPN known to be absent (the walk after a {@link #lookup} miss). */
+  void insertAbsent(long v, long paPage, long pr) {
+    if (size == capacity) {
+      evict();
+    }
+    int slot = mix(v) & mask;
+    while (data[slot << 2] != EMPTY) {
+      slot = (slot + 1) & mask;
+    }
+    size++;
     int j = slot << 2;
     data[j] = v;
     data[j + 1] = paPage;

@@ -123,7 +123,120 @@ final class VaTree {
     a[b + SUBMAX] = m;
   }
 
+  /**
+   * Links node {@code n}: descends to the first node {@code n} out-ranks (or a leaf position), splits
+   * that subtree at {@code n}'s start and puts {@code n} there. The result is the same treap the
+   * rotate-up insertion builds (the shape is fixed by keys and priorities; ties stay below, and equal
+   * starts go left of {@code n}), without rewriting every link on the path.
+   */
   void insert(int n) {
+    long key = start(n);
+    long pn = prio(n);
+    int parent = NIL;
+    boolean parentLeft = false;
+    int sp = 0;
+    int t = root;
+    while (t != NIL && prio(t) >= pn) {
+      if (augmented) {
+        if (sp == stack.length) {
+          stack = Arrays.copyOf(stack, sp * 2);
+        }
+        stack[sp++] = t;
+      }
+      parent = t;
+      if (key < start(t)) {
+        parentLeft = true;
+        t = left(t);
+      } else {
+        parentLeft = false;
+        t = right(t);
+      }
+    }
+    split(t, key, n);
+    if (parent == NIL) {
+      root = n;
+    } else if (parentLeft) {
+      setLeft(parent, n);
+    } else {
+      setRight(parent, n);
+    }
+    count++;
+    if (augmented) {
+      while (sp > 0) {
+        pull(stack[--sp]);
+      }
+    }
+  }
+
+  /**
+   * Splits the subtree {@code t} into starts {@code <= key} (becomes {@code n}'s left) and
+   * {@code > key} (its right), then pulls {@code n}.
+   */
+  private void split(int t, long key, int n) {
+    // lTail/rTail: the node whose right (resp. left) link receives the next piece; n itself at first
+    int lTail = n;
+    boolean lFirst = true;
+    int rTail = n;
+    boolean rFirst = true;
+    int ls = 0;
+    int[] lstack = splitL;
+    int rs = 0;
+    int[] rstack = splitR;
+    while (t != NIL) {
+      if (start(t) <= key) {
+        if (lFirst) {
+          setLeft(n, t);
+          lFirst = false;
+        } else {
+          setRight(lTail, t);
+        }
+        lTail = t;
+        if (ls == lstack.length) {
+          lstack = splitL = Arrays.copyOf(lstack, ls * 2);
+        }
+        lstack[ls++] = t;
+        t = right(t);
+      } else {
+        if (rFirst) {
+          setRight(n, t);
+          rFirst = false;
+        } else {
+          setLeft(rTail, t);
+        }
+        rTail = t;
+        if (rs == rstack.length) {
+          rstack = splitR = Arrays.copyOf(rstack, rs * 2);
+        }
+        rstack[rs++] = t;
+        t = left(t);
+      }
+    }
+    if (lFirst) {
+      setLeft(n, NIL);
+    } else {
+      setRight(lTail, NIL);
+    }
+    if (rFirst) {
+      setRight(n, NIL);
+    } else {
+      setLeft(rTail, NIL);
+    }
+    if (augmented) {
+      while (ls > 0) {
+        pull(lstack[--ls]);
+      }
+      while (rs > 0) {
+        pull(rstack[--rs]);
+      }
+    }
+    pull(n);
+  }
+
+  private int[] splitL = new int[64];
+  private int[] splitR = new int[64];
+
+  /** The rotate-up insertion {@link #insert} replaces; kept for the equivalence test. */
+  void insertByRotation(int n) {
     root = ins(root, n);
     count++;
   }

@@ -161,6 +161,9 @@ public final class Tlb {
 
   /** Invalidates {@code [vpnStart, vpnStart+count)}; returns the number of entries dropped. */
   public int flushRange(long vpnStart, long count) {
+    if (size == 0) {
+      return 0;
+    }
     int dropped = 0;
     if (count <= size) {
       for (long k = 0; k < count; k++) {
@@ -187,6 +190,10 @@ public final class Tlb {
   /** Invalidates everything; returns the number of entries dropped. */
   public int flushAll() {
     int n = size;
+    if (n == 0) {
+      hand = 0;
+      return 0;
+    }
     Arrays.fill(data, 0);
     for (int i = 0; i <= mask; i++) {
       data[i << 2] = EMPTY;

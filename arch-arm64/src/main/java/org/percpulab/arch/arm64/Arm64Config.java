@@ -8,6 +8,7 @@ import org.percpulab.core.config.ConfigView;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.CostTable;
 
 /**
  * The arm64 config keys (arch/arm64/Kconfig choices modelled as run-time keys) and their parsing.
@@ -49,15 +50,12 @@ public record Arm64Config(
     keys.add(ConfigKey.intRange(NR_CPUS, DEFAULT_NR_CPUS, "NR_CPUS (>= cpus)", 1, 4096));
     keys.add(ConfigKey.intRange(NUMA_NODES, 1, "NUMA nodes; CPUs split into equal consecutive "
         + "blocks, distance 10 local / 20 remote", 1, 64));
-    for (CostClass c : CostClass.values()) {
-      keys.add(ConfigKey.intRange(costKey(c), Arm64Costs.defaults().cycles(c),
-          "modelled cycles for " + c + " (" + Arm64Costs.defaults().source(c) + ")", 0, 1_000_000));
-    }
+    keys.addAll(Arm64Costs.defaults().overrideKeys("arm64"));
     return List.copyOf(keys);
   }
 
   static String costKey(CostClass c) {
-    return COST_PREFIX + c.name().toLowerCase(Locale.ROOT);
+    return CostTable.overrideKey("arm64", c);
   }
 
   /** Parses {@code mm.pageSize}: 4K|16K|64K or 4096|16384|65536; -1 if not one of those. */
@@ -93,12 +91,7 @@ public record Arm64Config(
         }
       }
     }
-    for (ConfigKey k : keys()) {
-      Optional<String> raw = c.raw(k.name());
-      if (raw.isPresent() && !k.validator().accepts(raw.get())) {
-        problems.add(new ConfigProblem(k.name(), raw.get(), k.allowed()));
-      }
-    }
+    problems.addAll(ConfigKey.check(keys(), c));
     int cpus = parseIntOr(c.raw("cpus").orElse("4"), 4);
     String nr = c.raw(NR_CPUS).orElse(Integer.toString(DEFAULT_NR_CPUS));
     int nrCpus = parseIntOr(nr, -1);

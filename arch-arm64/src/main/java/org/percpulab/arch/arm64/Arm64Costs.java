@@ -50,13 +50,6 @@ public final class Arm64Costs {
 
   /** Defaults with every {@code arm64.cost.<class>} the user gave. */
   public static CostTable fromConfig(ConfigView c) {
-    CostTable t = DEFAULTS;
-    for (CostClass cc : CostClass.values()) {
-      String key = Arm64Config.costKey(cc);
-      if (c.raw(key).isPresent() && c.isExplicit(key)) {
-        t = t.with(cc, Long.parseLong(c.raw(key).get().trim()), "config " + key);
-      }
-    }
-    return t;
+    return DEFAULTS.withOverrides("arm64", c);
   }
 }

@@ -37,8 +37,9 @@ import org.percpulab.core.spi.VaLayout;
  * where it becomes private (its "private level" P). P is the highest level (0 = top) at which an
  * entry can be found that lies strictly above the kernel image and ends at or below the first
  * entry touching vmemmap. Then area = [ALIGN_DOWN(end - 1 GiB, entry(P)), end) with end =
- * min(original VMALLOC_END, ALIGN_DOWN(VMEMMAP_START, entry(P))): at least 1 GiB of VA, whole
- * entries at level P (except a possible 8 MiB guard left in front of vmemmap), VA being free.
+ * ALIGN_DOWN(original VMALLOC_END, entry(P)): at least 1 GiB of VA and only whole entries at level
+ * P, so the private slots are exactly the area and emptied private tables can be freed; the rest
+ * up to vmemmap (at most one entry, containing the kernel's 8 MiB guard) stays unused.
  *
  * <p>Consequences per geometry: P = 0 everywhere except 16K/48-bit (level 0 has 2 entries of
  * 128 TiB, entry 1 holds the image, modules, vmalloc and vmemmap: P = 1, 64 GiB entries) and
@@ -116,7 +117,7 @@ public final class Arm64Layout {
     long e = 0;
     for (int p = 0; p < g.levels() - 1 && level < 0; p++) {
       long entry = g.entrySize(p);
-      long end = Math.min(kernelVmallocEnd, alignDown(vmemmapStart, entry));
+      long end = alignDown(kernelVmallocEnd, entry);
       long start = alignDown(end - SZ_1G, entry);
       if (Long.compareUnsigned(start, kimageVaddr) > 0
           && alignDown(start, entry) != alignDown(kimageVaddr, entry)

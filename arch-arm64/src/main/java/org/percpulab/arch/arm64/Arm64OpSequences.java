@@ -244,6 +244,7 @@ public final class Arm64OpSequences implements OpSequences {
       }
       case XCHG:
         s.add(op(ld, CostClass.LOAD, Effect.LOAD));
+        s.add(op("mov " + w + "6, " + w + "5", CostClass.ALU, Effect.COMPUTE));
         s.add(op("str" + sfx + " " + w + "4, [x0]", CostClass.STORE, Effect.STORE));
         return;
       case CMPXCHG: case TRY_CMPXCHG:

@@ -116,7 +116,7 @@ class Arm64KnownIssuesTest {
 
   @Test void memoryHotplugKeepsEveryCpuConsistent() {
     for (String[] g : new String[][] {{"4096", "48"}, {"4096", "39"}, {"16384", "47"},
-        {"65536", "42"}, {"65536", "48"}}) {
+        {"65536", "42"}, {"65536", "48"}, {"16384", "48"}, {"4096", "52"}}) {
       Machine m = boot("cpus", "4", "mm.pageSize", g[0], "mm.vaBits", g[1]);
       mapUnits(m, (122880 + m.geometry().pageSize() - 1) & -m.geometry().pageSize());
       Arm64MemoryHotplug hp = new Arm64MemoryHotplug(m);

@@ -22,12 +22,12 @@ class Arm64LayoutTest {
       // k, va, PAGE_OFFSET, PAGE_END, VMALLOC_START, VMALLOC_END(kernel), VMEMMAP_START,
       // FIXADDR_TOT_START, local start, local end, private level, private tables/CPU
       "4, 48, ffff000000000000, ffff800000000000, ffff800080000000, fffffdffbf800000, fffffdffc0000000, ffffffffff22d000, fffffd0000000000, fffffd8000000000, 0, 4",
-      "4, 39, ffffff8000000000, ffffffc000000000, ffffffc080000000, fffffffebf800000, fffffffec0000000, ffffffffff22d000, fffffffe40000000, fffffffebf800000, 0, 3",
+      "4, 39, ffffff8000000000, ffffffc000000000, ffffffc080000000, fffffffebf800000, fffffffec0000000, ffffffffff22d000, fffffffe40000000, fffffffe80000000, 0, 3",
       "4, 52, fff0000000000000, ffff800000000000, ffff800080000000, ffffc1ffbf800000, ffffc1ffc0000000, ffffffffff22d000, ffffc10000000000, ffffc18000000000, 1, 5",
-      "16, 36, fffffff000000000, fffffff800000000, fffffff880000000, ffffffffb7800000, ffffffffb8000000, fffffffffebf4000, ffffffff76000000, ffffffffb7800000, 0, 2",
+      "16, 36, fffffff000000000, fffffff800000000, fffffff880000000, ffffffffb7800000, ffffffffb8000000, fffffffffebf4000, ffffffff76000000, ffffffffb6000000, 0, 2",
       "16, 47, ffff800000000000, ffffc00000000000, ffffc00080000000, ffffffbfbf800000, ffffffbfc0000000, fffffffffebf4000, ffffffa000000000, ffffffb000000000, 0, 3",
       "16, 48, ffff000000000000, ffff800000000000, ffff800080000000, ffffff7fbf800000, ffffff7fc0000000, fffffffffebf4000, ffffff6000000000, ffffff7000000000, 1, 4",
-      "64, 42, fffffc0000000000, fffffe0000000000, fffffe0080000000, ffffffff3f800000, ffffffff40000000, fffffffffd310000, fffffffee0000000, ffffffff3f800000, 0, 2",
+      "64, 42, fffffc0000000000, fffffe0000000000, fffffe0080000000, ffffffff3f800000, ffffffff40000000, fffffffffd310000, fffffffee0000000, ffffffff20000000, 0, 2",
       "64, 48, ffff000000000000, ffff800000000000, ffff800080000000, ffffffdfbf800000, ffffffdfc0000000, fffffffffd310000, fffff80000000000, fffffc0000000000, 0, 3",
       "64, 52, fff0000000000000, ffff800000000000, ffff800080000000, fffffc1fbf800000, fffffc1fc0000000, fffffffffd310000, fffff80000000000, fffffc0000000000, 0, 3",
   })

@@ -54,8 +54,17 @@ class Arm64MachineTest {
       assertThat(m.layout().region("percpu-local")).isEmpty();
       return;
     }
-    assertThat(kpt.perCpuTablePages()).as("one private pgd per CPU at boot").isEqualTo(cpus);
     Arm64Layout l = model.arm64Layout();
+    int pl = l.localPrivateLevel;
+    assertThat(pl).as("private level").isEqualTo(
+        (g.pageShift() == 14 && g.vaBits() == 48) || (g.pageShift() == 12 && g.vaBits() == 52)
+            ? 1 : 0);
+    assertThat(kpt.privateLevel()).isEqualTo(pl);
+    assertThat(kpt.perCpuTablePages()).as("a private pgd (and level-1 path table when P = 1) per "
+        + "CPU at boot").isEqualTo((long) cpus * (pl + 1));
+    for (int lv = 0; lv <= pl; lv++) {
+      assertThat(kpt.perCpuTablePages(lv)).as("path copies at level %d", lv).isEqualTo(cpus);
+    }
     long unit = (122880 + g.pageSize() - 1) & -g.pageSize();
     long base = m.layout().physOffset() + (1L << 30);
     long prot = m.model().descriptors().prot(ProtKind.KERNEL);
@@ -64,12 +73,26 @@ class Arm64MachineTest {
       assertThat(r).as("mapPrivate cpu %d", c).isGreaterThanOrEqualTo(0);
     }
     m.verifyConsistent();
-    // with the private level at the top, each CPU needs exactly `levels` private table pages
-    if (l.localPrivateLevel == 0) {
-      long pagesPerTable = 1;
-      assertThat(kpt.perCpuTablePages()).isEqualTo((long) cpus * g.levels() * pagesPerTable);
-      assertThat(l.privateTablesPerCpuAtBoot()).isEqualTo(g.levels());
+    // each CPU: its path copies (levels 0..P) plus one table per level below P for the unit,
+    // which fits one last-level table: (P + 1) + (levels - 1 - P) = levels private table pages
+    int perCpu = switch (g.pageShift() + "/" + g.vaBits()) {
+      case "12/39", "14/47", "16/48", "16/52" -> 3;
+      case "12/48", "14/48" -> 4;
+      case "12/52" -> 5;
+      case "14/36", "16/42" -> 2;
+      default -> throw new AssertionError(g.label());
+    };
+    assertThat(perCpu).isEqualTo(g.levels());
+    assertThat(kpt.perCpuTablePages()).as("private table pages, %d per CPU", perCpu)
+        .isEqualTo((long) cpus * perCpu);
+    for (int lv = 0; lv < g.levels(); lv++) {
+      assertThat(kpt.perCpuTablePages(lv)).as("one private table per CPU at level %d", lv)
+          .isEqualTo(cpus);
     }
+    for (int c = 0; c < cpus; c++) {
+      assertThat(m.allocator().tablePagesOfCpu(c)).as("cpu %d", c).isEqualTo(perCpu);
+    }
+    assertThat(l.privateTablesPerCpuAtBoot()).isEqualTo(perCpu);
     for (int c : new int[] {0, cpus - 1}) {
       long pa = m.cpu(c).translate(l.localStart + 0x100);
       assertThat(pa).as("cpu %d local alias", c).isEqualTo(base + c * unit + 0x100);

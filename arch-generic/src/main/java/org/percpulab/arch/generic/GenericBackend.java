@@ -2,15 +2,16 @@ package org.percpulab.arch.generic;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.PageSizes;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.Geometry;
 import org.pf4j.Extension;
 
@@ -28,7 +29,6 @@ public final class GenericBackend implements ArchBackend {
 
   /** Default size of {@code .data..percpu}; see {@link GenericPerCpuAreas#DEFAULT_STATIC_SIZE}. */
   static final String KEY_STATIC_SIZE = ID + ".percpu.staticSize";
-  static final String KEY_COST_PREFIX = ID + ".cost.";
 
   private static final List<ConfigKey> KEYS = buildKeys();
 
@@ -56,7 +56,7 @@ public final class GenericBackend implements ArchBackend {
   @Override public List<ConfigProblem> validate(ConfigView config) {
     List<ConfigProblem> problems = new ArrayList<>();
     Optional<String> page = config.raw("mm.pageSize");
-    if (page.isPresent() && parseSize(page.get()) != GenericGeometry.GEOMETRY.pageSize()) {
+    if (page.isPresent() && PageSizes.parse(page.get()) != GenericGeometry.GEOMETRY.pageSize()) {
       problems.add(new ConfigProblem("mm.pageSize", page.get(),
           "4K (4096); the generic backend models 4 KiB pages only"));
     }
@@ -71,12 +71,7 @@ public final class GenericBackend implements ArchBackend {
       problems.add(new ConfigProblem("mm.levels", levels.get(),
           "4; the generic backend models 4 levels (PGD, PUD, PMD, PTE) only"));
     }
-    for (ConfigKey key : KEYS) {
-      Optional<String> v = config.raw(key.name());
-      if (v.isPresent() && !key.validator().accepts(v.get())) {
-        problems.add(new ConfigProblem(key.name(), v.get(), key.allowed()));
-      }
-    }
+    problems.addAll(ConfigKey.check(KEYS, config));
     return List.copyOf(problems);
   }
 
@@ -90,34 +85,15 @@ public final class GenericBackend implements ArchBackend {
 
   /** Config key name of the cost override for {@code c}, e.g. {@code generic.cost.irq_save}. */
   public static String costKey(CostClass c) {
-    return KEY_COST_PREFIX + c.name().toLowerCase(Locale.ROOT);
+    return CostTable.overrideKey(ID, c);
   }
 
-  /**
-   * Bytes of an {@code mm.pageSize} value: {@code 4K}, {@code 16K}, {@code 64K} (case-insensitive)
-   * or a decimal byte count; -1 when it is neither.
-   */
-  static long parseSize(String raw) {
-    String s = raw.trim().toUpperCase(Locale.ROOT);
-    try {
-      if (s.endsWith("K")) {
-        return Long.parseLong(s.substring(0, s.length() - 1)) * 1024L;
-      }
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
 
   private static List<ConfigKey> buildKeys() {
     List<ConfigKey> keys = new ArrayList<>();
     keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, GenericPerCpuAreas.DEFAULT_STATIC_SIZE,
         "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
-    for (CostClass c : CostClass.values()) {
-      keys.add(ConfigKey.intRange(costKey(c), GenericCosts.DEFAULTS.cycles(c),
-          "modelled cycles of one " + c + " micro-op (" + GenericCosts.DEFAULTS.source(c) + ")",
-          0, 1_000_000));
-    }
+    keys.addAll(GenericCosts.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);
   }
 }

@@ -42,13 +42,6 @@ public final class GenericCosts {
 
   /** The defaults with every {@code generic.cost.<class>} override the config gives. */
   public static CostTable fromConfig(ConfigView config) {
-    CostTable t = DEFAULTS;
-    for (CostClass c : CostClass.values()) {
-      String key = GenericBackend.costKey(c);
-      if (config.raw(key).isPresent()) {
-        t = t.with(c, config.getLong(key), "config " + key);
-      }
-    }
-    return t;
+    return DEFAULTS.withOverrides(GenericBackend.ID, config);
   }
 }

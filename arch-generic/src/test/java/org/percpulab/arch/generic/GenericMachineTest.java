@@ -15,11 +15,10 @@ import org.percpulab.core.testkit.TestMachines;
 
 /**
  * Boots the backend through core's machine model and runs every this_cpu op, size and form
- * through the micro-op executor on real (simulated) memory, against a plain Java oracle.
+ * through the micro-op executor on real (simulated) memory; the per-op oracle check of every op,
+ * size and form lives in core's ArchBackendConformanceTest.
  */
 class GenericMachineTest {
-  private static final ThisCpuOp[] OPS = ThisCpuOp.values();
-  private static final int[] SIZES = {1, 2, 4, 8};
 
   static Machine boot(int cpus, String... extra) {
     Map<String, String> s = new java.util.HashMap<>(Map.of("cpus", Integer.toString(cpus)));
@@ -45,28 +44,6 @@ class GenericMachineTest {
     return size == 8 ? -1L : (1L << (size * 8)) - 1;
   }
 
-  /** include/linux/percpu-defs.h semantics, values zero-extended. */
-  static long[] oracle(ThisCpuOp op, long old, long a, long b, int size) {
-    long m = mask(size);
-    long nv;
-    long ret = 0;
-    switch (op) {
-      case READ: nv = old; ret = old; break;
-      case WRITE: nv = a & m; break;
-      case ADD: nv = (old + a) & m; break;
-      case SUB: nv = (old - a) & m; break;
-      case INC: nv = (old + 1) & m; break;
-      case DEC: nv = (old - 1) & m; break;
-      case AND: nv = old & a & m; break;
-      case OR: nv = (old | a) & m; break;
-      case ADD_RETURN: nv = (old + a) & m; ret = nv; break;
-      case XCHG: nv = a & m; ret = old; break;
-      case CMPXCHG: nv = old == (a & m) ? b & m : old; ret = old; break;
-      case TRY_CMPXCHG: nv = old == (a & m) ? b & m : old; ret = old == (a & m) ? 1 : 0; break;
-      default: throw new AssertionError(op);
-    }
-    return new long[] {nv, ret};
-  }
 
   @Test
   void bootsFourAndOneHundredSixtyCpus() {
@@ -104,43 +81,6 @@ class GenericMachineTest {
     assertThat(m.cpu(0).translate(0xffffffff80005678L)).isEqualTo(0x5678L);
   }
 
-  @Test
-  void everyOpSizeAndFormAgreesWithTheOracle() {
-    Machine m = boot(4);
-    long ptr = setUpPerCpuPages(m);
-    for (long seed = 1; seed <= 3; seed++) {
-      Random r = new Random(seed);
-      for (ThisCpuOp op : OPS) {
-        for (int size : SIZES) {
-          for (OpForm form : OpForm.values()) {
-            int cpu = r.nextInt(4);
-            long var = ptr + 64L * r.nextInt(32);
-            long old = r.nextLong() & mask(size);
-            long a = r.nextBoolean() ? old : r.nextLong();
-            long b = r.nextLong();
-            Cpu c = m.cpu(cpu);
-            long pa = c.translate(var + c.perCpuOffset());
-            m.mem().write(pa, size, old);
-            if (form != OpForm.THIS_CPU) {
-              c.preemptDisable();
-            }
-            long ret = m.executor().execute(c, op,
-                m.model().ops().sequence(op, size, form, OpMode.BASELINE), var, a, b, size);
-            if (form != OpForm.THIS_CPU) {
-              c.preemptEnableNoResched();
-            }
-            long[] want = oracle(op, old, a, b, size);
-            String what = "seed " + seed + " cpu " + cpu + " " + form.prefix() + op.kernelName()
-                + "_" + size + " old " + Long.toHexString(old) + " a " + Long.toHexString(a);
-            assertThat(m.mem().read(pa, size)).as(what + " value").isEqualTo(want[0]);
-            assertThat(ret).as(what + " return").isEqualTo(want[1]);
-            assertThat(c.preemptCount()).as(what + " preempt count").isZero();
-            assertThat(c.irqsEnabled()).as(what + " irqs").isTrue();
-          }
-        }
-      }
-    }
-  }
 
   @Test
   void countersStayPerCpu() {

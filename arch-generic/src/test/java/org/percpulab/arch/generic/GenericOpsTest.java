@@ -1,5 +1,6 @@
 package org.percpulab.arch.generic;
 
+import org.percpulab.core.testkit.OpContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

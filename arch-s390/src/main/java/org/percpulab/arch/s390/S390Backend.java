@@ -2,15 +2,16 @@ package org.percpulab.arch.s390;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.PageSizes;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.CostClass;
+import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.Geometry;
 import org.pf4j.Extension;
 
@@ -28,7 +29,6 @@ public final class S390Backend implements ArchBackend {
   /** MARCH_HAS_Z196_FEATURES: interlocked-access facility 1 (z196 and later). */
   static final String KEY_Z196 = ID + ".z196";
   static final String KEY_STATIC_SIZE = ID + ".percpu.staticSize";
-  static final String KEY_COST_PREFIX = ID + ".cost.";
 
   private static final String VA_ALLOWED =
       "42|53|64 (s390 4K pages: 42 = region-third, 3 levels; 53 = region-second, 4 levels;"
@@ -60,7 +60,7 @@ public final class S390Backend implements ArchBackend {
   @Override public List<ConfigProblem> validate(ConfigView config) {
     List<ConfigProblem> problems = new ArrayList<>();
     Optional<String> page = config.raw("mm.pageSize");
-    if (page.isPresent() && parseSize(page.get()) != 4096) {
+    if (page.isPresent() && PageSizes.parse(page.get()) != 4096) {
       problems.add(new ConfigProblem("mm.pageSize", page.get(),
           "4K (4096); s390 has 4 KiB pages only"));
     }
@@ -83,12 +83,7 @@ public final class S390Backend implements ArchBackend {
             byVa.levels() + " with mm.vaBits=" + byVa.vaBits()));
       }
     }
-    for (ConfigKey key : KEYS) {
-      Optional<String> v = config.raw(key.name());
-      if (v.isPresent() && !key.validator().accepts(v.get())) {
-        problems.add(new ConfigProblem(key.name(), v.get(), key.allowed()));
-      }
-    }
+    problems.addAll(ConfigKey.check(KEYS, config));
     return List.copyOf(problems);
   }
 
@@ -115,19 +110,7 @@ public final class S390Backend implements ArchBackend {
 
   /** Config key of the cost override for {@code c}, e.g. {@code s390.cost.atomic_near}. */
   public static String costKey(CostClass c) {
-    return KEY_COST_PREFIX + c.name().toLowerCase(Locale.ROOT);
-  }
-
-  static long parseSize(String raw) {
-    String s = raw.trim().toUpperCase(Locale.ROOT);
-    try {
-      if (s.endsWith("K")) {
-        return Long.parseLong(s.substring(0, s.length() - 1)) * 1024L;
-      }
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return CostTable.overrideKey(ID, c);
   }
 
   private static int parseInt(String raw) {
@@ -145,11 +128,7 @@ public final class S390Backend implements ArchBackend {
         + " ops; false = CS loops (MARCH_HAS_Z196_FEATURES)"));
     keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, S390PerCpuAreas.DEFAULT_STATIC_SIZE,
         "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
-    for (CostClass c : CostClass.values()) {
-      keys.add(ConfigKey.intRange(costKey(c), S390Costs.DEFAULTS.cycles(c),
-          "modelled cycles of one " + c + " micro-op (" + S390Costs.DEFAULTS.source(c) + ")",
-          0, 1_000_000));
-    }
+    keys.addAll(S390Costs.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);
   }
 }

@@ -43,13 +43,6 @@ public final class S390Costs {
   private S390Costs() { }
 
   public static CostTable fromConfig(ConfigView config) {
-    CostTable t = DEFAULTS;
-    for (CostClass c : CostClass.values()) {
-      String key = S390Backend.costKey(c);
-      if (config.raw(key).isPresent()) {
-        t = t.with(c, config.getLong(key), "config " + key);
-      }
-    }
-    return t;
+    return DEFAULTS.withOverrides(S390Backend.ID, config);
   }
 }

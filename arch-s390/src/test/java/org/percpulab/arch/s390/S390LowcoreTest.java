@@ -1,5 +1,6 @@
 package org.percpulab.arch.s390;
 
+import org.percpulab.core.testkit.OpContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -46,6 +46,11 @@ public abstract class BaseCommand implements Callable<Integer> {
   private BootContext boot;
   private ArchRegistry registry;
 
+  /** Whether the command prints {@code --format markdown} (default: no, bad input). */
+  protected boolean supportsMarkdown() {
+    return false;
+  }
+
   /** The command's work. Return an {@link ExitCodes} value. */
   protected abstract int run() throws Exception;
 
@@ -55,6 +60,10 @@ public abstract class BaseCommand implements Callable<Integer> {
       Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.DEBUG);
     }
     try {
+      if (common.format() == OutputFormat.markdown && !supportsMarkdown()) {
+        throw new ConfigException("option '--format': value 'markdown' is not allowed for '"
+            + spec.name() + "'; allowed: text|json");
+      }
       return run();
     } catch (ConfigException e) {
       for (String line : e.lines()) {

@@ -13,25 +13,31 @@ import org.percpulab.core.mem.PageAllocator;
 import org.percpulab.core.pgtable.PageTableEngine;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.Region;
+import org.percpulab.mm.percpu.PcpuAllocInfo;
+import org.percpulab.mm.percpu.PercpuSystem;
 import picocli.CommandLine.Command;
 
 /**
  * {@code percpu-lab boot}: boots a machine for the effective config (start_kernel up to paging_init
- * and the per-CPU tables) and prints the geometry, VA layout, CPUs, whether the local map is active
- * (and why not) and the page-table pages split into shared and per-CPU by level.
+ * and the per-CPU tables, then vmalloc_init and setup_per_cpu_areas with the first chunk's local
+ * range mapped into every CPU's table) and prints the geometry, VA layout, CPUs, whether the local
+ * map is active (and why not), the percpu first chunk (the kernel's boot lines in text) and the
+ * page-table pages split into shared and per-CPU by level, counted after setup_per_cpu_areas.
  */
 @Command(name = "boot", description = {
     "Boot a machine for the effective config and print geometry, VA layout, CPUs, the local map",
-    "gate and page-table pages (shared and per-CPU, by level)."})
+    "gate, the percpu first chunk (with the kernel's percpu boot lines) and page-table pages",
+    "(shared and per-CPU, by level, after setup_per_cpu_areas)."})
 public final class BootCommand extends BaseCommand {
 
   @Override
   protected int run() {
     Machine m = machine(injector(new MachineModule()));
+    PercpuSystem s = PercpuSystem.boot(m);
     if (json()) {
-      printJson(json(m));
+      printJson(json(s));
     } else {
-      out().print(text(m));
+      out().print(text(s));
     }
     return ExitCodes.OK;
   }
@@ -56,7 +62,45 @@ public final class BootCommand extends BaseCommand {
     return String.format("0x%016x", v);
   }
 
+  /**
+   * The {@code percpu} object of {@code boot --format json}: the first chunk's sizes in bytes
+   * (pcpu_alloc_info: static, reserved, dynamic, unit, atom) and, with the local map active, the
+   * local area's VA range and {@code __per_cpu_local_off} as hex strings (JSON null when the local
+   * map is off: no local area exists and the constant is not defined).
+   */
+  static Map<String, Object> percpu(PercpuSystem s) {
+    PcpuAllocInfo ai = s.allocator().allocInfo();
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("unitSize", ai.unitSize);
+    o.put("staticSize", ai.staticSize);
+    o.put("reservedSize", ai.reservedSize);
+    o.put("dynSize", ai.dynSize);
+    o.put("atomSize", ai.atomSize);
+    o.put("nrGroups", ai.nrGroups());
+    o.put("baseAddr", hex(s.allocator().baseAddr()));
+    boolean local = s.localMapActive();
+    Region la = local ? s.machine().kpt().localArea() : null;
+    o.put("localAreaStart", local ? hex(la.start()) : null);
+    o.put("localAreaEnd", local ? hex(la.end()) : null);
+    o.put("firstChunkLocalBase", local ? hex(s.firstLocalBase()) : null);
+    o.put("perCpuLocalOff", local ? hex(s.perCpuLocalOff()) : null);
+    return o;
+  }
+
   /** The JSON document of {@code boot --format json}. */
+  static Map<String, Object> json(PercpuSystem s) {
+    Map<String, Object> o = json(s.machine());
+    Map<String, Object> withPercpu = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : o.entrySet()) {
+      if (e.getKey().equals("pageTables")) {
+        withPercpu.put("percpu", percpu(s));
+      }
+      withPercpu.put(e.getKey(), e.getValue());
+    }
+    return withPercpu;
+  }
+
+  /** The JSON document of {@code boot --format json} for the machine alone (no percpu). */
   static Map<String, Object> json(Machine m) {
     Geometry g = m.geometry();
     PageAllocator a = m.allocator();
@@ -115,7 +159,31 @@ public final class BootCommand extends BaseCommand {
     return o;
   }
 
-  /** The text of {@code boot}. */
+  /** The text of {@code boot}: the machine, then the percpu boot lines and first chunk. */
+  static String text(PercpuSystem s) {
+    String machine = text(s.machine());
+    int tables = machine.indexOf("\npage tables (");
+    StringBuilder sb = new StringBuilder(machine.substring(0, tables));
+    sb.append("\npercpu (setup_per_cpu_areas):\n");
+    for (String line : s.bootLog()) {
+      sb.append("  ").append(line.stripTrailing()).append('\n');
+    }
+    PcpuAllocInfo ai = s.allocator().allocInfo();
+    sb.append("  first chunk at ").append(hex(s.allocator().baseAddr())).append(", unit ")
+        .append(ai.unitSize).append(" B, atom ").append(ai.atomSize).append(" B\n");
+    if (s.localMapActive()) {
+      Region la = s.machine().kpt().localArea();
+      sb.append("  local area ").append(hex(la.start())).append('-').append(hex(la.end()))
+          .append(", first chunk's local range at ").append(hex(s.firstLocalBase()))
+          .append(", __per_cpu_local_off ").append(hex(s.perCpuLocalOff())).append('\n');
+    } else {
+      sb.append("  no local area (local map inactive)\n");
+    }
+    sb.append(machine.substring(tables));
+    return sb.toString();
+  }
+
+  /** The text of {@code boot} for the machine alone (no percpu). */
   static String text(Machine m) {
     Geometry g = m.geometry();
     PageAllocator a = m.allocator();

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
 
   @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Output format: text or json (default: ${DEFAULT-VALUE}); markdown where "
+          + "the command says so (ops).")
   OutputFormat format = OutputFormat.text;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")

@@ -24,10 +24,13 @@ import picocli.CommandLine.Command;
         PluginsCommand.class,
         ConfigCommand.class,
         PtdumpCommand.class,
+        HotplugCommand.class,
         BootCommand.class,
         WalkCommand.class,
         VmallocinfoCommand.class,
         PercpuStatsCommand.class,
+        OpsCommand.class,
+        HazardsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

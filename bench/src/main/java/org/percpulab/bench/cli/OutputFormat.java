@@ -1,4 +1,7 @@
 package org.percpulab.bench.cli;
 
-/** {@code --format}: human text (default) or deterministic JSON on stdout. */
-public enum OutputFormat { text, json }
+/**
+ * {@code --format}: human text (default), deterministic JSON on stdout, or a Markdown table for
+ * commands that override {@link BaseCommand#supportsMarkdown()} (others reject it as bad input).
+ */
+public enum OutputFormat { text, json, markdown }

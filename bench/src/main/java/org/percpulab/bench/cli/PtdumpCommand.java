@@ -34,9 +34,20 @@ public final class PtdumpCommand extends BaseCommand {
   @Option(names = "--check-wx", description = "The W+X check (ptdump_check_wx).")
   boolean checkWx;
 
-  /** The machine to dump: as booted (override to dump a machine with mm state on it). */
+  @Option(names = "--no-percpu",
+      description = "Dump the bare booted machine (no setup_per_cpu_areas / local mapping).")
+  boolean noPercpu;
+
+  /**
+   * The machine to dump: booted, then (unless --no-percpu) setup_per_cpu_areas with the first and
+   * reserved chunk mapped into every CPU's local area, as the kernel has it when debugfs exists.
+   */
   protected Machine machine() {
-    return Machine.create(resolved().backend().backend(), resolved().config());
+    Machine m = Machine.create(resolved().backend().backend(), resolved().config());
+    if (!noPercpu) {
+      org.percpulab.mm.percpu.PercpuSystem.boot(m);
+    }
+    return m;
   }
 
   @Override

@@ -25,13 +25,28 @@ class BootCommandTest {
     Map<String, Object> pton = (Map<String, Object>) jon.get("pageTables");
     Map<String, Object> ptoff = (Map<String, Object>) joff.get("pageTables");
     assertThat(((Number) ptoff.get("perCpuPages")).longValue()).isZero();
-    assertThat(((Number) pton.get("perCpuPages")).longValue()).as("one pgd per CPU").isEqualTo(160);
+    // per CPU: its pgd, plus the PUD, PMD and PTE table under the local area that map the first
+    // chunk's 30-page unit (setup_per_cpu_areas runs as part of boot)
+    assertThat(((Number) pton.get("perCpuPages")).longValue()).as("4 tables per CPU")
+        .isEqualTo(160 * 4);
     assertThat(pton.get("sharedPages")).isEqualTo(ptoff.get("sharedPages"));
     assertThat(((Number) pton.get("bytes")).longValue() - ((Number) ptoff.get("bytes")).longValue())
-        .isEqualTo(160 * 4096);
+        .isEqualTo(160 * 4 * 4096);
+    Map<String, Object> pcon = (Map<String, Object>) jon.get("percpu");
+    Map<String, Object> pcoff = (Map<String, Object>) joff.get("percpu");
+    assertThat(pcoff.get("perCpuLocalOff")).as("no local area when off").isNull();
+    assertThat(pcon.get("perCpuLocalOff")).isEqualTo("0x00007cff7e180000");
     // everything else is identical, except the layout (arm64 gives the local area's VA back to
     // vmalloc when off: zero extra VA) and the private ranges
-    for (String k : List.of("localMap", "localMapReason", "pageTables", "layout", "privateRanges")) {
+    // and the percpu local-area fields
+    for (String k : List.of("localAreaStart", "localAreaEnd", "firstChunkLocalBase",
+        "perCpuLocalOff")) {
+      pcon.remove(k);
+      pcoff.remove(k);
+    }
+    assertThat(pcon).isEqualTo(pcoff);
+    for (String k : List.of("localMap", "localMapReason", "pageTables", "layout", "privateRanges",
+        "percpu")) {
       jon.remove(k);
       joff.remove(k);
     }
@@ -50,9 +65,16 @@ class BootCommandTest {
     assertThat(diff).containsExactly(
         "\"localMap\": true,",
         "\"localMapReason\": \"\",",
-        "\"perCpuPages\": 160,",
-        "\"bytes\": 737280,",
-        "\"perCpuBytes\": 655360,",
+        "\"localAreaStart\": \"0xfffffd0000000000\",",
+        "\"localAreaEnd\": \"0xfffffd8000000000\",",
+        "\"firstChunkLocalBase\": \"0xfffffd0000000000\",",
+        "\"perCpuLocalOff\": \"0x00007cff7e180000\"",
+        "\"perCpuPages\": 640,",
+        "\"bytes\": 2703360,",
+        "\"perCpuBytes\": 2621440,",
+        "\"perCpuPages\": 160",
+        "\"perCpuPages\": 160",
+        "\"perCpuPages\": 160",
         "\"perCpuPages\": 160",
         "\"end\": \"0xfffffd0000000000\"",
         "\"name\": \"percpu-local\",",

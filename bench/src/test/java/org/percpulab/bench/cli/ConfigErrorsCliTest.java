@@ -47,7 +47,7 @@ class ConfigErrorsCliTest {
                 + " allowed: 1|2|4|8"),
         Arguments.of(new String[] {"config", "--set", "percpu.localMap=yes"},
             "error: config key 'percpu.localMap': value 'yes' is not allowed;"
-                + " allowed: auto|on|off"));
+                + " allowed: auto|on|off|force"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -98,7 +98,7 @@ class ConfigErrorsCliTest {
   void usageErrorsExit2() {
     Cli r = Cli.run("config", "--format", "xml");
     assertThat(r.err()).startsWith("Invalid value for option '--format': expected one of"
-        + " [text, json] (case-sensitive) but was 'xml'");
+        + " [text, json, markdown] (case-sensitive) but was 'xml'");
     assertThat(r.code()).isEqualTo(2);
     assertThat(Cli.run("no-such-command").code()).isEqualTo(2);
     Cli none = Cli.run();

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class PtdumpCommandTest {
 
   @Test void swapperDumpOfTheBootedArm64Machine() {
-    Cli r = Cli.run("ptdump", "--set", "arch=arm64", "--set", "cpus=2");
+    Cli r = Cli.run("ptdump", "--no-percpu", "--set", "arch=arm64", "--set", "cpus=2");
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     String[] lines = r.out().split("\n");
@@ -31,8 +31,22 @@ class PtdumpCommandTest {
     assertThat(r.err()).isEqualTo("error: option '--cpu': value '7' is not allowed; allowed: 0..1\n");
   }
 
-  @Test void diffOfFreshCpusIsEmptyAndJson() {
-    Cli r = Cli.run("ptdump", "--diff", "0", "1", "--set", "arch=arm64", "--set", "cpus=2");
+  @Test void diffOfTwoCpusShowsOnlyTheLocalArea() {
+    Cli d = Cli.run("ptdump", "--diff", "0", "1", "--set", "arch=arm64", "--set", "cpus=2");
+    assertThat(d.err()).isEmpty();
+    assertThat(d.code()).isZero();
+    String[] lines = d.out().split("\n");
+    assertThat(lines[0]).isEqualTo("----[ percpu local area ]---");
+    assertThat(lines[1]).startsWith("-0xfffffd0000000000-");
+    for (String l : lines) {
+      assertThat(l).as("only local-area lines").matches("[-+](---\\[ percpu local area \\]---|"
+          + "0xfffffd0.*pa=0x[0-9a-f]+)");
+    }
+  }
+
+  @Test void diffOfBareCpusIsEmptyAndJson() {
+    Cli r = Cli.run("ptdump", "--no-percpu", "--diff", "0", "1", "--set", "arch=arm64",
+        "--set", "cpus=2");
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEmpty();
     Cli j = Cli.run("ptdump", "--cpu", "1", "--format", "json", "--set", "arch=arm64",

@@ -45,8 +45,9 @@ public final class CoreKeys {
           "integer 32..64", raw -> inRange(raw, 32, 64)),
       new ConfigKey(LEVELS, "", "page-table levels (derived from page size and VA bits unless given)",
           "integer 1..5", raw -> inRange(raw, 1, 5)),
-      ConfigKey.choice(LOCAL_MAP, "auto", "percpu local map (HAVE_LOCAL_PER_CPU_MAP gate)",
-          "auto", "on", "off"),
+      ConfigKey.choice(LOCAL_MAP, "auto", "percpu local map (HAVE_LOCAL_PER_CPU_MAP gate); force = on "
+          + "even when the backend's cpufeature check refuses it",
+          "auto", "on", "off", "force"),
       new ConfigKey(PLUGINS_DIR, DEFAULT_PLUGINS_DIR,
           "directory scanned for plugin jars (relative to the working directory)",
           "a directory path", raw -> !raw.isBlank()));

@@ -12,14 +12,23 @@ import org.percpulab.core.spi.Region;
 
 /**
  * The kernel's page tables: {@code swapper_pg_dir} for the shared kernel half and, when the local
- * percpu map is active, one top-level table per CPU (the seed series' per-CPU TTBR1 tables).
+ * percpu map is active, per-CPU tables (the seed series' per-CPU TTBR1 tables).
  *
- * <p>Every top-level entry outside the private slots (those covering the percpu local area) of a
- * per-CPU table is a copy of swapper's entry, so they share all lower-level tables. A change of such
- * a shared top-level entry is propagated to every per-CPU table ({@link #syncKernelMappings}, the
- * kernel's {@code arch_sync_kernel_mappings()} idea, triggered by the PGD bit of the
- * {@code pgtbl_mod_mask}). Callers use {@link #mapShared}/{@link #unmapShared} for kernel mappings
- * (swapper + sync) and {@link #mapPrivate}/{@link #unmapPrivate} for CPU n's private range.
+ * <p>The local area is private from its <em>private level</em> P
+ * ({@link org.percpulab.core.spi.LocalPerCpuMap#privateLevel()}): the entries of level P that cover
+ * it are CPU n's own. Each CPU owns a copy of every table on the path from the top down to level P
+ * (the pgd for P = 0; the pgd and the level-1 table for P = 1, as on arm64 16K/48-bit and
+ * 4K/52-bit whose top-level entries are too large to give the area one of its own). Every other
+ * entry of those copies equals swapper's, so all lower-level tables outside the private entries are
+ * shared. Swapper has the same path tables (shared; never freed) with the private entries empty.
+ *
+ * <p>A change of a shared entry of a path-level table (new table under it, block or table entry
+ * removed) is propagated to every per-CPU copy ({@link #syncKernelMappings}, the kernel's
+ * {@code arch_sync_kernel_mappings()} idea), decided per level from the {@code pgtbl_mod_mask}: the
+ * PGD bit syncs top-level entries in the range, the bit of level l (1..P) syncs level-l entries in
+ * the part of the range that the level-l path table spans. Callers use {@link #mapShared}/
+ * {@link #unmapShared} for kernel mappings (swapper + sync) and {@link #mapPrivate}/
+ * {@link #unmapPrivate} for CPU n's private range.
  *
  * <p>With the local map inactive no per-CPU table exists and every CPU uses swapper.
  */
@@ -31,21 +40,41 @@ public final class KernelPageTables {
   private final PageAllocator alloc;
   private final int cpus;
   private final Region localArea;
+  private final int privateLevel;
   private final long swapper;
   private final long[] cpuPgd;
   private final boolean[] privateSlot;
+  /** Index at each path level 0..P-1 of the entry leading to the local area. */
+  private final int[] pathIndex;
+  /** Swapper's tables on the path, levels 0..P ([0] = swapper). */
+  private final long[] swapperPath;
+  /** CPU c's table at path level l at [c * (P + 1) + l]. */
+  private final long[] cpuPath;
+  /** First and last private entry index at level P. */
   private final int firstPrivate;
   private final int lastPrivate;
+  /** The VA span of the private entries: [privStart, privLast]. */
+  private final long privStart;
+  private final long privLast;
   private long syncCalls;
   private long syncedEntries;
+  private final long[] syncedByLevel;
+
+  /** Same as {@link #KernelPageTables(PageTableEngine, int, Region, int)} with private level 0. */
+  public KernelPageTables(PageTableEngine engine, int cpus, Region localArea) {
+    this(engine, cpus, localArea, 0);
+  }
 
   /**
-   * Creates swapper and, when {@code localArea} is non-null (gate active), one top-level table per
-   * CPU copied from swapper.
+   * Creates swapper and, when {@code localArea} is non-null (gate active), per CPU a top-level
+   * table and private copies of the path tables down to {@code privateLevel}, linked to the same
+   * shared tables as swapper's.
    *
+   * @throws IllegalArgumentException when the local area does not fit one entry at every level
+   *     above {@code privateLevel}, or {@code privateLevel} is not in 0..levels-2
    * @throws IllegalStateException when the page allocator runs out during boot
    */
-  public KernelPageTables(PageTableEngine engine, int cpus, Region localArea) {
+  public KernelPageTables(PageTableEngine engine, int cpus, Region localArea, int privateLevel) {
     this.engine = engine;
     this.geo = engine.geometry();
     this.fmt = engine.format();
@@ -53,45 +82,102 @@ public final class KernelPageTables {
     this.alloc = engine.allocator();
     this.cpus = cpus;
     this.localArea = localArea;
-    this.swapper = engine.newPgd(PagePurpose.SHARED);
-    if (swapper < 0) {
-      throw new IllegalStateException("out of memory allocating swapper_pg_dir");
-    }
+    this.syncedByLevel = new long[geo.levels()];
     this.privateSlot = new boolean[geo.entries(0)];
-    if (localArea != null) {
-      long lastVa = localArea.end() - 1;
-      firstPrivate = geo.index(0, localArea.start());
-      lastPrivate = geo.index(0, lastVa);
-      if (lastPrivate < firstPrivate) {
-        throw new IllegalArgumentException("local area " + localArea + " wraps the top level");
+    if (localArea == null) {
+      this.privateLevel = 0;
+      this.swapper = newTable(0, PagePurpose.SHARED, "swapper_pg_dir");
+      firstPrivate = -1;
+      lastPrivate = -2;
+      privStart = 0;
+      privLast = 0;
+      pathIndex = new int[0];
+      swapperPath = new long[] {swapper};
+      cpuPath = null;
+      cpuPgd = null;
+      return;
+    }
+    if (privateLevel < 0 || privateLevel > geo.levels() - 2) {
+      throw new IllegalArgumentException("privateLevel " + privateLevel + " not in 0.."
+          + (geo.levels() - 2));
+    }
+    this.privateLevel = privateLevel;
+    long lastVa = localArea.end() - 1;
+    pathIndex = new int[privateLevel];
+    for (int l = 0; l < privateLevel; l++) {
+      long esz = geo.entrySize(l);
+      if ((localArea.start() & -esz) != (lastVa & -esz)) {
+        throw new IllegalArgumentException("local area " + localArea + " spans more than one level-"
+            + l + " entry but its private level is " + privateLevel);
       }
+      pathIndex[l] = geo.index(l, localArea.start());
+    }
+    firstPrivate = geo.index(privateLevel, localArea.start());
+    lastPrivate = geo.index(privateLevel, lastVa);
+    if (lastPrivate < firstPrivate) {
+      throw new IllegalArgumentException("local area " + localArea + " wraps the level-"
+          + privateLevel + " table");
+    }
+    long psz = geo.entrySize(privateLevel);
+    privStart = localArea.start() & -psz;
+    privLast = (lastVa & -psz) + psz - 1;
+    if (privateLevel == 0) {
       for (int i = firstPrivate; i <= lastPrivate; i++) {
         privateSlot[i] = true;
       }
-      cpuPgd = new long[cpus];
-      for (int c = 0; c < cpus; c++) {
-        long p = engine.newPgd(c);
-        if (p < 0) {
-          throw new IllegalStateException("out of memory allocating the top-level table of CPU " + c
-              + " (raise mm.memory)");
-        }
-        cpuPgd[c] = p;
-        copyShared(p);
-      }
     } else {
-      firstPrivate = -1;
-      lastPrivate = -2;
-      cpuPgd = null;
+      privateSlot[pathIndex[0]] = true;
+    }
+    this.swapper = newTable(0, PagePurpose.SHARED, "swapper_pg_dir");
+    int pl = privateLevel + 1;
+    swapperPath = new long[pl];
+    swapperPath[0] = swapper;
+    for (int l = 1; l <= privateLevel; l++) {
+      swapperPath[l] = newTable(l, PagePurpose.SHARED, "swapper's level-" + l + " path table");
+      engine.writeEntry(l - 1, swapperPath[l - 1], pathIndex[l - 1],
+          fmt.table(l - 1, swapperPath[l]));
+    }
+    cpuPgd = new long[cpus];
+    cpuPath = new long[cpus * pl];
+    for (int c = 0; c < cpus; c++) {
+      for (int l = 0; l <= privateLevel; l++) {
+        long t = newTable(l, c, l == 0 ? "the top-level table of CPU " + c
+            : "the level-" + l + " path table of CPU " + c);
+        cpuPath[c * pl + l] = t;
+        copyShared(l, t);
+        if (l > 0) {
+          engine.writeEntry(l - 1, cpuPath[c * pl + l - 1], pathIndex[l - 1], fmt.table(l - 1, t));
+        }
+      }
+      cpuPgd[c] = cpuPath[c * pl];
     }
   }
 
-  private void copyShared(long pgd) {
-    int n = geo.entries(0);
+  private long newTable(int level, int owner, String what) {
+    long t = engine.allocTable(level, owner);
+    if (t < 0) {
+      throw new IllegalStateException("out of memory allocating " + what
+          + (owner == PagePurpose.SHARED ? "" : " (raise mm.memory)"));
+    }
+    return t;
+  }
+
+  /** Whether entry {@code index} of the level-{@code level} path table is not shared. */
+  private boolean notShared(int level, int index) {
+    if (level < privateLevel) {
+      return index == pathIndex[level];
+    }
+    return index >= firstPrivate && index <= lastPrivate;
+  }
+
+  private void copyShared(int level, long table) {
+    int n = geo.entries(level);
+    long src = swapperPath[level];
     for (int i = 0; i < n; i++) {
-      if (!privateSlot[i]) {
-        long e = mem.read64(swapper + ((long) i << 3));
+      if (!notShared(level, i)) {
+        long e = mem.read64(src + ((long) i << 3));
         if (e != 0 || fmt.none() != 0) {
-          engine.writeEntry(0, pgd, i, e);
+          engine.writeEntry(level, table, i, e);
         }
       }
     }
@@ -111,37 +197,72 @@ public final class KernelPageTables {
 
   /** The top-level table CPU {@code cpu} runs on: its own when active, else swapper. */
   public long pgdOf(int cpu) {
-    if (cpu < 0 || cpu >= cpus) {
-      throw new IllegalArgumentException("cpu " + cpu + " not in 0.." + (cpus - 1));
-    }
+    pgdIndex(cpu);
     return cpuPgd == null ? swapper : cpuPgd[cpu];
   }
 
-  /** Whether top-level index {@code index} is private (covers the local area). */
+  /**
+   * The level at which the local area owns whole entries (0 = top); levels above it hold per-CPU
+   * path copies. 0 when inactive.
+   */
+  public int privateLevel() { return privateLevel; }
+
+  /**
+   * Whether top-level index {@code index} is not shared: it covers the local area (private level
+   * 0) or leads to CPU n's level-1 path table (private level 1 and more).
+   */
   public boolean isPrivateSlot(int index) {
     return privateSlot[index];
   }
 
-  /** VA spans of the private top-level slots (empty when inactive). */
+  /**
+   * CPU {@code cpu}'s path table at {@code level} (0..{@link #privateLevel()}); level 0 is its
+   * pgd. With the local map inactive: swapper's.
+   */
+  public long pathTableOf(int cpu, int level) {
+    if (level < 0 || level > privateLevel) {
+      throw new IllegalArgumentException("level " + level + " not in 0.." + privateLevel);
+    }
+    int c = pgdIndex(cpu);
+    return cpuPath == null ? swapperPath[level] : cpuPath[c * (privateLevel + 1) + level];
+  }
+
+  /** Swapper's path table at {@code level} (0..{@link #privateLevel()}). */
+  public long swapperPathTable(int level) {
+    if (level < 0 || level > privateLevel) {
+      throw new IllegalArgumentException("level " + level + " not in 0.." + privateLevel);
+    }
+    return swapperPath[level];
+  }
+
+  private int pgdIndex(int cpu) {
+    if (cpu < 0 || cpu >= cpus) {
+      throw new IllegalArgumentException("cpu " + cpu + " not in 0.." + (cpus - 1));
+    }
+    return cpu;
+  }
+
+  /**
+   * VA span of the private entries at the private level (whole entries covering the local area;
+   * empty when inactive).
+   */
   public List<Region> privateRanges() {
     List<Region> out = new ArrayList<>();
     if (localArea != null) {
-      long sz = geo.entrySize(0);
-      long start = localArea.start() & -sz;
-      long end = start + (long) (lastPrivate - firstPrivate + 1) * sz;
-      out.add(new Region("private", start, end));
+      out.add(new Region("private", privStart, privLast + 1));
     }
     return out;
   }
 
-  /** True when {@code va} is in a private top-level slot. */
+  /** True when {@code va} is in a private entry (see {@link #privateRanges()}). */
   public boolean isPrivate(long va) {
-    return privateSlot[geo.index(0, va)];
+    return localArea != null && Long.compareUnsigned(va, privStart) >= 0
+        && Long.compareUnsigned(va, privLast) <= 0;
   }
 
   // ---- shared kernel mappings ----
 
-  /** mapRange on swapper, then sync of changed top-level entries. Same result as the engine. */
+  /** mapRange on swapper, then sync of changed path-level entries. Same result as the engine. */
   public int mapShared(long va, long pa, long size, long prot, int maxBlockShift) {
     checkShared(va, size);
     int r = engine.mapRange(swapper, va, pa, size, prot, maxBlockShift);
@@ -158,7 +279,7 @@ public final class KernelPageTables {
     return r;
   }
 
-  /** unmapRange on swapper, then sync (a top-level block removed). */
+  /** unmapRange on swapper, then sync (a path-level block removed). */
   public int unmapShared(long va, long size) {
     checkShared(va, size);
     int r = engine.unmapRange(swapper, va, size);
@@ -166,7 +287,7 @@ public final class KernelPageTables {
     return r;
   }
 
-  /** freeEmptyTables on swapper, then sync (a top-level table entry cleared). */
+  /** freeEmptyTables on swapper, then sync (a path-level table entry cleared). */
   public int freeEmptyShared(long va, long size) {
     checkShared(va, size);
     int r = engine.freeEmptyTables(swapper, va, size);
@@ -175,8 +296,19 @@ public final class KernelPageTables {
   }
 
   private void syncIfNeeded(long va, long size) {
-    if ((engine.lastModMask() & PageTableEngine.PGTBL_PGD_MODIFIED) != 0 && cpuPgd != null) {
-      syncKernelMappings(va, size);
+    if (cpuPgd == null || size == 0) {
+      return;
+    }
+    int mask = engine.lastModMask();
+    boolean counted = false;
+    for (int l = 0; l <= privateLevel; l++) {
+      if ((mask & engine.modBit(l)) != 0) {
+        if (!counted) {
+          syncCalls++;
+          counted = true;
+        }
+        syncLevel(l, va, va + size - 1);
+      }
     }
   }
 
@@ -185,47 +317,68 @@ public final class KernelPageTables {
       return;
     }
     long last = va + size - 1;
-    long esz = geo.entrySize(0);
-    long addr = va;
-    while (true) {
-      if (privateSlot[geo.index(0, addr)]) {
-        throw new IllegalArgumentException("shared mapping [0x" + Long.toHexString(va) + ", +0x"
-            + Long.toHexString(size) + ") overlaps the private percpu local area slots");
-      }
-      long bound = addr | (esz - 1);
-      if (Long.compareUnsigned(bound, last) >= 0) {
-        return;
-      }
-      addr = bound + 1;
+    if (Long.compareUnsigned(va, privLast) <= 0 && Long.compareUnsigned(last, privStart) >= 0) {
+      throw new IllegalArgumentException("shared mapping [0x" + Long.toHexString(va) + ", +0x"
+          + Long.toHexString(size) + ") overlaps the private percpu local area slots");
     }
   }
 
   /**
-   * Copies swapper's top-level entries covering {@code [va, va+size)} into every per-CPU table
-   * (private slots excepted); the arch_sync_kernel_mappings idea. Reads and writes go through the
-   * engine's choke-point and are counted.
+   * Copies swapper's shared path-level entries covering {@code [va, va+size)} into every per-CPU
+   * copy, at every level 0..{@link #privateLevel()}; the arch_sync_kernel_mappings idea. Reads and
+   * writes go through the engine's choke-point and are counted.
    */
   public void syncKernelMappings(long va, long size) {
     if (cpuPgd == null || size == 0) {
       return;
     }
     syncCalls++;
-    long last = va + size - 1;
-    long esz = geo.entrySize(0);
-    long addr = va;
+    for (int l = 0; l <= privateLevel; l++) {
+      syncLevel(l, va, va + size - 1);
+    }
+  }
+
+  /**
+   * Syncs the shared entries of the level-{@code level} path tables within {@code [va, last]}
+   * clipped to the span of that table. All per-CPU copies equal each other outside their private
+   * entries (the invariant), so one compare with CPU 0's copy decides whether every CPU is written.
+   */
+  private void syncLevel(int level, long va, long last) {
+    long lo = va;
+    long hi = last;
+    if (level > 0) {
+      long span = geo.entrySize(level - 1);
+      long spanStart = localArea.start() & -span;
+      long spanLast = spanStart + span - 1;
+      if (Long.compareUnsigned(hi, spanStart) < 0 || Long.compareUnsigned(lo, spanLast) > 0) {
+        return;
+      }
+      if (Long.compareUnsigned(lo, spanStart) < 0) {
+        lo = spanStart;
+      }
+      if (Long.compareUnsigned(hi, spanLast) > 0) {
+        hi = spanLast;
+      }
+    }
+    int pl = privateLevel + 1;
+    long src = swapperPath[level];
+    long cpu0 = cpuPath[level];
+    long esz = geo.entrySize(level);
+    long addr = lo;
     while (true) {
-      int i = geo.index(0, addr);
-      if (!privateSlot[i]) {
-        long e = engine.readEntry(0, swapper, i);
-        for (long p : cpuPgd) {
-          if (engine.readEntry(0, p, i) != e) {
-            engine.writeEntry(0, p, i, e);
-            syncedEntries++;
+      int i = geo.index(level, addr);
+      if (!notShared(level, i)) {
+        long e = engine.readEntry(level, src, i);
+        if (engine.readEntry(level, cpu0, i) != e) {
+          for (int c = 0; c < cpus; c++) {
+            engine.writeEntry(level, cpuPath[c * pl + level], i, e);
           }
+          syncedEntries += cpus;
+          syncedByLevel[level] += cpus;
         }
       }
       long bound = addr | (esz - 1);
-      if (Long.compareUnsigned(bound, last) >= 0) {
+      if (Long.compareUnsigned(bound, hi) >= 0) {
         return;
       }
       addr = bound + 1;
@@ -234,8 +387,11 @@ public final class KernelPageTables {
 
   public long syncCalls() { return syncCalls; }
 
-  /** Per-CPU top-level entries rewritten by sync so far. */
+  /** Per-CPU path-table entries rewritten by sync so far (all levels). */
   public long syncedEntries() { return syncedEntries; }
+
+  /** Per-CPU entries of level-{@code level} path tables rewritten by sync so far. */
+  public long syncedEntries(int level) { return syncedByLevel[level]; }
 
   // ---- CPU-private mappings ----
 
@@ -279,11 +435,12 @@ public final class KernelPageTables {
   // ---- invariant ----
 
   /**
-   * Checks the invariant: (1) every per-CPU top-level entry outside the private slots equals
-   * swapper's, so every VA outside the private ranges translates identically on every CPU;
-   * (2) swapper maps nothing in the private slots; (3) every table reachable from CPU n's private
-   * slots is owned by CPU n (so CPU n sees only what was mapped for it). Reads PhysMem directly
-   * (not counted).
+   * Checks the invariant: (1) in every path-level table (levels 0..P) every per-CPU entry outside
+   * the private path equals swapper's, so every VA outside the private ranges translates
+   * identically on every CPU; (2) the path entries lead swapper to its path tables and CPU n to its
+   * own copies, which CPU n owns; (3) swapper maps nothing in the private entries; (4) every table
+   * reachable from CPU n's private entries is owned by CPU n (so CPU n sees only what was mapped for
+   * it). Reads PhysMem directly (not counted).
    *
    * @throws IllegalStateException naming the first divergence
    */
@@ -291,41 +448,73 @@ public final class KernelPageTables {
     if (cpuPgd == null) {
       return;
     }
-    int n = geo.entries(0);
-    for (int i = 0; i < n; i++) {
-      long e = mem.read64(swapper + ((long) i << 3));
-      if (privateSlot[i]) {
-        if (fmt.isValid(0, e)) {
-          throw new IllegalStateException("swapper maps private top-level slot " + i);
-        }
-        continue;
+    int pl = privateLevel + 1;
+    for (int l = 0; l <= privateLevel; l++) {
+      if (l > 0 && engine.ownerOf(swapperPath[l]) != PagePurpose.SHARED) {
+        throw new IllegalStateException("swapper's level-" + l + " path table not shared");
       }
-      for (int c = 0; c < cpus; c++) {
-        long ce = mem.read64(cpuPgd[c] + ((long) i << 3));
-        if (ce != e) {
-          throw new IllegalStateException("CPU " + c + " top-level entry " + i + " = 0x"
-              + Long.toHexString(ce) + " differs from swapper's 0x" + Long.toHexString(e));
+      int n = geo.entries(l);
+      for (int i = 0; i < n; i++) {
+        long e = mem.read64(swapperPath[l] + ((long) i << 3));
+        if (l < privateLevel && i == pathIndex[l]) {
+          checkPathEntry(l, i, e, swapperPath[l + 1], "swapper");
+          for (int c = 0; c < cpus; c++) {
+            long ce = mem.read64(cpuPath[c * pl + l] + ((long) i << 3));
+            checkPathEntry(l, i, ce, cpuPath[c * pl + l + 1], "CPU " + c);
+          }
+          continue;
+        }
+        if (l == privateLevel && i >= firstPrivate && i <= lastPrivate) {
+          if (fmt.isValid(l, e)) {
+            throw new IllegalStateException("swapper maps private " + levelName(l) + " slot " + i);
+          }
+          continue;
+        }
+        for (int c = 0; c < cpus; c++) {
+          long ce = mem.read64(cpuPath[c * pl + l] + ((long) i << 3));
+          if (ce != e) {
+            throw new IllegalStateException("CPU " + c + " " + levelName(l) + " entry " + i
+                + " = 0x" + Long.toHexString(ce) + " differs from swapper's 0x"
+                + Long.toHexString(e));
+          }
         }
       }
     }
     for (int c = 0; c < cpus; c++) {
-      if (engine.ownerOf(cpuPgd[c]) != c) {
-        throw new IllegalStateException("top-level table of CPU " + c + " not owned by it");
-      }
-      for (int i = firstPrivate; i <= lastPrivate; i++) {
-        long e = mem.read64(cpuPgd[c] + ((long) i << 3));
-        if (fmt.isValid(0, e) && fmt.isTable(0, e)) {
-          checkOwned(1, fmt.address(0, e), c, i);
+      for (int l = 0; l <= privateLevel; l++) {
+        if (engine.ownerOf(cpuPath[c * pl + l]) != c) {
+          throw new IllegalStateException((l == 0 ? "top-level table" : "level-" + l
+              + " path table") + " of CPU " + c + " not owned by it");
         }
       }
+      long t = cpuPath[c * pl + privateLevel];
+      for (int i = firstPrivate; i <= lastPrivate; i++) {
+        long e = mem.read64(t + ((long) i << 3));
+        if (fmt.isValid(privateLevel, e) && fmt.isTable(privateLevel, e)) {
+          checkOwned(privateLevel + 1, fmt.address(privateLevel, e), c, i);
+        }
+      }
+    }
+  }
+
+  private static String levelName(int level) {
+    return level == 0 ? "top-level" : "level-" + level;
+  }
+
+  private void checkPathEntry(int level, int index, long e, long expect, String who) {
+    if (!fmt.isValid(level, e) || !fmt.isTable(level, e) || fmt.address(level, e) != expect) {
+      throw new IllegalStateException(who + " " + levelName(level) + " entry " + index + " = 0x"
+          + Long.toHexString(e) + " does not lead to its level-" + (level + 1) + " path table 0x"
+          + Long.toHexString(expect));
     }
   }
 
   private void checkOwned(int level, long table, int cpu, int slot) {
     int owner = engine.ownerOf(table);
     if (owner != cpu) {
-      throw new IllegalStateException("private slot " + slot + " of CPU " + cpu
-          + " reaches level-" + level + " table 0x" + Long.toHexString(table) + " owned by "
+      throw new IllegalStateException("private " + (privateLevel == 0 ? "" : "level-"
+          + privateLevel + " ") + "slot " + slot + " of CPU " + cpu + " reaches level-" + level
+          + " table 0x" + Long.toHexString(table) + " owned by "
           + (owner == PagePurpose.SHARED ? "shared" : "CPU " + owner));
     }
     if (level == geo.levels() - 1) {
@@ -345,7 +534,10 @@ public final class KernelPageTables {
   /** Shared page-table pages at {@code level} (from the allocator's purpose counters). */
   public long sharedTablePages(int level) { return alloc.sharedTablePages(level); }
 
-  /** Private page-table pages at {@code level}, all CPUs together. */
+  /**
+   * Private page-table pages at {@code level}, all CPUs together (the path copies at levels
+   * 0..P included).
+   */
   public long perCpuTablePages(int level) { return alloc.perCpuTablePages(level); }
 
   public long sharedTablePages() { return alloc.sharedTablePages(); }

@@ -93,7 +93,8 @@ public final class MachineModule extends AbstractModule {
   KernelPageTables kernelPageTables(PageTableEngine engine, MachineTopology topo,
       LocalMapGate gate) {
     return new KernelPageTables(engine, topo.cpus(),
-        gate.active() ? gate.capability().orElseThrow().localArea() : null);
+        gate.active() ? gate.capability().orElseThrow().localArea() : null,
+        gate.active() ? gate.capability().orElseThrow().privateLevel() : 0);
   }
 
   @Provides @Singleton

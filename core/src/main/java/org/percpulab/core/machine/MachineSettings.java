@@ -42,7 +42,7 @@ public record MachineSettings(int cpus, int threadsPerCore, boolean tlbShared, i
     }
     String lm = value(c, "percpu.localMap");
     if (!lm.equals("auto") && !lm.equals("on") && !lm.equals("off") && !lm.equals("force")) {
-      throw bad("percpu.localMap", lm, "auto|on|off");
+      throw bad("percpu.localMap", lm, "auto|on|off|force");
     }
     String memText = value(c, "mm.memory");
     long mem = parseSize(memText);

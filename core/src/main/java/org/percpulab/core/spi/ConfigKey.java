@@ -30,6 +30,22 @@ public record ConfigKey(
     boolean accepts(String raw);
   }
 
+  /**
+   * One {@link ConfigProblem} per key of {@code keys} whose value in {@code config} fails its own
+   * check; the per-key half of {@link ArchBackend#validate}. Never throws.
+   */
+  public static java.util.List<ConfigProblem> check(
+      java.util.List<ConfigKey> keys, org.percpulab.core.config.ConfigView config) {
+    java.util.List<ConfigProblem> problems = new java.util.ArrayList<>();
+    for (ConfigKey key : keys) {
+      java.util.Optional<String> raw = config.raw(key.name());
+      if (raw.isPresent() && !key.validator().accepts(raw.get())) {
+        problems.add(new ConfigProblem(key.name(), raw.get(), key.allowed()));
+      }
+    }
+    return problems;
+  }
+
   /** Key whose value must be one of {@code choices} (case-sensitive). */
   public static ConfigKey choice(String name, String def, String description, String... choices) {
     java.util.List<String> list = java.util.List.of(choices);

@@ -1,7 +1,11 @@
 package org.percpulab.core.spi;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.percpulab.core.config.ConfigView;
 
 /**
  * Modelled cycles per {@link CostClass}, with the source of each number (a citation or the word
@@ -42,6 +46,36 @@ public final class CostTable {
     cy[c.ordinal()] = value;
     so[c.ordinal()] = source;
     return new CostTable(cy, so);
+  }
+
+  /** Config key overriding {@code c} for a backend, e.g. {@code arm64.cost.atomic_far}. */
+  public static String overrideKey(String backendId, CostClass c) {
+    return backendId + ".cost." + c.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** One {@code <backendId>.cost.<class>} key per class, defaulting to this table's values. */
+  public List<ConfigKey> overrideKeys(String backendId) {
+    List<ConfigKey> keys = new ArrayList<>();
+    for (CostClass c : CostClass.values()) {
+      keys.add(ConfigKey.intRange(overrideKey(backendId, c), cycles(c),
+          "modelled cycles of one " + c + " micro-op (" + source(c) + ")", 0, 1_000_000));
+    }
+    return List.copyOf(keys);
+  }
+
+  /**
+   * This table with every {@code <backendId>.cost.<class>} the user gave explicitly (YAML or
+   * {@code --set}); the source of an overridden class becomes {@code "config <key>"}.
+   */
+  public CostTable withOverrides(String backendId, ConfigView config) {
+    CostTable t = this;
+    for (CostClass c : CostClass.values()) {
+      String key = overrideKey(backendId, c);
+      if (config.isExplicit(key) && config.raw(key).isPresent()) {
+        t = t.with(c, config.getLong(key), "config " + key);
+      }
+    }
+    return t;
   }
 
   public static Builder builder() {

@@ -9,8 +9,9 @@ import java.util.Optional;
 public interface LocalPerCpuMap {
 
   /**
-   * The percpu local area {@code [start, end)}. It must not share a top-level entry with any region
-   * that is shared between CPUs, so that each CPU's private tables cover exactly this area.
+   * The percpu local area {@code [start, end)}. It must not share an entry of its
+   * {@link #privateLevel()} with any region that is shared between CPUs, and must lie within one
+   * entry of every level above it, so that each CPU's private tables cover exactly this area.
    */
   Region localArea();
 

@@ -33,7 +33,7 @@ class ConfigValidatorTest {
       "mm.pageSize;8K;4K|16K|64K (or 4096|16384|65536)",
       "topology.threadsPerCore;3;1|2|4|8",
       "tlb.shared;all;none|smt",
-      "percpu.localMap;yes;auto|on|off",
+      "percpu.localMap;yes;auto|on|off|force",
       "mm.vaBits;100;integer 32..64",
       "mm.levels;6;integer 1..5",
       "arch;x86;arm64|generic|s390"})

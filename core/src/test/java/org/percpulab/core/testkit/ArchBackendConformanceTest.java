@@ -185,16 +185,22 @@ public abstract class ArchBackendConformanceTest {
     if (cap.isPresent()) {
       Region la = cap.get().localArea();
       Geometry g = m.geometry();
-      int first = g.index(0, la.start());
-      int last = g.index(0, la.end() - 1);
+      int pl = cap.get().privateLevel();
+      assertThat(pl).as("private level").isBetween(0, g.levels() - 2);
+      long esz = g.entrySize(pl);
+      for (int lv = 0; lv < pl; lv++) {
+        assertThat(la.start() & -g.entrySize(lv)).as("local area inside one level-%d entry", lv)
+            .isEqualTo((la.end() - 1) & -g.entrySize(lv));
+      }
+      long first = la.start() & -esz;
+      long last = ((la.end() - 1) & -esz) + esz - 1;
       for (Region r : rs) {
         if (r.equals(la) || Long.compareUnsigned(r.start(), la.start()) == 0) {
           continue;
         }
-        int rf = g.index(0, r.start());
-        int rl = g.index(0, (r.end() == 0 ? 0 : r.end()) - 1);
-        assertThat(rl < first || rf > last).as("region %s shares no top-level entry with the local "
-            + "area %s", r, la).isTrue();
+        long rl = (r.end() == 0 ? 0 : r.end()) - 1;
+        assertThat(Long.compareUnsigned(rl, first) < 0 || Long.compareUnsigned(r.start(), last) > 0)
+            .as("region %s shares no level-%d entry with the local area %s", r, pl, la).isTrue();
       }
     }
   }
@@ -326,38 +332,46 @@ public abstract class ArchBackendConformanceTest {
         for (int size : new int[] {1, 2, 4, 8}) {
           long mask = size == 8 ? -1L : (1L << (8 * size)) - 1;
           for (ThisCpuOp op : ThisCpuOp.values()) {
-            long v0 = 0x8070605040302010L & mask;
-            long a = 0x0102030405060708L & mask;
-            long b = 0x1111111111111111L & mask;
-            boolean cmpHit = (op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG);
-            long operand = cmpHit ? v0 : a;
-            m.mem().write(pa, size, v0);
-            MicroOp[] seq = m.model().ops().sequence(op, size, form, mode);
-            String what = form.prefix() + op.kernelName() + "_" + size + " " + mode + " " + label;
-            long r = m.executor().execute(cpu, op, seq, ptr, operand, b, size);
-            long expMem = switch (op) {
-              case READ -> v0;
-              case WRITE, XCHG -> a;
-              case ADD, ADD_RETURN -> (v0 + a) & mask;
-              case SUB -> (v0 - a) & mask;
-              case INC -> (v0 + 1) & mask;
-              case DEC -> (v0 - 1) & mask;
-              case AND -> v0 & a;
-              case OR -> v0 | a;
-              case CMPXCHG, TRY_CMPXCHG -> b;
-            };
-            assertThat(m.mem().read(pa, size)).as(what + " memory").isEqualTo(expMem);
-            Long expRet = switch (op) {
-              case READ, XCHG, CMPXCHG -> v0;
-              case ADD_RETURN -> (v0 + a) & mask;
-              case TRY_CMPXCHG -> 1L;
-              default -> null;
-            };
-            if (expRet != null) {
-              assertThat(r).as(what + " result").isEqualTo(expRet);
+            for (int round = 0; round < 3; round++) {
+              // round 0: fixed values with a compare hit; rounds 1-2: seeded random values, the
+              // compare of cmpxchg hits or misses at random (seed printed in the description).
+              java.util.Random rnd = new java.util.Random(31L * size + 7L * op.ordinal() + round);
+              long v0 = (round == 0 ? 0x8070605040302010L : rnd.nextLong()) & mask;
+              long a = (round == 0 ? 0x0102030405060708L : rnd.nextLong()) & mask;
+              long b = (round == 0 ? 0x1111111111111111L : rnd.nextLong()) & mask;
+              boolean isCmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
+              boolean cmpHit = isCmp && (round == 0 || rnd.nextBoolean());
+              long operand = cmpHit ? v0 : (isCmp && a == v0 ? a ^ 1 : a);
+              m.mem().write(pa, size, v0);
+              MicroOp[] seq = m.model().ops().sequence(op, size, form, mode);
+              String what = form.prefix() + op.kernelName() + "_" + size + " " + mode + " " + label
+                  + " round " + round + " v0 " + Long.toHexString(v0) + " a "
+                  + Long.toHexString(operand) + " b " + Long.toHexString(b);
+              long r = m.executor().execute(cpu, op, seq, ptr, operand, b, size);
+              long expMem = switch (op) {
+                case READ -> v0;
+                case WRITE, XCHG -> a;
+                case ADD, ADD_RETURN -> (v0 + a) & mask;
+                case SUB -> (v0 - a) & mask;
+                case INC -> (v0 + 1) & mask;
+                case DEC -> (v0 - 1) & mask;
+                case AND -> v0 & a;
+                case OR -> v0 | a;
+                case CMPXCHG, TRY_CMPXCHG -> cmpHit ? b : v0;
+              };
+              assertThat(m.mem().read(pa, size)).as(what + " memory").isEqualTo(expMem);
+              Long expRet = switch (op) {
+                case READ, XCHG, CMPXCHG -> v0;
+                case ADD_RETURN -> (v0 + a) & mask;
+                case TRY_CMPXCHG -> cmpHit ? 1L : 0L;
+                default -> null;
+              };
+              if (expRet != null) {
+                assertThat(r).as(what + " result").isEqualTo(expRet);
+              }
+              assertThat(cpu.preemptCount()).as(what + " preempt count restored").isZero();
+              assertThat(cpu.irqsEnabled()).as(what + " irqs restored").isTrue();
             }
-            assertThat(cpu.preemptCount()).as(what + " preempt count restored").isZero();
-            assertThat(cpu.irqsEnabled()).as(what + " irqs restored").isTrue();
           }
         }
       }
@@ -386,9 +400,15 @@ public abstract class ArchBackendConformanceTest {
       on.verifyConsistent();
       assertThat(on.allocator().sharedTablePages()).as("shared tables same as off")
           .isEqualTo(off.allocator().sharedTablePages());
-      long top = 1L << on.engine().tableOrder(0);
-      assertThat(on.allocator().perCpuTablePages(0)).as("one top-level table per CPU")
-          .isEqualTo(4 * top);
+      long path = 0;
+      for (int lv = 0; lv <= on.kpt().privateLevel(); lv++) {
+        long pages = 1L << on.engine().tableOrder(lv);
+        assertThat(on.allocator().perCpuTablePages(lv)).as("one level-%d path table per CPU", lv)
+            .isEqualTo(4 * pages);
+        path += pages;
+      }
+      assertThat(on.allocator().perCpuTablePages()).as("only the path tables per CPU at boot")
+          .isEqualTo(4 * path);
       for (int i = 0; i < 4; i++) {
         assertThat(on.cpu(i).translationBase()).as("cpu %d base", i).isEqualTo(on.kpt().pgdOf(i));
       }

@@ -1,4 +1,4 @@
-package org.percpulab.arch.s390;
+package org.percpulab.core.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,11 +7,11 @@ import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.ThisCpuOp;
 
-/** Checks one BASELINE sequence against the OpSequences contract. */
-final class OpContract {
+/** Checks one BASELINE op sequence against the {@link org.percpulab.core.spi.OpSequences} contract; shared by backend tests. */
+public final class OpContract {
   private OpContract() { }
 
-  static void check(ThisCpuOp op, int size, OpForm form, MicroOp[] seq) {
+  public static void check(ThisCpuOp op, int size, OpForm form, MicroOp[] seq) {
     String what = form.prefix() + op.kernelName() + "_" + size;
     int readOffset = index(seq, Effect.READ_OFFSET);
     int addr = index(seq, Effect.ADDR_GLOBAL);
@@ -47,7 +47,7 @@ final class OpContract {
         .isEqualTo(count(seq, Effect.PREEMPT_DEC_CHECK));
   }
 
-  static int index(MicroOp[] seq, Effect e) {
+  public static int index(MicroOp[] seq, Effect e) {
     for (int i = 0; i < seq.length; i++) {
       if (seq[i].effect() == e) {
         return i;
@@ -56,7 +56,7 @@ final class OpContract {
     return -1;
   }
 
-  static int count(MicroOp[] seq, Effect e) {
+  public static int count(MicroOp[] seq, Effect e) {
     int n = 0;
     for (MicroOp m : seq) {
       if (m.effect() == e) {

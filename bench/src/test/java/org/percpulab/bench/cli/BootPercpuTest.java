@@ -1,0 +1,92 @@
+package org.percpulab.bench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code boot}'s percpu first chunk on arm64 (4K, VA 48): pcpu_build_alloc_info with the backend's
+ * default static size 84248 (arm64.staticPercpuSize), PERCPU_MODULE_RESERVE 8K and
+ * PERCPU_DYNAMIC_RESERVE 28K: size_sum = PFN_ALIGN(84248 + 8192 + 28672) = 122880, dyn = 122880 −
+ * 84248 − 8192 = 30440, unit = roundup(max(size_sum, PCPU_MIN_UNIT_SIZE 32K), atom 4096) = 122880
+ * whatever the CPU count. {@code __per_cpu_local_off} = local-area start − __per_cpu_start
+ * (0xffff800081e80000) = 0xfffffd0000000000 − 0xffff800081e80000.
+ */
+class BootPercpuTest {
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> percpu(String... extra) {
+    String[] args = new String[3 + extra.length];
+    args[0] = "boot";
+    args[1] = "--format";
+    args[2] = "json";
+    System.arraycopy(extra, 0, args, 3, extra.length);
+    Cli c = Cli.run(args);
+    assertThat(c.code()).as(c.err()).isZero();
+    Map<String, Object> j = (Map<String, Object>) c.json();
+    Map<String, Object> p = new HashMap<>((Map<String, Object>) j.get("percpu"));
+    Map<String, Object> pt = (Map<String, Object>) j.get("pageTables");
+    p.put("pageTables.perCpuPages", ((Number) pt.get("perCpuPages")).longValue());
+    for (Map.Entry<String, Object> e : p.entrySet()) {
+      if (e.getValue() instanceof Number n) {
+        e.setValue(n.longValue());
+      }
+    }
+    return p;
+  }
+
+  private static Map<String, Object> expected(long base, long perCpuPages, boolean local) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("unitSize", 122880L);
+    m.put("staticSize", 84248L);
+    m.put("reservedSize", 8192L);
+    m.put("dynSize", 30440L);
+    m.put("atomSize", 4096L);
+    m.put("nrGroups", 1L);
+    m.put("baseAddr", String.format("0x%016x", base));
+    m.put("localAreaStart", local ? "0xfffffd0000000000" : null);
+    m.put("localAreaEnd", local ? "0xfffffd8000000000" : null);
+    m.put("firstChunkLocalBase", local ? "0xfffffd0000000000" : null);
+    m.put("perCpuLocalOff", local ? "0x00007cff7e180000" : null);
+    m.put("pageTables.perCpuPages", perCpuPages);
+    return m;
+  }
+
+  /**
+   * The first chunk is one memblock block of cpus × unit at the top of the 4 GiB of RAM (PA
+   * 0x40000000..0x140000000, linear map at 0xffff000000000000 + PA − 0x40000000); each CPU has its
+   * pgd and one PUD, PMD and PTE table for the first chunk's local range.
+   */
+  @ParameterizedTest(name = "{0} CPUs")
+  @CsvSource({"4, 0xffff0000fff88000", "160, 0xffff0000fed40000"})
+  void exactFirstChunkAndLocalArea(int cpus, String base) {
+    long b = Long.parseUnsignedLong(base.substring(2), 16);
+    assertThat(percpu("--set", "cpus=" + cpus))
+        .isEqualTo(expected(b, 4L * cpus, true));
+    assertThat(percpu("--set", "cpus=" + cpus, "--set", "percpu.localMap=off"))
+        .as("local map off: same first chunk, no local area, no per-CPU tables")
+        .isEqualTo(expected(b, 0, false));
+  }
+
+  @Test
+  void textHasTheKernelBootLines() {
+    Cli c = Cli.run("boot");
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.out()).contains("\npercpu (setup_per_cpu_areas):\n"
+        + "  percpu: Embedded 30 pages/cpu s84248 r8192 d30440 u122880\n"
+        + "  pcpu-alloc: s84248 r8192 d30440 u122880 alloc=30*4096\n"
+        + "  pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3\n"
+        + "  first chunk at 0xffff0000fff88000, unit 122880 B, atom 4096 B\n"
+        + "  local area 0xfffffd0000000000-0xfffffd8000000000, first chunk's local range at "
+        + "0xfffffd0000000000, __per_cpu_local_off 0x00007cff7e180000\n\npage tables (");
+    Cli big = Cli.run("boot", "--set", "cpus=160", "--set", "percpu.localMap=off");
+    assertThat(big.out()).contains("  pcpu-alloc: [0] 156 [0] 157 [0] 158 [0] 159\n"
+        + "  first chunk at 0xffff0000fed40000, unit 122880 B, atom 4096 B\n"
+        + "  no local area (local map inactive)\n");
+  }
+}

@@ -16,21 +16,14 @@ import java.util.Arrays;
 final class VaTree {
   static final int NIL = 0;
 
-  /*
-   * Node n occupies nodes[n*8 .. n*8+7]: start, end, subMax, left, right, prio (one cache line or
-   * two, instead of one line per field array, for the descents that dominate vmalloc's cost).
-   */
-  private static final int S = 3;
-  private static final int START = 0;
-  private static final int END = 1;
-  private static final int SUBMAX = 2;
-  private static final int LEFT = 3;
-  private static final int RIGHT = 4;
-  private static final int PRIO = 5;
-
-  private long[] nodes = new long[64 << S];
-  private Object[] data = new Object[64];
-  private int root = NIL;
+  long[] start = new long[64];
+  long[] end = new long[64];
+  long[] subMax = new long[64];
+  int[] left = new int[64];
+  int[] right = new int[64];
+  private int[] prio = new int[64];
+  Object[] data = new Object[64];
+  int root = NIL;
   private int count;
   private int top = 1;
   private int freeHead = NIL;
@@ -47,61 +40,39 @@ final class VaTree {
     return count;
   }
 
-  int root() { return root; }
-
-  long start(int n) { return nodes[(n << S) + START]; }
-
-  long end(int n) { return nodes[(n << S) + END]; }
-
-  long subMax(int n) { return nodes[(n << S) + SUBMAX]; }
-
-  int left(int n) { return (int) nodes[(n << S) + LEFT]; }
-
-  int right(int n) { return (int) nodes[(n << S) + RIGHT]; }
-
-  Object data(int n) { return data[n]; }
-
-  /** Changes the start of {@code n} in place (the address order must be kept; then propagate). */
-  void setStart(int n, long v) { nodes[(n << S) + START] = v; }
-
-  /** Changes the end of {@code n} in place (then propagate). */
-  void setEnd(int n, long v) { nodes[(n << S) + END] = v; }
-
-  private void setLeft(int n, int c) { nodes[(n << S) + LEFT] = c; }
-
-  private void setRight(int n, int c) { nodes[(n << S) + RIGHT] = c; }
-
-  private long prio(int n) { return nodes[(n << S) + PRIO]; }
-
   /** Creates a node (not yet linked). */
   int newNode(long s, long e, Object payload) {
     int n;
     if (freeHead != NIL) {
       n = freeHead;
-      freeHead = left(n);
+      freeHead = left[n];
     } else {
-      if (top == data.length) {
+      if (top == start.length) {
         grow();
       }
       n = top++;
     }
-    int b = n << S;
-    nodes[b + START] = s;
-    nodes[b + END] = e;
-    nodes[b + SUBMAX] = e - s;
-    nodes[b + LEFT] = NIL;
-    nodes[b + RIGHT] = NIL;
+    start[n] = s;
+    end[n] = e;
+    subMax[n] = e - s;
+    left[n] = NIL;
+    right[n] = NIL;
     seed ^= seed << 13;
     seed ^= seed >>> 17;
     seed ^= seed << 5;
-    nodes[b + PRIO] = seed;
+    prio[n] = seed;
     data[n] = payload;
     return n;
   }
 
   private void grow() {
-    int cap = data.length * 2;
-    nodes = Arrays.copyOf(nodes, cap << S);
+    int cap = start.length * 2;
+    start = Arrays.copyOf(start, cap);
+    end = Arrays.copyOf(end, cap);
+    subMax = Arrays.copyOf(subMax, cap);
+    left = Arrays.copyOf(left, cap);
+    right = Arrays.copyOf(right, cap);
+    prio = Arrays.copyOf(prio, cap);
     data = Arrays.copyOf(data, cap);
   }
 
@@ -109,134 +80,19 @@ final class VaTree {
     if (!augmented) {
       return;
     }
-    long[] a = nodes;
-    int b = t << S;
-    long m = a[b + END] - a[b + START];
-    long l = a[((int) a[b + LEFT] << S) + SUBMAX];
-    long r = a[((int) a[b + RIGHT] << S) + SUBMAX];
-    if (l > m) {
-      m = l;
+    long m = end[t] - start[t];
+    long a = subMax[left[t]];
+    long b = subMax[right[t]];
+    if (a > m) {
+      m = a;
     }
-    if (r > m) {
-      m = r;
+    if (b > m) {
+      m = b;
     }
-    a[b + SUBMAX] = m;
+    subMax[t] = m;
   }
 
-  /**
-   * Links node {@code n}: descends to the first node {@code n} out-ranks (or a leaf position), splits
-   * that subtree at {@code n}'s start and puts {@code n} there. The result is the same treap the
-   * rotate-up insertion builds (the shape is fixed by keys and priorities; ties stay below, and equal
-   * starts go left of {@code n}), without rewriting every link on the path.
-   */
   void insert(int n) {
-    long key = start(n);
-    long pn = prio(n);
-    int parent = NIL;
-    boolean parentLeft = false;
-    int sp = 0;
-    int t = root;
-    while (t != NIL && prio(t) >= pn) {
-      if (augmented) {
-        if (sp == stack.length) {
-          stack = Arrays.copyOf(stack, sp * 2);
-        }
-        stack[sp++] = t;
-      }
-      parent = t;
-      if (key < start(t)) {
-        parentLeft = true;
-        t = left(t);
-      } else {
-        parentLeft = false;
-        t = right(t);
-      }
-    }
-    split(t, key, n);
-    if (parent == NIL) {
-      root = n;
-    } else if (parentLeft) {
-      setLeft(parent, n);
-    } else {
-      setRight(parent, n);
-    }
-    count++;
-    if (augmented) {
-      while (sp > 0) {
-        pull(stack[--sp]);
-      }
-    }
-  }
-
-  /**
-   * Splits the subtree {@code t} into starts {@code <= key} (becomes {@code n}'s left) and
-   * {@code > key} (its right), then pulls {@code n}.
-   */
-  private void split(int t, long key, int n) {
-    // lTail/rTail: the node whose right (resp. left) link receives the next piece; n itself at first
-    int lTail = n;
-    boolean lFirst = true;
-    int rTail = n;
-    boolean rFirst = true;
-    int ls = 0;
-    int[] lstack = splitL;
-    int rs = 0;
-    int[] rstack = splitR;
-    while (t != NIL) {
-      if (start(t) <= key) {
-        if (lFirst) {
-          setLeft(n, t);
-          lFirst = false;
-        } else {
-          setRight(lTail, t);
-        }
-        lTail = t;
-        if (ls == lstack.length) {
-          lstack = splitL = Arrays.copyOf(lstack, ls * 2);
-        }
-        lstack[ls++] = t;
-        t = right(t);
-      } else {
-        if (rFirst) {
-          setRight(n, t);
-          rFirst = false;
-        } else {
-          setLeft(rTail, t);
-        }
-        rTail = t;
-        if (rs == rstack.length) {
-          rstack = splitR = Arrays.copyOf(rstack, rs * 2);
-        }
-        rstack[rs++] = t;
-        t = left(t);
-      }
-    }
-    if (lFirst) {
-      setLeft(n, NIL);
-    } else {
-      setRight(lTail, NIL);
-    }
-    if (rFirst) {
-      setRight(n, NIL);
-    } else {
-      setLeft(rTail, NIL);
-    }
-    if (augmented) {
-      while (ls > 0) {
-        pull(lstack[--ls]);
-      }
-      while (rs > 0) {
-        pull(rstack[--rs]);
-      }
-    }
-    pull(n);
-  }
-
-  private int[] splitL = new int[64];
-  private int[] splitR = new int[64];
-
-  /** The rotate-up insertion {@link #insert} replaces; kept for the equivalence test. */
-  void insertByRotation(int n) {
     root = ins(root, n);
     count++;
   }
@@ -245,25 +101,25 @@ final class VaTree {
     if (t == NIL) {
       return n;
     }
-    if (start(n) < start(t)) {
-      int l = ins(left(t), n);
-      setLeft(t, l);
-      if (prio(l) > prio(t)) {
-        setLeft(t, right(l));
-        setRight(l, t);
+    if (start[n] < start[t]) {
+      left[t] = ins(left[t], n);
+      if (prio[left[t]] > prio[t]) {
+        int x = left[t];
+        left[t] = right[x];
+        right[x] = t;
         pull(t);
-        pull(l);
-        return l;
+        pull(x);
+        return x;
       }
     } else {
-      int r = ins(right(t), n);
-      setRight(t, r);
-      if (prio(r) > prio(t)) {
-        setRight(t, left(r));
-        setLeft(r, t);
+      right[t] = ins(right[t], n);
+      if (prio[right[t]] > prio[t]) {
+        int x = right[t];
+        right[t] = left[x];
+        left[x] = t;
         pull(t);
-        pull(r);
-        return r;
+        pull(x);
+        return x;
       }
     }
     pull(t);
@@ -272,22 +128,21 @@ final class VaTree {
 
   /** Unlinks node {@code n} and recycles it. */
   void remove(int n) {
-    root = del(root, start(n));
+    root = del(root, start[n]);
     count--;
     data[n] = null;
-    setLeft(n, freeHead);
+    left[n] = freeHead;
     freeHead = n;
   }
 
   private int del(int t, long key) {
-    long st = start(t);
-    if (st == key) {
-      return join(left(t), right(t));
+    if (start[t] == key) {
+      return join(left[t], right[t]);
     }
-    if (key < st) {
-      setLeft(t, del(left(t), key));
+    if (key < start[t]) {
+      left[t] = del(left[t], key);
     } else {
-      setRight(t, del(right(t), key));
+      right[t] = del(right[t], key);
     }
     pull(t);
     return t;
@@ -300,12 +155,12 @@ final class VaTree {
     if (b == NIL) {
       return a;
     }
-    if (prio(a) > prio(b)) {
-      setRight(a, join(right(a), b));
+    if (prio[a] > prio[b]) {
+      right[a] = join(right[a], b);
       pull(a);
       return a;
     }
-    setLeft(b, join(a, left(b)));
+    left[b] = join(a, left[b]);
     pull(b);
     return b;
   }
@@ -315,10 +170,7 @@ final class VaTree {
    * change must keep the address order): the kernel's augment_tree_propagate_from.
    */
   void propagate(int n) {
-    if (!augmented) {
-      return;
-    }
-    long key = start(n);
+    long key = start[n];
     int sp = 0;
     int t = root;
     while (t != n) {
@@ -326,7 +178,7 @@ final class VaTree {
         stack = Arrays.copyOf(stack, sp * 2);
       }
       stack[sp++] = t;
-      t = key < start(t) ? left(t) : right(t);
+      t = key < start[t] ? left[t] : right[t];
     }
     pull(n);
     while (sp > 0) {
@@ -336,16 +188,14 @@ final class VaTree {
 
   /** The node with the greatest start {@code <= key}, or NIL. */
   int floor(long key) {
-    long[] a = nodes;
     int t = root;
     int best = NIL;
     while (t != NIL) {
-      int b = t << S;
-      if (a[b + START] <= key) {
+      if (start[t] <= key) {
         best = t;
-        t = (int) a[b + RIGHT];
+        t = right[t];
       } else {
-        t = (int) a[b + LEFT];
+        t = left[t];
       }
     }
     return best;
@@ -353,16 +203,14 @@ final class VaTree {
 
   /** The node with the least start {@code >= key}, or NIL. */
   int ceiling(long key) {
-    long[] a = nodes;
     int t = root;
     int best = NIL;
     while (t != NIL) {
-      int b = t << S;
-      if (a[b + START] >= key) {
+      if (start[t] >= key) {
         best = t;
-        t = (int) a[b + LEFT];
+        t = left[t];
       } else {
-        t = (int) a[b + RIGHT];
+        t = right[t];
       }
     }
     return best;
@@ -371,12 +219,12 @@ final class VaTree {
   /** The node whose range contains {@code addr}, or NIL. */
   int containing(long addr) {
     int n = floor(addr);
-    return n != NIL && addr < end(n) ? n : NIL;
+    return n != NIL && addr < end[n] ? n : NIL;
   }
 
   /** The previous node in address order (rb_prev), or NIL. */
   int prev(int n) {
-    return start(n) == 0 ? NIL : floor(start(n) - 1);
+    return start[n] == 0 ? NIL : floor(start[n] - 1);
   }
 
   /** All nodes in address order. */
@@ -392,11 +240,11 @@ final class VaTree {
           st = Arrays.copyOf(st, sp * 2);
         }
         st[sp++] = t;
-        t = left(t);
+        t = left[t];
       }
       t = st[--sp];
       out[k++] = t;
-      t = right(t);
+      t = right[t];
     }
     return out;
   }
@@ -410,12 +258,12 @@ final class VaTree {
     if (t == NIL) {
       return 0;
     }
-    long a = check(left(t));
-    long b = check(right(t));
+    long a = check(left[t]);
+    long b = check(right[t]);
     if (a < 0 || b < 0) {
       return -1;
     }
-    long m = Math.max(end(t) - start(t), Math.max(a, b));
-    return m == subMax(t) ? m : -1;
+    long m = Math.max(end[t] - start[t], Math.max(a, b));
+    return m == subMax[t] ? m : -1;
   }
 }

@@ -104,14 +104,14 @@ public final class VmapAreaAllocator {
     long ve = vend - base;
     boolean adjust = align > pageSize && ve - vs != size;
     long length = adjust ? size + align - 1 : size;
-    if (free.subMax(free.root()) < length) {
+    if (free.subMax[free.root] < length) {
       return NO_SPACE;
     }
-    int va = lowestMatch(free.root(), size, align, vs, length);
+    int va = lowestMatch(free.root, size, align, vs, length);
     if (va == VaTree.NIL) {
       return NO_SPACE;
     }
-    long nva = free.start(va) > vs ? alignUp(free.start(va), align) : alignUp(vs, align);
+    long nva = free.start[va] > vs ? alignUp(free.start[va], align) : alignUp(vs, align);
     if (nva + size > ve) {
       return NO_SPACE;
     }
@@ -129,11 +129,11 @@ public final class VmapAreaAllocator {
   }
 
   private boolean isWithin(int n, long size, long align, long vs) {
-    long nva = free.start(n) > vs ? alignUp(free.start(n), align) : alignUp(vs, align);
+    long nva = free.start[n] > vs ? alignUp(free.start[n], align) : alignUp(vs, align);
     if (nva < vs) {
       return false;
     }
-    return nva + size <= free.end(n);
+    return nva + size <= free.end[n];
   }
 
   /**
@@ -145,8 +145,8 @@ public final class VmapAreaAllocator {
     if (t == VaTree.NIL) {
       return VaTree.NIL;
     }
-    int l = free.left(t);
-    if (free.subMax(l) >= length && vs < free.start(t)) {
+    int l = free.left[t];
+    if (free.subMax[l] >= length && vs < free.start[t]) {
       int r = lowestMatch(l, size, align, vs, length);
       if (r != VaTree.NIL) {
         return r;
@@ -155,8 +155,8 @@ public final class VmapAreaAllocator {
     if (isWithin(t, size, align, vs)) {
       return t;
     }
-    int r = free.right(t);
-    if (free.subMax(r) >= length) {
+    int r = free.right[t];
+    if (free.subMax[r] >= length) {
       return lowestMatch(r, size, align, vs, length);
     }
     return VaTree.NIL;
@@ -165,13 +165,13 @@ public final class VmapAreaAllocator {
   /** classify_va_fit_type. */
   private FitType classify(int va, long nvaStart, long size) {
     long nvaEnd = nvaStart + size;
-    if (nvaStart < free.start(va) || nvaEnd > free.end(va)) {
+    if (nvaStart < free.start[va] || nvaEnd > free.end[va]) {
       return FitType.NOTHING_FIT;
     }
-    if (free.start(va) == nvaStart) {
-      return free.end(va) == nvaEnd ? FitType.FL_FIT_TYPE : FitType.LE_FIT_TYPE;
+    if (free.start[va] == nvaStart) {
+      return free.end[va] == nvaEnd ? FitType.FL_FIT_TYPE : FitType.LE_FIT_TYPE;
     }
-    return free.end(va) == nvaEnd ? FitType.RE_FIT_TYPE : FitType.NE_FIT_TYPE;
+    return free.end[va] == nvaEnd ? FitType.RE_FIT_TYPE : FitType.NE_FIT_TYPE;
   }
 
   /** va_clip: cuts {@code [nva, nva+size)} out of free block {@code va}; false if it does not fit. */
@@ -181,16 +181,16 @@ public final class VmapAreaAllocator {
     switch (type) {
       case FL_FIT_TYPE -> free.remove(va);
       case LE_FIT_TYPE -> {
-        free.setStart(va, free.start(va) + size);
+        free.start[va] += size;
         free.propagate(va);
       }
       case RE_FIT_TYPE -> {
-        free.setEnd(va, nva);
+        free.end[va] = nva;
         free.propagate(va);
       }
       case NE_FIT_TYPE -> {
-        int lva = free.newNode(free.start(va), nva, null);
-        free.setStart(va, nva + size);
+        int lva = free.newNode(free.start[va], nva, null);
+        free.start[va] = nva + size;
         free.propagate(va);
         free.insert(lva);
       }
@@ -220,19 +220,19 @@ public final class VmapAreaAllocator {
     long e = s + size;
     int next = free.ceiling(s);
     int merged = VaTree.NIL;
-    if (next != VaTree.NIL && free.start(next) == e) {
-      free.setStart(next, s);
+    if (next != VaTree.NIL && free.start[next] == e) {
+      free.start[next] = s;
       free.propagate(next);
       merged = next;
     }
     int prev = free.floor(s - 1);
-    if (s > 0 && prev != VaTree.NIL && free.end(prev) == s) {
+    if (s > 0 && prev != VaTree.NIL && free.end[prev] == s) {
       if (merged != VaTree.NIL) {
-        long newEnd = free.end(merged);
+        long newEnd = free.end[merged];
         free.remove(merged);
-        free.setEnd(prev, newEnd);
+        free.end[prev] = newEnd;
       } else {
-        free.setEnd(prev, e);
+        free.end[prev] = e;
       }
       free.propagate(prev);
       merged = prev;
@@ -253,7 +253,7 @@ public final class VmapAreaAllocator {
   /** The owner of the busy area starting exactly at {@code start}, or null. */
   public Object busyAt(long start) {
     int n = busy.floor(start - base);
-    return n != VaTree.NIL && busy.start(n) == start - base ? busy.data(n) : null;
+    return n != VaTree.NIL && busy.start[n] == start - base ? busy.data[n] : null;
   }
 
   /** __find_vmap_area: the owner of the busy area containing {@code addr}, or null. */
@@ -262,7 +262,7 @@ public final class VmapAreaAllocator {
       return null;
     }
     int n = busy.containing(addr - base);
-    return n == VaTree.NIL ? null : busy.data(n);
+    return n == VaTree.NIL ? null : busy.data[n];
   }
 
   /**
@@ -272,10 +272,10 @@ public final class VmapAreaAllocator {
    */
   public long unlinkBusy(long start) {
     int n = busy.floor(start - base);
-    if (n == VaTree.NIL || busy.start(n) != start - base) {
+    if (n == VaTree.NIL || busy.start[n] != start - base) {
       return -1;
     }
-    long size = busy.end(n) - busy.start(n);
+    long size = busy.end[n] - busy.start[n];
     busy.remove(n);
     busyBytes -= size;
     return size;
@@ -287,11 +287,11 @@ public final class VmapAreaAllocator {
    */
   public Object takeBusy(long start) {
     int n = busy.floor(start - base);
-    if (n == VaTree.NIL || busy.start(n) != start - base) {
+    if (n == VaTree.NIL || busy.start[n] != start - base) {
       return null;
     }
-    Object owner = busy.data(n);
-    busyBytes -= busy.end(n) - busy.start(n);
+    Object owner = busy.data[n];
+    busyBytes -= busy.end[n] - busy.start[n];
     busy.remove(n);
     return owner;
   }
@@ -315,9 +315,9 @@ public final class VmapAreaAllocator {
    */
   private long endFromReverse(long align, long vmallocEnd) {
     while (cursor != VaTree.NIL) {
-      long e = (base + free.end(cursor)) & -align;
+      long e = (base + free.end[cursor]) & -align;
       long addr = Long.compareUnsigned(e, vmallocEnd) < 0 ? e : vmallocEnd;
-      if (Long.compareUnsigned(base + free.start(cursor), addr) < 0) {
+      if (Long.compareUnsigned(base + free.start[cursor], addr) < 0) {
         return addr;
       }
       cursor = free.prev(cursor);
@@ -353,12 +353,12 @@ public final class VmapAreaAllocator {
       if (Long.compareUnsigned(b + lastEnd, vmallocStart + lastEnd) < 0 || cursor == VaTree.NIL) {
         return NO_SPACE;
       }
-      if (Long.compareUnsigned(b + end, base + free.end(cursor)) > 0) {
+      if (Long.compareUnsigned(b + end, base + free.end[cursor]) > 0) {
         b = endFromReverse(align, vmallocEnd) - end;
         term = area;
         continue;
       }
-      if (Long.compareUnsigned(b + start, base + free.start(cursor)) < 0) {
+      if (Long.compareUnsigned(b + start, base + free.start[cursor]) < 0) {
         cursor = free.prev(cursor);
         b = endFromReverse(align, vmallocEnd) - end;
         term = area;
@@ -408,14 +408,14 @@ public final class VmapAreaAllocator {
   public long freeBytes() {
     long sum = 0;
     for (int n : free.inOrder()) {
-      sum += free.end(n) - free.start(n);
+      sum += free.end[n] - free.start[n];
     }
     return sum;
   }
 
   /** The largest free block (the root's subtree_max_size). */
   public long largestFreeBlock() {
-    return free.subMax(free.root());
+    return free.subMax[free.root];
   }
 
   /** A {@code [start, end)} range with its owner (null for free blocks). */
@@ -439,7 +439,7 @@ public final class VmapAreaAllocator {
     int[] order = t.inOrder();
     List<Range> out = new ArrayList<>(order.length);
     for (int n : order) {
-      out.add(new Range(base + t.start(n), base + t.end(n), t.data(n)));
+      out.add(new Range(base + t.start[n], base + t.end[n], t.data[n]));
     }
     return out;
   }
@@ -455,26 +455,26 @@ public final class VmapAreaAllocator {
     }
     int[] f = free.inOrder();
     for (int i = 0; i < f.length; i++) {
-      if (free.end(f[i]) <= free.start(f[i])) {
-        return "empty free block at offset " + free.start(f[i]);
+      if (free.end[f[i]] <= free.start[f[i]]) {
+        return "empty free block at offset " + free.start[f[i]];
       }
-      if (i > 0 && free.start(f[i]) <= free.end(f[i - 1])) {
+      if (i > 0 && free.start[f[i]] <= free.end[f[i - 1]]) {
         return String.format("free blocks 0x%x and 0x%x overlap or touch (unmerged)",
-            base + free.start(f[i - 1]), base + free.start(f[i]));
+            base + free.start[f[i - 1]], base + free.start[f[i]]);
       }
     }
     int[] b = busy.inOrder();
     for (int i = 1; i < b.length; i++) {
-      if (busy.start(b[i]) < busy.end(b[i - 1])) {
+      if (busy.start[b[i]] < busy.end[b[i - 1]]) {
         return String.format("busy areas 0x%x and 0x%x overlap",
-            base + busy.start(b[i - 1]), base + busy.start(b[i]));
+            base + busy.start[b[i - 1]], base + busy.start[b[i]]);
       }
     }
     for (int n : b) {
-      int fn = free.floor(busy.end(n) - 1);
-      if (fn != VaTree.NIL && free.end(fn) > busy.start(n)) {
+      int fn = free.floor(busy.end[n] - 1);
+      if (fn != VaTree.NIL && free.end[fn] > busy.start[n]) {
         return String.format("busy area 0x%x overlaps free block 0x%x",
-            base + busy.start(n), base + free.start(fn));
+            base + busy.start[n], base + free.start[fn]);
       }
     }
     return null;

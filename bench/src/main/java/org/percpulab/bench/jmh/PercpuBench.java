@@ -59,6 +59,7 @@ public class PercpuBench {
     org.percpulab.core.exec.MicroOpExecutor exec;
     org.percpulab.core.cpu.Cpu cpu1;
     org.percpulab.core.spi.MicroOp[] addSeq;
+    org.percpulab.core.exec.MicroOpExecutor.Program addProg;
     long execPtr;
     long ptr;
     final long[] raw = new long[64];
@@ -77,6 +78,7 @@ public class PercpuBench {
       cpu1 = m.cpu(1);
       addSeq = m.model().ops().sequence(org.percpulab.core.spi.ThisCpuOp.ADD, 8,
           org.percpulab.core.spi.OpForm.THIS_CPU, engine.mode());
+      addProg = exec.compile(addSeq);
       execPtr = ptr;
     }
   }
@@ -104,6 +106,15 @@ public class PercpuBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public long executorOnlyAdd8(OpState s) {
     return s.exec.execute(s.cpu1, org.percpulab.core.spi.ThisCpuOp.ADD, s.addSeq, s.execPtr, 1, 0,
+        8);
+  }
+
+  /** The same on the pre-decoded program (what ThisCpuEngine runs; no per-call cache lookup). */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public long executorCompiledAdd8(OpState s) {
+    return s.exec.execute(s.cpu1, org.percpulab.core.spi.ThisCpuOp.ADD, s.addProg, s.execPtr, 1, 0,
         8);
   }
 

@@ -80,7 +80,7 @@ public final class Cpu {
       return FAULT;
     }
     lastProt = engine.fastProt();
-    tlb.fill(vpn, r & ~pageMask, lastProt);
+    tlb.insertAbsent(vpn, r & ~pageMask, lastProt);
     return r;
   }
 

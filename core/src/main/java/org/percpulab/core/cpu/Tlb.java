@@ -90,15 +90,26 @@ public final class Tlb {
   public void fill(long v, long paPage, long pr) {
     int slot = find(v);
     if (slot < 0) {
-      if (size == capacity) {
-        evict();
-      }
-      slot = mix(v) & mask;
-      while (data[slot << 2] != EMPTY) {
-        slot = (slot + 1) & mask;
-      }
-      size++;
+      insertAbsent(v, paPage, pr);
+      return;
     }
+    int j = slot << 2;
+    data[j] = v;
+    data[j + 1] = paPage;
+    data[j + 2] = pr;
+    data[j + 3] = 1;
+  }
+
+  /** {@link #fill} of a VPN known to be absent (the walk after a {@link #lookup} miss). */
+  void insertAbsent(long v, long paPage, long pr) {
+    if (size == capacity) {
+      evict();
+    }
+    int slot = mix(v) & mask;
+    while (data[slot << 2] != EMPTY) {
+      slot = (slot + 1) & mask;
+    }
+    size++;
     int j = slot << 2;
     data[j] = v;
     data[j + 1] = paPage;
@@ -150,6 +161,9 @@ public final class Tlb {
 
   /** Invalidates {@code [vpnStart, vpnStart+count)}; returns the number of entries dropped. */
   public int flushRange(long vpnStart, long count) {
+    if (size == 0) {
+      return 0;
+    }
     int dropped = 0;
     if (count <= size) {
       for (long k = 0; k < count; k++) {
@@ -176,6 +190,10 @@ public final class Tlb {
   /** Invalidates everything; returns the number of entries dropped. */
   public int flushAll() {
     int n = size;
+    if (n == 0) {
+      hand = 0;
+      return 0;
+    }
     Arrays.fill(data, 0);
     for (int i = 0; i <= mask; i++) {
       data[i << 2] = EMPTY;

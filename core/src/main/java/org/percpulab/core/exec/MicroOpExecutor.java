@@ -63,6 +63,118 @@ public final class MicroOpExecutor {
   }
 
   /**
+   * A micro-op sequence pre-decoded for this executor: effect codes and cycle costs as primitive
+   * arrays (built once per sequence, so the run loop does no pointer chasing through records and
+   * enums). Holds the {@link MicroOp} references it was built from, for fault messages and to
+   * detect a caller that changed its array in place.
+   */
+  public static final class Program {
+    final MicroOp[] ops;
+    final MicroOp[] source;
+    final int[] effects;
+    final long[] costs;
+    /** For a NONE micro-op at i: end (exclusive) of the run of NONE micro-ops from i. */
+    final int[] runEnd;
+    /** For a NONE micro-op at i: cycles of the run from i to {@code runEnd[i]}. */
+    final long[] runCost;
+
+    private Program(MicroOp[] seq, long[] costByClass) {
+      this.source = seq;
+      this.ops = seq.clone();
+      int n = seq.length;
+      this.effects = new int[n];
+      this.costs = new long[n];
+      for (int i = 0; i < n; i++) {
+        effects[i] = code(seq[i].effect());
+        costs[i] = costByClass[seq[i].cost().ordinal()];
+      }
+      this.runEnd = new int[n];
+      this.runCost = new long[n];
+      for (int i = n - 1; i >= 0; i--) {
+        if (effects[i] == E_NONE) {
+          boolean cont = i + 1 < n && effects[i + 1] == E_NONE;
+          runEnd[i] = cont ? runEnd[i + 1] : i + 1;
+          runCost[i] = costs[i] + (cont ? runCost[i + 1] : 0);
+        }
+      }
+    }
+
+    /** Number of micro-ops. */
+    public int length() { return ops.length; }
+
+    boolean matches(MicroOp[] seq) {
+      if (seq != source) {
+        return false;
+      }
+      MicroOp[] o = ops;
+      if (seq.length != o.length) {
+        return false;
+      }
+      for (int i = 0; i < o.length; i++) {
+        if (seq[i] != o[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static final int E_NONE = 0;
+  private static final int E_PREEMPT_INC = 1;
+  private static final int E_PREEMPT_DEC_CHECK = 2;
+  private static final int E_IRQ_SAVE = 3;
+  private static final int E_IRQ_RESTORE = 4;
+  private static final int E_READ_OFFSET = 5;
+  private static final int E_ADDR_GLOBAL = 6;
+  private static final int E_ADDR_LOCAL = 7;
+  private static final int E_LOAD = 8;
+  private static final int E_STORE = 9;
+  private static final int E_COMPUTE = 10;
+  private static final int E_ATOMIC_RMW = 11;
+  private static final int E_LOAD_EXCLUSIVE = 12;
+  private static final int E_STORE_EXCLUSIVE = 13;
+  private static final int E_CAS_RETRY = 14;
+
+  private static int code(MicroOp.Effect e) {
+    switch (e) {
+      case NONE: return E_NONE;
+      case PREEMPT_INC: return E_PREEMPT_INC;
+      case PREEMPT_DEC_CHECK: return E_PREEMPT_DEC_CHECK;
+      case IRQ_SAVE: return E_IRQ_SAVE;
+      case IRQ_RESTORE: return E_IRQ_RESTORE;
+      case READ_OFFSET: return E_READ_OFFSET;
+      case ADDR_GLOBAL: return E_ADDR_GLOBAL;
+      case ADDR_LOCAL: return E_ADDR_LOCAL;
+      case LOAD: return E_LOAD;
+      case STORE: return E_STORE;
+      case COMPUTE: return E_COMPUTE;
+      case ATOMIC_RMW: return E_ATOMIC_RMW;
+      case LOAD_EXCLUSIVE: return E_LOAD_EXCLUSIVE;
+      case STORE_EXCLUSIVE: return E_STORE_EXCLUSIVE;
+      case CAS_RETRY: return E_CAS_RETRY;
+      default: throw new IllegalStateException("unknown effect " + e);
+    }
+  }
+
+  /** Pre-decodes {@code seq} for {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)}. */
+  public Program compile(MicroOp[] seq) {
+    return new Program(seq, cost);
+  }
+
+  /** Small direct-mapped cache of compiled sequences, keyed by array identity (and validated). */
+  private final Program[] programCache = new Program[64];
+
+  private Program program(MicroOp[] seq) {
+    int slot = System.identityHashCode(seq) & (programCache.length - 1);
+    Program p = programCache[slot];
+    if (p == null || !p.matches(seq)) {
+      p = new Program(seq, cost);
+      programCache[slot] = p;
+    }
+    return p;
+  }
+
+  /**
    * Runs {@code seq} for {@code op} on {@code cpu}.
    *
    * @param ptr the percpu pointer (the address before the offset is added)
@@ -75,6 +187,16 @@ public final class MicroOpExecutor {
    */
   public long execute(Cpu cpu, ThisCpuOp op, MicroOp[] seq, long ptr, long operand, long operand2,
       int size) {
+    return execute(cpu, op, program(seq), ptr, operand, operand2, size);
+  }
+
+  /** {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence. */
+  public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
+      int size) {
+    final int[] effects = prog.effects;
+    final long[] costs = prog.costs;
+    final int[] runEnd = prog.runEnd;
+    final long[] runCost = prog.runCost;
     long sizeMask = size == 8 ? -1L : (1L << (size << 3)) - 1;
     long offsetReg = 0;
     long addr = 0;
@@ -89,28 +211,36 @@ public final class MicroOpExecutor {
     int lastLoadEx = -1;
     long retries = 0;
     Cpu c = cpu;
-    int n = seq.length;
+    int n = effects.length;
     for (int i = 0; i < n; i++) {
-      if (hook != PreemptionHook.NONE && c.preemptible()) {
-        Cpu to = hook.preemptionPoint(c, i);
-        if (to != c) {
-          c.addWork(insns, cyc);
-          insns = 0;
-          cyc = 0;
-          monitorSlot[c.id()] = -1;
-          c = to;
+      if (hook != PreemptionHook.NONE) {
+        if (c.preemptible()) {
+          Cpu to = hook.preemptionPoint(c, i);
+          if (to != c) {
+            c.addWork(insns, cyc);
+            insns = 0;
+            cyc = 0;
+            monitorSlot[c.id()] = -1;
+            c = to;
+          }
         }
+      } else if (effects[i] == E_NONE) {
+        // no scheduler to observe the points between them: a run of count-only micro-ops at once
+        int e = runEnd[i];
+        insns += e - i;
+        cyc += runCost[i];
+        i = e - 1;
+        continue;
       }
-      MicroOp m = seq[i];
       insns++;
-      cyc += cost[m.cost().ordinal()];
-      switch (m.effect()) {
-        case NONE:
+      cyc += costs[i];
+      switch (effects[i]) {
+        case E_NONE:
           break;
-        case PREEMPT_INC:
+        case E_PREEMPT_INC:
           c.preemptDisable();
           break;
-        case PREEMPT_DEC_CHECK:
+        case E_PREEMPT_DEC_CHECK:
           c.preemptEnableNoResched();
           if (c.preemptCount() == 0 && c.needResched() && c.irqsEnabled()) {
             Cpu to = hook.preemptionPoint(c, i + 1);
@@ -123,24 +253,24 @@ public final class MicroOpExecutor {
             }
           }
           break;
-        case IRQ_SAVE:
+        case E_IRQ_SAVE:
           savedIrq = c.irqsEnabled();
           c.setIrqsEnabled(false);
           break;
-        case IRQ_RESTORE:
+        case E_IRQ_RESTORE:
           c.setIrqsEnabled(savedIrq);
           break;
-        case READ_OFFSET:
+        case E_READ_OFFSET:
           offsetReg = c.perCpuOffset();
           break;
-        case ADDR_GLOBAL:
+        case E_ADDR_GLOBAL:
           addr = ptr + offsetReg;
           break;
-        case ADDR_LOCAL:
+        case E_ADDR_LOCAL:
           addr = ptr + cpus.perCpuLocalOff();
           break;
-        case LOAD: {
-          loaded = mem.read(pa(c, addr, m), size);
+        case E_LOAD: {
+          loaded = mem.read(pa(c, addr, prog, i), size);
           cyc += c.lastWalkReads() * walkCost;
           lastLoad = i;
           if (op == ThisCpuOp.READ) {
@@ -148,21 +278,21 @@ public final class MicroOpExecutor {
           }
           break;
         }
-        case STORE: {
+        case E_STORE: {
           long v = computed || op == ThisCpuOp.WRITE ? newVal : compute(op, loaded, operand,
               operand2, sizeMask);
-          long p = pa(c, addr, m);
+          long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           store(p, size, v);
           break;
         }
-        case COMPUTE:
+        case E_COMPUTE:
           newVal = compute(op, loaded, operand, operand2, sizeMask);
           computed = true;
           result = resultOf(op, loaded, newVal, operand, sizeMask);
           break;
-        case ATOMIC_RMW: {
-          long p = pa(c, addr, m);
+        case E_ATOMIC_RMW: {
+          long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           loaded = mem.read(p, size);
           newVal = compute(op, loaded, operand, operand2, sizeMask);
@@ -172,8 +302,8 @@ public final class MicroOpExecutor {
           result = resultOf(op, loaded, newVal, operand, sizeMask);
           break;
         }
-        case LOAD_EXCLUSIVE: {
-          long p = pa(c, addr, m);
+        case E_LOAD_EXCLUSIVE: {
+          long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           loaded = mem.read(p, size);
           int slot = (int) ((p >>> 6) & (MON_SLOTS - 1));
@@ -183,8 +313,8 @@ public final class MicroOpExecutor {
           lastLoad = i;
           break;
         }
-        case STORE_EXCLUSIVE: {
-          long p = pa(c, addr, m);
+        case E_STORE_EXCLUSIVE: {
+          long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           int slot = monitorSlot[c.id()];
           monitorSlot[c.id()] = -1;
@@ -200,8 +330,8 @@ public final class MicroOpExecutor {
           }
           break;
         }
-        case CAS_RETRY: {
-          long p = pa(c, addr, m);
+        case E_CAS_RETRY: {
+          long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           long cur = mem.read(p, size);
           if (cur == loaded) {
@@ -217,7 +347,7 @@ public final class MicroOpExecutor {
           break;
         }
         default:
-          throw new IllegalStateException("unknown effect " + m.effect());
+          throw new IllegalStateException("unknown effect " + prog.ops[i].effect());
       }
     }
     if (hook != PreemptionHook.NONE && c.preemptible()) {
@@ -232,10 +362,10 @@ public final class MicroOpExecutor {
     return result;
   }
 
-  private long pa(Cpu c, long va, MicroOp m) {
+  private long pa(Cpu c, long va, Program prog, int i) {
     long p = c.translate(va);
     if (p == Cpu.FAULT) {
-      throw new MicroOpFault(c.id(), va, m.mnemonic());
+      throw new MicroOpFault(c.id(), va, prog.ops[i].mnemonic());
     }
     return p;
   }

@@ -28,7 +28,16 @@ public final class PageAllocator {
   private final long frames;
   private final long[] used;
   private final long[] hint = new long[MAX_ORDER + 1];
-  private final LongObjectMap<Allocation> heads = new LongObjectMap<>(1024);
+  /**
+   * Live allocations indexed directly by frame (relative to {@link #base}), in lazily allocated
+   * chunks of {@link #CHUNK} frames: {@code headOrder} holds order + 1 at the first frame of a live
+   * block (0 elsewhere), {@code headPurpose} its purpose. O(1) without hashing or boxing.
+   */
+  private static final int CHUNK_SHIFT = 12;
+  private static final int CHUNK = 1 << CHUNK_SHIFT;
+  private final byte[][] headOrder;
+  private final PagePurpose[][] headPurpose;
+  private int liveHeads;
   private long freeFrames;
   private long reservedPages;
 
@@ -68,6 +77,60 @@ public final class PageAllocator {
       used[used.length - 1] = ~((1L << tail) - 1);
     }
     this.freeFrames = frames;
+    int chunks = (int) ((frames + CHUNK - 1) >>> CHUNK_SHIFT);
+    this.headOrder = new byte[chunks][];
+    this.headPurpose = new PagePurpose[chunks][];
+  }
+
+  /** Order of the live block starting at {@code pfn}, or -1. */
+  private int headOrderOf(long pfn) {
+    long rel = pfn - base;
+    if (rel < 0 || rel >= frames) {
+      return -1;
+    }
+    byte[] c = headOrder[(int) (rel >>> CHUNK_SHIFT)];
+    return c == null ? -1 : c[(int) rel & (CHUNK - 1)] - 1;
+  }
+
+  private PagePurpose headPurposeOf(long pfn) {
+    long rel = pfn - base;
+    return headPurpose[(int) (rel >>> CHUNK_SHIFT)][(int) rel & (CHUNK - 1)];
+  }
+
+  private void putHead(long rel, int order, PagePurpose purpose) {
+    int ci = (int) (rel >>> CHUNK_SHIFT);
+    byte[] c = headOrder[ci];
+    if (c == null) {
+      c = new byte[CHUNK];
+      headOrder[ci] = c;
+      headPurpose[ci] = new PagePurpose[CHUNK];
+    }
+    c[(int) rel & (CHUNK - 1)] = (byte) (order + 1);
+    headPurpose[ci][(int) rel & (CHUNK - 1)] = purpose;
+    liveHeads++;
+  }
+
+  private void removeHead(long rel) {
+    int ci = (int) (rel >>> CHUNK_SHIFT);
+    headOrder[ci][(int) rel & (CHUNK - 1)] = 0;
+    headPurpose[ci][(int) rel & (CHUNK - 1)] = null;
+    liveHeads--;
+  }
+
+  /** Calls {@code f} for every live allocation in PFN order. */
+  private void forEachHead(java.util.function.Consumer<Allocation> f) {
+    for (int ci = 0; ci < headOrder.length; ci++) {
+      byte[] c = headOrder[ci];
+      if (c == null) {
+        continue;
+      }
+      PagePurpose[] pp = headPurpose[ci];
+      for (int i = 0; i < CHUNK; i++) {
+        if (c[i] != 0) {
+          f.accept(new Allocation(base + ((long) ci << CHUNK_SHIFT) + i, c[i] - 1, pp[i]));
+        }
+      }
+    }
   }
 
   public PhysMem mem() { return mem; }
@@ -98,7 +161,7 @@ public final class PageAllocator {
     setRange(rel, n, true);
     freeFrames -= n;
     long pfn = base + rel;
-    heads.put(pfn, new Allocation(pfn, order, purpose));
+    putHead(rel, order, purpose);
     account(purpose, n);
     return pfn;
   }
@@ -135,22 +198,23 @@ public final class PageAllocator {
    *     allocation or {@code order} differs from the allocation's
    */
   public void freePages(long pfn, int order) {
-    Allocation a = heads.get(pfn);
-    if (a == null) {
+    int headOrd = headOrderOf(pfn);
+    if (headOrd < 0) {
       throw new IllegalArgumentException("free of pfn 0x" + Long.toHexString(pfn)
           + " that is not an allocated block (double free or never allocated)");
     }
-    if (a.order != order) {
+    if (headOrd != order) {
       throw new IllegalArgumentException("free of pfn 0x" + Long.toHexString(pfn) + " with order "
-          + order + " but it was allocated with order " + a.order);
+          + order + " but it was allocated with order " + headOrd);
     }
-    heads.remove(pfn);
-    long n = 1L << order;
     long rel = pfn - base;
+    PagePurpose purpose = headPurposeOf(pfn);
+    removeHead(rel);
+    long n = 1L << order;
     setRange(rel, n, false);
     freeFrames += n;
     mem.discard(pfn, n);
-    account(a.purpose, -n);
+    account(purpose, -n);
     int w = (int) (rel >>> 6);
     for (int o = 0; o <= MAX_ORDER; o++) {
       if (w < hint[o]) {
@@ -161,13 +225,13 @@ public final class PageAllocator {
 
   /** The live allocation starting at {@code pfn}, or null. */
   public Allocation allocation(long pfn) {
-    return heads.get(pfn);
+    int o = headOrderOf(pfn);
+    return o < 0 ? null : new Allocation(pfn, o, headPurposeOf(pfn));
   }
 
   /** The purpose of the live allocation starting at {@code pfn}, or null. */
   public PagePurpose purposeOf(long pfn) {
-    Allocation a = heads.get(pfn);
-    return a == null ? null : a.purpose;
+    return headOrderOf(pfn) < 0 ? null : headPurposeOf(pfn);
   }
 
   private void account(PagePurpose p, long n) {
@@ -321,15 +385,14 @@ public final class PageAllocator {
 
   /** Every live allocation, sorted by PFN. */
   public List<Allocation> liveAllocations() {
-    List<Allocation> out = new ArrayList<>(heads.size());
-    heads.forEach((k, v) -> out.add(v));
-    out.sort((a, b) -> Long.compare(a.pfn, b.pfn));
+    List<Allocation> out = new ArrayList<>(liveHeads);
+    forEachHead(out::add);
     return out;
   }
 
   public Snapshot snapshot() {
     Map<Long, Allocation> m = new HashMap<>();
-    heads.forEach(m::put);
+    forEachHead(a -> m.put(a.pfn(), a));
     return new Snapshot(m);
   }
 
@@ -348,7 +411,7 @@ public final class PageAllocator {
   public List<Allocation> freedSince(Snapshot s) {
     List<Allocation> out = new ArrayList<>();
     for (Allocation a : s.live.values()) {
-      if (!a.equals(heads.get(a.pfn))) {
+      if (!a.equals(allocation(a.pfn))) {
         out.add(a);
       }
     }
@@ -370,7 +433,7 @@ public final class PageAllocator {
 
   /** Leak check: nothing may be allocated at all. */
   public void assertNoLeaks() {
-    if (heads.size() != 0) {
+    if (liveHeads != 0) {
       List<Allocation> live = liveAllocations();
       throw new IllegalStateException(live.size() + " page block(s) still allocated: "
           + live.subList(0, Math.min(10, live.size())));

@@ -16,6 +16,14 @@ public final class PhysMem {
   private final long basePfn;
   private final long frames;
   private final LongObjectMap<long[]> pages = new LongObjectMap<>(1024);
+  /**
+   * Direct-mapped cache of resident pages (pfn → contents) in front of {@link #pages}: the page
+   * walk, PTE-level map/unmap loops and this_cpu ops touch a few pages over and over. Only resident
+   * pages are cached; {@link #discard} invalidates.
+   */
+  private static final int CACHE_SLOTS = 32;
+  private final long[] cachePfn = new long[CACHE_SLOTS];
+  private final long[][] cachePage = new long[CACHE_SLOTS][];
 
   /**
    * @param pageShift log2 of the page size
@@ -36,6 +44,7 @@ public final class PhysMem {
     this.wordsPerPage = (int) (ps >>> 3);
     this.basePfn = startPa >>> pageShift;
     this.frames = bytes >>> pageShift;
+    java.util.Arrays.fill(cachePfn, -1L);
   }
 
   public int pageShift() { return pageShift; }
@@ -68,14 +77,27 @@ public final class PhysMem {
           + " outside RAM [0x" + Long.toHexString(startPa()) + ", 0x"
           + Long.toHexString(startPa() + bytes()) + ")");
     }
-    return pages.get(pfn);
+    int slot = (int) pfn & (CACHE_SLOTS - 1);
+    if (cachePfn[slot] == pfn) {
+      return cachePage[slot];
+    }
+    long[] p = pages.get(pfn);
+    if (p != null) {
+      cachePfn[slot] = pfn;
+      cachePage[slot] = p;
+    }
+    return p;
   }
 
   private long[] pageForWrite(long pa) {
     long[] p = page(pa);
     if (p == null) {
       p = new long[wordsPerPage];
-      pages.put(pa >>> pageShift, p);
+      long pfn = pa >>> pageShift;
+      pages.put(pfn, p);
+      int slot = (int) pfn & (CACHE_SLOTS - 1);
+      cachePfn[slot] = pfn;
+      cachePage[slot] = p;
     }
     return p;
   }
@@ -137,7 +159,15 @@ public final class PhysMem {
   /** Zeroes {@code count} frames from {@code pfn} (their contents are dropped). */
   public void discard(long pfn, long count) {
     for (long i = 0; i < count; i++) {
-      pages.remove(pfn + i);
+      long f = pfn + i;
+      int slot = (int) f & (CACHE_SLOTS - 1);
+      if (cachePfn[slot] == f) {
+        cachePfn[slot] = -1L;
+        cachePage[slot] = null;
+      }
+      if (pages.size() != 0) {
+        pages.remove(f);
+      }
     }
   }
 

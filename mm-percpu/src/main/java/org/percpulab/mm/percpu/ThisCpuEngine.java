@@ -15,7 +15,8 @@ import org.percpulab.core.spi.ThisCpuOp;
  * executed by core's {@link MicroOpExecutor} with real translation and memory. Counts instructions
  * and modelled cycles per op type. {@code __this_cpu_*} on a preemptible CPU is the
  * CONFIG_DEBUG_PREEMPT failure ({@link PreemptCheckViolation}), nothing executed.
- * Sequences are looked up once and cached; the op path does not allocate.
+ * Sequences are looked up and pre-decoded ({@link MicroOpExecutor#compile}) once; the op path does
+ * not allocate.
  */
 public final class ThisCpuEngine {
   private static final ThisCpuOp[] OPS = ThisCpuOp.values();
@@ -24,7 +25,7 @@ public final class ThisCpuEngine {
   private final PercpuSystem sys;
   private final MicroOpExecutor exec;
   private final OpMode mode;
-  private final MicroOp[][] seqs;
+  private final MicroOpExecutor.Program[] seqs;
   private final long[] insnsByOp = new long[OPS.length];
   private final long[] cyclesByOp = new long[OPS.length];
   private final long[] countByOp = new long[OPS.length];
@@ -43,11 +44,12 @@ public final class ThisCpuEngine {
     this.exec = sys.machine().executor();
     this.mode = mode;
     OpSequences ops = sys.machine().model().ops();
-    this.seqs = new MicroOp[OPS.length * FORMS.length * 4][];
+    this.seqs = new MicroOpExecutor.Program[OPS.length * FORMS.length * 4];
     for (ThisCpuOp op : OPS) {
       for (OpForm f : FORMS) {
         for (int s = 0; s < 4; s++) {
-          seqs[index(op, f, 1 << s)] = ops.sequence(op, 1 << s, f, mode);
+          MicroOp[] seq = ops.sequence(op, 1 << s, f, mode);
+          seqs[index(op, f, 1 << s)] = seq == null ? null : exec.compile(seq);
         }
       }
     }

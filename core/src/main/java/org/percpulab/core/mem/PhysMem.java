@@ -1,5 +1,7 @@
 package org.percpulab.core.mem;
 
+import org.percpulab.core.util.LongObjectMap;
+
 /**
  * Simulated physical memory (the kernel's RAM as seen through {@code struct page} / PFNs): frames
  * {@code [basePfn, basePfn + frames)}, contents stored sparsely as 64-bit words so that a page never

@@ -1,6 +1,7 @@
 package org.percpulab.mm.percpu;
 
-import java.util.Arrays;
+import org.percpulab.core.util.LongObjectMap;
+
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PagePurpose;
 import org.percpulab.core.spi.ProtKind;
@@ -29,7 +30,7 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   private final Vmalloc vmalloc;
   private final PcpuLocalArea local;
   private final long prot;
-  private final PfnChunkMap pagePrivate = new PfnChunkMap();
+  private final LongObjectMap<PcpuChunk> pagePrivate = new LongObjectMap<>(64);
   private long localBroadcastFlushes;
 
   /** Per-chunk data: the vm areas and every unit page (pcpu_page_idx order), 0 = none. */
@@ -219,104 +220,4 @@ public final class VmChunkBackend implements PcpuChunkBackend {
     }
   }
 
-  /**
-   * page→chunk ({@code page->private}): open addressing on the PFN (linear probing, backward-shift
-   * deletion), no boxing.
-   */
-  static final class PfnChunkMap {
-    private static final long FREE = -1L;
-    private long[] keys = new long[64];
-    private PcpuChunk[] vals = new PcpuChunk[64];
-    private int size;
-
-    PfnChunkMap() {
-      Arrays.fill(keys, FREE);
-    }
-
-    private static int mix(long k) {
-      long h = k * 0x9E3779B97F4A7C15L;
-      return (int) (h ^ (h >>> 32));
-    }
-
-    PcpuChunk get(long key) {
-      int mask = keys.length - 1;
-      int i = mix(key) & mask;
-      while (true) {
-        long k = keys[i];
-        if (k == key) {
-          return vals[i];
-        }
-        if (k == FREE) {
-          return null;
-        }
-        i = (i + 1) & mask;
-      }
-    }
-
-    void put(long key, PcpuChunk v) {
-      if ((size + 1) * 2 > keys.length) {
-        grow();
-      }
-      int mask = keys.length - 1;
-      int i = mix(key) & mask;
-      while (true) {
-        long k = keys[i];
-        if (k == key) {
-          vals[i] = v;
-          return;
-        }
-        if (k == FREE) {
-          keys[i] = key;
-          vals[i] = v;
-          size++;
-          return;
-        }
-        i = (i + 1) & mask;
-      }
-    }
-
-    void remove(long key) {
-      int mask = keys.length - 1;
-      int i = mix(key) & mask;
-      while (true) {
-        long k = keys[i];
-        if (k == FREE) {
-          return;
-        }
-        if (k == key) {
-          break;
-        }
-        i = (i + 1) & mask;
-      }
-      int hole = i;
-      int j = (i + 1) & mask;
-      while (keys[j] != FREE) {
-        int home = mix(keys[j]) & mask;
-        boolean move = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-        if (move) {
-          keys[hole] = keys[j];
-          vals[hole] = vals[j];
-          hole = j;
-        }
-        j = (j + 1) & mask;
-      }
-      keys[hole] = FREE;
-      vals[hole] = null;
-      size--;
-    }
-
-    private void grow() {
-      long[] ok = keys;
-      PcpuChunk[] ov = vals;
-      keys = new long[ok.length * 2];
-      Arrays.fill(keys, FREE);
-      vals = new PcpuChunk[ok.length * 2];
-      size = 0;
-      for (int i = 0; i < ok.length; i++) {
-        if (ok[i] != FREE) {
-          put(ok[i], ov[i]);
-        }
-      }
-    }
-  }
 }

@@ -1,17 +1,18 @@
-package org.percpulab.core.mem;
+package org.percpulab.core.util;
 
 /**
  * Open-addressing (linear probing) map from a non-negative long key to a value, with backward-shift
- * deletion. Used for sparse page contents and allocation metadata; no boxing of keys.
+ * deletion. Used for sparse page contents (core) and the percpu page-to-chunk map (mm-percpu, the
+ * kernel's page->private); no boxing of keys. Not thread-safe.
  */
-final class LongObjectMap<V> {
+public final class LongObjectMap<V> {
   private static final long FREE = -1L;
   private long[] keys;
   private Object[] vals;
   private int size;
   private int mask;
 
-  LongObjectMap(int initialCapacity) {
+  public LongObjectMap(int initialCapacity) {
     int cap = Integer.highestOneBit(Math.max(16, initialCapacity) * 2 - 1);
     keys = new long[cap];
     java.util.Arrays.fill(keys, FREE);
@@ -25,7 +26,7 @@ final class LongObjectMap<V> {
   }
 
   @SuppressWarnings("unchecked")
-  V get(long key) {
+  public V get(long key) {
     int i = mix(key) & mask;
     long[] ks = keys;
     while (true) {
@@ -40,7 +41,7 @@ final class LongObjectMap<V> {
     }
   }
 
-  void put(long key, V value) {
+  public void put(long key, V value) {
     if ((size + 1) * 2 > keys.length) {
       grow();
     }
@@ -62,7 +63,7 @@ final class LongObjectMap<V> {
   }
 
   @SuppressWarnings("unchecked")
-  V remove(long key) {
+  public V remove(long key) {
     int i = mix(key) & mask;
     while (true) {
       long k = keys[i];
@@ -93,11 +94,11 @@ final class LongObjectMap<V> {
     return old;
   }
 
-  int size() { return size; }
+  public int size() { return size; }
 
   /** Calls {@code f} for every entry (order unspecified). */
   @SuppressWarnings("unchecked")
-  void forEach(java.util.function.BiConsumer<Long, V> f) {
+  public void forEach(java.util.function.BiConsumer<Long, V> f) {
     for (int i = 0; i < keys.length; i++) {
       if (keys[i] != FREE) {
         f.accept(keys[i], (V) vals[i]);

@@ -52,15 +52,7 @@ final class ForkWorkload extends AbstractWorkload {
       @Override
       protected boolean step() {
         if (phase == 0) {
-          int parent = prologue();
-          worker = new int[workers];
-          for (int w = 0; w < workers; w++) {
-            worker[w] = fork(parent);
-            place(worker[w], w % cpus);
-            for (long i = 0; i < workerPages; i++) {
-              fault(worker[w], 0);
-            }
-          }
+          worker = spawnWorkers(prologue(), workers, workerPages);
           phase = 1;
           return true;
         }

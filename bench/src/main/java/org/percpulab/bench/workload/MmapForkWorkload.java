@@ -56,12 +56,7 @@ final class MmapForkWorkload extends AbstractWorkload {
       @Override
       protected boolean step() {
         if (phase == 0) {
-          int parent = prologue();
-          worker = new int[workers];
-          for (int w = 0; w < workers; w++) {
-            worker[w] = fork(parent);
-            place(worker[w], w % cpus);
-          }
+          worker = spawnWorkers(prologue(), workers, 0);
           phase = 1;
           return true;
         }

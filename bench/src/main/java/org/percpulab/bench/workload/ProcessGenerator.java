@@ -82,6 +82,22 @@ abstract class ProcessGenerator extends EventGenerator {
     emit(type, task, cpuOf(task), arg);
   }
 
+  /**
+   * stress-ng's worker start: forks {@code n} workers from {@code parent}, pins worker w to CPU
+   * {@code w % cpus} and faults in {@code pagesEach} private pages in each, in that order.
+   */
+  protected int[] spawnWorkers(int parent, int n, long pagesEach) {
+    int[] worker = new int[n];
+    for (int w = 0; w < n; w++) {
+      worker[w] = fork(parent);
+      place(worker[w], w % cpus);
+      for (long i = 0; i < pagesEach; i++) {
+        fault(worker[w], 0);
+      }
+    }
+    return worker;
+  }
+
   protected void place(int task, int cpu) {
     if (taskCpu[task] != cpu) {
       taskCpu[task] = cpu;

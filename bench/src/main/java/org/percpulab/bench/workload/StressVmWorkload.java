@@ -54,14 +54,9 @@ final class StressVmWorkload extends AbstractWorkload {
       @Override
       protected boolean step() {
         if (phase == 0) {
-          int parent = prologue();
-          worker = new int[workers];
+          worker = spawnWorkers(prologue(), workers, 0);
           touched = new long[workers];
           cycle = new long[workers];
-          for (int w = 0; w < workers; w++) {
-            worker[w] = fork(parent);
-            place(worker[w], w % cpus);
-          }
           phase = 1;
           return true;
         }

@@ -367,7 +367,10 @@ public final class PcpuChunk {
     if ((end - start) >= blockBits || sIndex != eIndex) {
       chunkRefreshHint(true);
     } else {
-      chunkMd.update(sIndex * blockBits + start, sIndex * blockBits + end);
+      // v6.17 passes the chunk offset of start but the block offset of end here: for s_index > 0
+      // the "area" is negative and pcpu_block_update changes nothing (first_free is already min).
+      // The chunk contig_hint then under-estimates until a refresh; kept as the kernel does.
+      chunkMd.update(sIndex * blockBits + start, end);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.percpulab.core.testkit.MapConfigView;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
@@ -41,15 +42,15 @@ class GenericBackendTest {
     assertThat(backend.configKeys().get(0).name()).isEqualTo("generic.percpu.staticSize");
     assertThat(backend.configKeys().get(0).defaultValue()).isEqualTo("84248");
     assertThat(GenericBackend.costKey(CostClass.IRQ_SAVE)).isEqualTo("generic.cost.irq_save");
-    assertThat(backend.validate(MapConfig.of())).isEmpty();
-    assertThat(backend.validate(MapConfig.of("mm.pageSize", "4K", "mm.vaBits", "48",
+    assertThat(backend.validate(MapConfigView.of())).isEmpty();
+    assertThat(backend.validate(MapConfigView.of("mm.pageSize", "4K", "mm.vaBits", "48",
         "mm.levels", "4"))).isEmpty();
-    assertThat(backend.validate(MapConfig.of("mm.pageSize", "4096"))).isEmpty();
+    assertThat(backend.validate(MapConfigView.of("mm.pageSize", "4096"))).isEmpty();
   }
 
   @Test
   void badSharedKeysGiveOneProblemEachNamingWhatIsAllowed() {
-    assertThat(backend.validate(MapConfig.of("mm.pageSize", "16K", "mm.vaBits", "39",
+    assertThat(backend.validate(MapConfigView.of("mm.pageSize", "16K", "mm.vaBits", "39",
         "mm.levels", "3")).stream().map(ConfigProblem::message))
         .containsExactly(
             "config key 'mm.pageSize': value '16K' is not allowed; allowed: 4K (4096); the generic"
@@ -58,13 +59,13 @@ class GenericBackendTest {
                 + " models a 48-bit VA only",
             "config key 'mm.levels': value '3' is not allowed; allowed: 4; the generic backend"
                 + " models 4 levels (PGD, PUD, PMD, PTE) only");
-    assertThat(backend.validate(MapConfig.of("mm.pageSize", "abc")))
+    assertThat(backend.validate(MapConfigView.of("mm.pageSize", "abc")))
         .extracting(ConfigProblem::value).containsExactly("abc");
   }
 
   @Test
   void badOwnKeys() {
-    assertThat(backend.validate(MapConfig.of("generic.cost.load", "-1",
+    assertThat(backend.validate(MapConfigView.of("generic.cost.load", "-1",
         "generic.percpu.staticSize", "0")).stream().map(ConfigProblem::message))
         .containsExactlyInAnyOrder(
             "config key 'generic.cost.load': value '-1' is not allowed; allowed: integer"
@@ -75,14 +76,14 @@ class GenericBackendTest {
 
   @Test
   void configureRejectsWhatValidateRejects() {
-    assertThatThrownBy(() -> backend.configure(MapConfig.of("mm.vaBits", "52")))
+    assertThatThrownBy(() -> backend.configure(MapConfigView.of("mm.vaBits", "52")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("config key 'mm.vaBits': value '52' is not allowed");
   }
 
   @Test
   void configuredModel() {
-    ArchModel m = backend.configure(MapConfig.of("cpus", "160"));
+    ArchModel m = backend.configure(MapConfigView.of("cpus", "160"));
     assertThat(m.geometry()).isSameAs(GenericGeometry.GEOMETRY);
     assertThat(m.layout()).isSameAs(GenericLayout.LAYOUT);
     assertThat(m.descriptors()).isSameAs(GenericDescriptors.INSTANCE);
@@ -109,7 +110,7 @@ class GenericBackendTest {
 
   @Test
   void overrides() {
-    ArchModel m = backend.configure(MapConfig.of("generic.cost.irq_save", "33",
+    ArchModel m = backend.configure(MapConfigView.of("generic.cost.irq_save", "33",
         "generic.percpu.staticSize", "108312", "tlb.entries", "64", "tlb.shared", "smt"));
     assertThat(m.costs().cycles(CostClass.IRQ_SAVE)).isEqualTo(33);
     assertThat(m.costs().source(CostClass.IRQ_SAVE)).isEqualTo("config generic.cost.irq_save");
@@ -122,14 +123,14 @@ class GenericBackendTest {
 
   @Test
   void badCoreKeysReachingConfigureGiveTheOneLineMessage() {
-    assertThatThrownBy(() -> backend.configure(MapConfig.of("cpus", "abc")))
+    assertThatThrownBy(() -> backend.configure(MapConfigView.of("cpus", "abc")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("config key 'cpus': value 'abc' is not allowed; allowed: integer 1..4096");
-    assertThatThrownBy(() -> backend.configure(MapConfig.of("tlb.entries", "0")))
+    assertThatThrownBy(() -> backend.configure(MapConfigView.of("tlb.entries", "0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("config key 'tlb.entries': value '0' is not allowed; allowed: integer"
             + " 1..1048576");
-    assertThat(backend.configure(MapConfig.of("tlb.entries", " ")).tlb().entries())
+    assertThat(backend.configure(MapConfigView.of("tlb.entries", " ")).tlb().entries())
         .isEqualTo(1536);
   }
 

@@ -22,24 +22,6 @@ class GenericMachineTest {
     return TestMachines.boot("generic", cpus, extra);
   }
 
-  @Test
-  void bootsFourAndOneHundredSixtyCpus() {
-    for (int cpus : new int[] {4, 160}) {
-      Machine m = boot(cpus);
-      m.verifyConsistent();
-      assertThat(m.localMapActive()).as("cpus %d", cpus).isFalse();
-      assertThat(m.gate().reason()).isEqualTo(
-          "backend generic does not select HAVE_LOCAL_PER_CPU_MAP");
-      assertThat(m.allocator().perCpuTablePages()).isZero();
-      assertThat(m.cpus().count()).isEqualTo(cpus);
-      for (int c = 0; c < cpus; c++) {
-        assertThat(m.cpu(c).translationBase()).isEqualTo(m.kpt().swapperPgd());
-      }
-      assertThat(m.cpu(cpus - 1).translate(m.linearMap().start() + 0x12345))
-          .isEqualTo(m.layout().physOffset() + 0x12345);
-    }
-  }
-
   /**
    * 4 GiB linear map from PAGE_OFFSET in 1 GiB PUD blocks (one PUD table); 32 MiB kernel image at
    * 0xffffffff80000000 in pages: one PUD, one PMD and 16 PTE tables; plus the PGD.

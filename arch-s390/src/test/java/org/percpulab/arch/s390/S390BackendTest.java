@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.percpulab.core.testkit.MapConfigView;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
@@ -40,17 +41,17 @@ class S390BackendTest {
     assertThat(z196.defaultValue()).isEqualTo("true");
     assertThat(z196.allowed()).isEqualTo("true|false");
     assertThat(S390Backend.costKey(CostClass.ATOMIC_NEAR)).isEqualTo("s390.cost.atomic_near");
-    assertThat(backend.validate(MapConfig.of())).isEmpty();
+    assertThat(backend.validate(MapConfigView.of())).isEmpty();
     for (String va : new String[] {"42", "53", "64"}) {
-      assertThat(backend.validate(MapConfig.of("mm.vaBits", va, "mm.pageSize", "4K"))).isEmpty();
+      assertThat(backend.validate(MapConfigView.of("mm.vaBits", va, "mm.pageSize", "4K"))).isEmpty();
     }
-    assertThat(backend.validate(MapConfig.of("mm.vaBits", "53", "mm.levels", "4"))).isEmpty();
-    assertThat(backend.validate(MapConfig.of("mm.levels", "5"))).isEmpty();
+    assertThat(backend.validate(MapConfigView.of("mm.vaBits", "53", "mm.levels", "4"))).isEmpty();
+    assertThat(backend.validate(MapConfigView.of("mm.levels", "5"))).isEmpty();
   }
 
   @Test
   void validationMessages() {
-    assertThat(backend.validate(MapConfig.of("mm.pageSize", "64K", "mm.vaBits", "48",
+    assertThat(backend.validate(MapConfigView.of("mm.pageSize", "64K", "mm.vaBits", "48",
         "s390.z196", "yes")).stream().map(ConfigProblem::message)).containsExactly(
         "config key 'mm.pageSize': value '64K' is not allowed; allowed: 4K (4096); s390 has 4 KiB"
             + " pages only",
@@ -58,21 +59,21 @@ class S390BackendTest {
             + " 42 = region-third, 3 levels; 53 = region-second, 4 levels; 64 = region-first,"
             + " 5 levels)",
         "config key 's390.z196': value 'yes' is not allowed; allowed: true|false");
-    assertThat(backend.validate(MapConfig.of("mm.vaBits", "42", "mm.levels", "4")).stream()
+    assertThat(backend.validate(MapConfigView.of("mm.vaBits", "42", "mm.levels", "4")).stream()
         .map(ConfigProblem::message)).containsExactly(
         "config key 'mm.levels': value '4' is not allowed; allowed: 3 with mm.vaBits=42");
-    assertThat(backend.validate(MapConfig.of("mm.levels", "2")).stream()
+    assertThat(backend.validate(MapConfigView.of("mm.levels", "2")).stream()
         .map(ConfigProblem::message)).containsExactly(
         "config key 'mm.levels': value '2' is not allowed; allowed: 3|4|5 (region-third,"
             + " region-second or region-first ASCE)");
-    assertThatThrownBy(() -> backend.configure(MapConfig.of("mm.vaBits", "39")))
+    assertThatThrownBy(() -> backend.configure(MapConfigView.of("mm.vaBits", "39")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("config key 'mm.vaBits': value '39' is not allowed");
   }
 
   @Test
   void configuredModel() {
-    ArchModel m = backend.configure(MapConfig.of("cpus", "160"));
+    ArchModel m = backend.configure(MapConfigView.of("cpus", "160"));
     assertThat(m.geometry()).isSameAs(S390Geometry.REGION2);
     assertThat(m.layout()).isSameAs(S390Layout.LAYOUT);
     assertThat(m.translationBaseRegister()).isEqualTo("CR13");
@@ -93,22 +94,22 @@ class S390BackendTest {
 
   @Test
   void geometryAndFacilityChoices() {
-    assertThat(backend.configure(MapConfig.of("mm.vaBits", "42")).geometry())
+    assertThat(backend.configure(MapConfigView.of("mm.vaBits", "42")).geometry())
         .isSameAs(S390Geometry.REGION3);
-    assertThat(backend.configure(MapConfig.of("mm.levels", "5")).geometry())
+    assertThat(backend.configure(MapConfigView.of("mm.levels", "5")).geometry())
         .isSameAs(S390Geometry.REGION1);
-    assertThat(((S390Descriptors) backend.configure(MapConfig.of("mm.levels", "5"))
+    assertThat(((S390Descriptors) backend.configure(MapConfigView.of("mm.levels", "5"))
         .descriptors()).levels()).isEqualTo(5);
-    assertThat(backend.configure(MapConfig.of("s390.z196", "false")).ops())
+    assertThat(backend.configure(MapConfigView.of("s390.z196", "false")).ops())
         .isSameAs(S390Ops.NO_Z196);
-    ArchModel m = backend.configure(MapConfig.of("s390.cost.cas", "45"));
+    ArchModel m = backend.configure(MapConfigView.of("s390.cost.cas", "45"));
     assertThat(m.costs().cycles(CostClass.CAS)).isEqualTo(45);
     assertThat(m.costs().source(CostClass.CAS)).isEqualTo("config s390.cost.cas");
   }
 
   @Test
   void badCoreKeysReachingConfigureGiveTheOneLineMessage() {
-    assertThatThrownBy(() -> backend.configure(MapConfig.of("cpus", "5000")))
+    assertThatThrownBy(() -> backend.configure(MapConfigView.of("cpus", "5000")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("config key 'cpus': value '5000' is not allowed; allowed: integer 1..4096");
   }

@@ -22,24 +22,6 @@ class S390MachineTest {
     return TestMachines.boot("s390", cpus, extra);
   }
 
-  @Test
-  void bootsFourAndOneHundredSixtyCpus() {
-    for (int cpus : new int[] {4, 160}) {
-      Machine m = boot(cpus);
-      m.verifyConsistent();
-      assertThat(m.localMapActive()).as("cpus %d", cpus).isFalse();
-      assertThat(m.gate().reason()).isEqualTo(
-          "backend s390 does not select HAVE_LOCAL_PER_CPU_MAP");
-      assertThat(m.allocator().perCpuTablePages()).isZero();
-      assertThat(m.cpus().count()).isEqualTo(cpus);
-      for (int c = 0; c < cpus; c++) {
-        assertThat(m.cpu(c).translationBase()).isEqualTo(m.kpt().swapperPgd());
-      }
-      assertThat(m.cpu(cpus - 1).translate(m.linearMap().start() + 0x12345))
-          .isEqualTo(m.layout().physOffset() + 0x12345);
-    }
-  }
-
   /**
    * 4 GiB identity map at 0 in 2 GiB region-third frames; 32 MiB kernel image at 0x3ffe0000000 in
    * pages (one segment table, 32 page tables of 2 KiB, each on its own 4 KiB page). Region and

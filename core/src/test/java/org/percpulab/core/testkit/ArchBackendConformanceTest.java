@@ -382,6 +382,31 @@ public abstract class ArchBackendConformanceTest {
 
   // ---- boot ----
 
+  /**
+   * A backend that does not select HAVE_LOCAL_PER_CPU_MAP pays nothing: with the gate on auto,
+   * every CPU runs on swapper, no per-CPU table exists, and the gate names the reason; at 4 and 160
+   * CPUs on the first config.
+   */
+  @org.junit.jupiter.api.Test
+  void withoutTheFeatureEveryCpuRunsOnSwapper() {
+    Map<String, String> c = configs().get(0);
+    org.junit.jupiter.api.Assumptions.assumeFalse(selected(c), "backend selects the local map");
+    for (int cpus : new int[] {4, 160}) {
+      Machine m = boot(c, "auto", cpus);
+      m.verifyConsistent();
+      assertThat(m.localMapActive()).as("cpus %d", cpus).isFalse();
+      assertThat(m.gate().reason())
+          .isEqualTo("backend " + backendId() + " does not select HAVE_LOCAL_PER_CPU_MAP");
+      assertThat(m.allocator().perCpuTablePages()).isZero();
+      assertThat(m.cpus().count()).isEqualTo(cpus);
+      for (int i = 0; i < cpus; i++) {
+        assertThat(m.cpu(i).translationBase()).as("cpu %d", i).isEqualTo(m.kpt().swapperPgd());
+      }
+      assertThat(m.cpu(cpus - 1).translate(m.linearMap().start() + 0x12345))
+          .isEqualTo(m.layout().physOffset() + 0x12345);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("configCases")
   void bootsWithLocalMapOnAndOff(String label, Map<String, String> c) {

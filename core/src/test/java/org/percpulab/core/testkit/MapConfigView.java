@@ -20,6 +20,15 @@ public final class MapConfigView implements ConfigView {
     return new MapConfigView(Map.of(), explicit);
   }
 
+  /** Explicit settings given as key, value pairs. */
+  public static MapConfigView of(String... keyValues) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i + 1 < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return of(m);
+  }
+
   @Override public Optional<String> raw(String key) {
     String v = explicit.get(key);
     return Optional.ofNullable(v != null ? v : defaults.get(key));

@@ -62,19 +62,9 @@ public final class GenericOps implements OpSequences {
       throw new IllegalArgumentException("generic has no local per-CPU map (mode " + mode
           + "); only BASELINE is allowed");
     }
-    return table[op.ordinal()][sizeIndex(size)][form.ordinal()];
+    return table[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }
 
-  static int sizeIndex(int size) {
-    switch (size) {
-      case 1: return 0;
-      case 2: return 1;
-      case 4: return 2;
-      case 8: return 3;
-      default: throw new IllegalArgumentException("this_cpu op size " + size
-          + " is not allowed; allowed: 1, 2, 4, 8");
-    }
-  }
 
   private static MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
     List<MicroOp> l = new ArrayList<>();

@@ -97,19 +97,9 @@ public final class S390Ops implements OpSequences {
       throw new IllegalArgumentException("s390 has no local per-CPU map yet (mode " + mode
           + "); only BASELINE is allowed");
     }
-    return table[op.ordinal()][sizeIndex(size)][form.ordinal()];
+    return table[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }
 
-  static int sizeIndex(int size) {
-    switch (size) {
-      case 1: return 0;
-      case 2: return 1;
-      case 4: return 2;
-      case 8: return 3;
-      default: throw new IllegalArgumentException("this_cpu op size " + size
-          + " is not allowed; allowed: 1, 2, 4, 8");
-    }
-  }
 
   private MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
     List<MicroOp> l = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.percpulab.bench.workload;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.percpulab.core.spi.OpForm;
+import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.ThisCpuOp;
 
 /**
@@ -17,18 +18,10 @@ public final class OpStats {
   private final long[] instructions = new long[N];
   private final long[] cycles = new long[N];
 
-  static int sizeIndex(int size) {
-    switch (size) {
-      case 1: return 0;
-      case 2: return 1;
-      case 4: return 2;
-      case 8: return 3;
-      default: throw new IllegalArgumentException("size=" + size + ": allowed 1, 2, 4, 8");
-    }
-  }
 
   private static int index(ThisCpuOp op, OpForm form, int size) {
-    return (form.ordinal() * ThisCpuOp.values().length + op.ordinal()) * SIZES + sizeIndex(size);
+    return (form.ordinal() * ThisCpuOp.values().length + op.ordinal()) * SIZES
+        + OpSequences.sizeIndex(size);
   }
 
   void record(ThisCpuOp op, OpForm form, int size, long instr, long cyc) {

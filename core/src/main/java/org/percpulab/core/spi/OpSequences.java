@@ -20,4 +20,20 @@ public interface OpSequences {
    *     LOCAL_MAP on a backend without {@link LocalPerCpuMap}
    */
   MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode);
+
+  /**
+   * Index 0..3 of an op size 1, 2, 4 or 8, for backends that keep their sequences in tables.
+   *
+   * @throws IllegalArgumentException for any other size, naming it and what is allowed
+   */
+  static int sizeIndex(int size) {
+    switch (size) {
+      case 1: return 0;
+      case 2: return 1;
+      case 4: return 2;
+      case 8: return 3;
+      default: throw new IllegalArgumentException("this_cpu op size " + size
+          + " is not allowed; allowed: 1, 2, 4, 8");
+    }
+  }
 }

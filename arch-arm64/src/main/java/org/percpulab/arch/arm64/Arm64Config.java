@@ -9,6 +9,7 @@ import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
+import org.percpulab.core.spi.MachineTopology;
 
 /**
  * The arm64 config keys (arch/arm64/Kconfig choices modelled as run-time keys) and their parsing.
@@ -21,7 +22,7 @@ import org.percpulab.core.spi.CostTable;
 public record Arm64Config(
     int pageShift, int vaBits, int levels, boolean lse, boolean atomicsFar, boolean kpti,
     boolean vhe, long staticPercpuSize, int nrCpus, int numaNodes, int cpus, int threadsPerCore,
-    boolean tlbSharedBySmt, int tlbEntries) {
+    boolean tlbSharedBySmt, int tlbEntries, String percpuAlloc) {
 
   public static final String ATOMICS = "arm64.atomics";
   public static final String ATOMICS_FAR = "arm64.atomicsFar";
@@ -31,6 +32,8 @@ public record Arm64Config(
   public static final String NR_CPUS = "arm64.nrCpus";
   public static final String NUMA_NODES = "arm64.numaNodes";
   public static final String COST_PREFIX = "arm64.cost.";
+  /** The kernel's {@code percpu_alloc=} boot parameter (mm/percpu.c pcpu_chosen_fc). */
+  public static final String PERCPU_ALLOC = "arm64.percpuAlloc";
 
   public static final long DEFAULT_STATIC_SIZE = 84248;
   public static final int DEFAULT_NR_CPUS = 512;
@@ -50,6 +53,9 @@ public record Arm64Config(
     keys.add(ConfigKey.intRange(NR_CPUS, DEFAULT_NR_CPUS, "NR_CPUS (>= cpus)", 1, 4096));
     keys.add(ConfigKey.intRange(NUMA_NODES, 1, "NUMA nodes; CPUs split into equal consecutive "
         + "blocks, distance 10 local / 20 remote", 1, 64));
+    keys.add(ConfigKey.choice(PERCPU_ALLOC, "auto", "first chunk allocator, the percpu_alloc= boot "
+        + "parameter (arm64 selects NEED_PER_CPU_EMBED_FIRST_CHUNK and NEED_PER_CPU_PAGE_FIRST_CHUNK);"
+        + " auto = embed, or page when the local map is active", "auto", "embed", "page"));
     keys.addAll(Arm64Costs.defaults().overrideKeys("arm64"));
     return List.copyOf(keys);
   }
@@ -99,6 +105,12 @@ public record Arm64Config(
       problems.add(new ConfigProblem(NR_CPUS, nr, "integer " + cpus + "..4096 (NR_CPUS >= cpus = "
           + cpus + ")"));
     }
+    String alloc = c.raw(PERCPU_ALLOC).orElse("auto").trim();
+    if ("embed".equals(alloc) && localMapWanted(c, cpus)) {
+      problems.add(new ConfigProblem(PERCPU_ALLOC, alloc, "auto|page while percpu.localMap is "
+          + "active (one __per_cpu_local_off needs the first chunk in vmalloc space), or set "
+          + "percpu.localMap=off"));
+    }
     String nodes = c.raw(NUMA_NODES).orElse("1");
     int n = parseIntOr(nodes, -1);
     if (n > cpus && n <= 64) {
@@ -106,6 +118,21 @@ public record Arm64Config(
           + " (at most one node per CPU)"));
     }
     return problems;
+  }
+
+  /** Whether percpu.localMap will be active (the rule of Arm64Backend.localActive). */
+  private static boolean localMapWanted(ConfigView c, int cpus) {
+    String mode = c.raw("percpu.localMap").orElse("auto").trim();
+    if ("on".equals(mode) || "force".equals(mode)) {
+      return true;
+    }
+    if (!"auto".equals(mode)) {
+      return false;
+    }
+    MachineTopology t = new MachineTopology(cpus,
+        parseIntOr(c.raw("topology.threadsPerCore").orElse("1"), 1),
+        "smt".equals(c.raw("tlb.shared").orElse("none").trim()));
+    return new Arm64LocalPerCpuMap(null).refuseReason(t).isEmpty();
   }
 
   static Arm64Config from(ConfigView c) {
@@ -127,7 +154,8 @@ public record Arm64Config(
         Boolean.parseBoolean(c.raw(VHE).orElse("false").trim()),
         Long.parseLong(c.raw(STATIC_SIZE).orElse(Long.toString(DEFAULT_STATIC_SIZE)).trim()),
         parseIntOr(c.raw(NR_CPUS).orElse(Integer.toString(DEFAULT_NR_CPUS)), DEFAULT_NR_CPUS),
-        parseIntOr(c.raw(NUMA_NODES).orElse("1"), 1), cpus, tpc, smt, tlbEntries);
+        parseIntOr(c.raw(NUMA_NODES).orElse("1"), 1), cpus, tpc, smt, tlbEntries,
+        c.raw(PERCPU_ALLOC).orElse("auto").trim());
   }
 
   static int parseIntOr(String raw, int fallback) {

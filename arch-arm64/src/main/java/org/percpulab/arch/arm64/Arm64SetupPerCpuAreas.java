@@ -9,6 +9,9 @@ import org.percpulab.core.spi.PerCpuAreaSpec;
  * CPUs in equal consecutive blocks (cpu * nodes / cpus), node_distance 10 local / 20 remote
  * (LOCAL_DISTANCE / REMOTE_DISTANCE), so one percpu group per node.
  *
+ * <p>First chunk: {@code arm64.percpuAlloc} ({@link #firstChunk}); pcpu_page_first_chunk passes
+ * PERCPU_MODULE_RESERVE, dyn 0 and atom PAGE_SIZE (mm/percpu.c).
+ *
  * <p>earlyLocalMap: the seed series moves setup_per_cpu_areas into arm64 smp code so that, with
  * the local map active, the first and reserved chunk are mapped into every CPU's table before the
  * secondaries start (each then switches TTBR1 to its own table like __cpu_replace_ttbr1).
@@ -36,7 +39,19 @@ public final class Arm64SetupPerCpuAreas {
       }
     }
     return new PerCpuAreaSpec(c.staticPercpuSize(), PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE,
-        1L << c.pageShift(), PerCpuAreaSpec.FirstChunk.EMBED, cpuToNode, dist, l.perCpuStart(),
-        localActive);
+        1L << c.pageShift(), firstChunk(c.percpuAlloc(), localActive), cpuToNode, dist,
+        l.perCpuStart(), localActive);
+  }
+
+  /**
+   * percpu_alloc= (arm64.percpuAlloc): embed is the kernel's default. With the local map the model
+   * needs the page first chunk, so that one __per_cpu_local_off covers the first chunk and the
+   * dynamic chunks in vmalloc space (see mm-percpu's PercpuSystem); Arm64Config rejects embed there.
+   */
+  static PerCpuAreaSpec.FirstChunk firstChunk(String percpuAlloc, boolean localActive) {
+    if ("page".equals(percpuAlloc) || localActive && !"embed".equals(percpuAlloc)) {
+      return PerCpuAreaSpec.FirstChunk.PAGE;
+    }
+    return PerCpuAreaSpec.FirstChunk.EMBED;
   }
 }

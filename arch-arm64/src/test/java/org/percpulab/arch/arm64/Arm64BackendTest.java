@@ -93,7 +93,18 @@ class Arm64BackendTest {
     assertThat(s.reservedSize()).isEqualTo(8192);
     assertThat(s.dynamicReserve()).isEqualTo(28672);
     assertThat(s.atomSize()).isEqualTo(4096);
-    assertThat(s.firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.EMBED);
+    // the local map is active by default, and one __per_cpu_local_off needs the page first chunk
+    assertThat(s.firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.PAGE);
+    assertThat(backend.configure(MapConfig.of("percpu.localMap", "off")).perCpuAreas()
+        .firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.EMBED);
+    assertThat(backend.configure(MapConfig.of("percpu.localMap", "off", "arm64.percpuAlloc",
+        "page")).perCpuAreas().firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.PAGE);
+    assertThat(backend.validate(MapConfig.of("arm64.percpuAlloc", "embed")))
+        .extracting(ConfigProblem::message)
+        .containsExactly("config key 'arm64.percpuAlloc': value 'embed' is not allowed; allowed: "
+            + "auto|page while percpu.localMap is "
+            + "active (one __per_cpu_local_off needs the first chunk in vmalloc space), or set "
+            + "percpu.localMap=off");
     assertThat(s.cpus()).isEqualTo(4);
     assertThat(s.earlyLocalMap()).isTrue();
     assertThat(s.perCpuStart()).isEqualTo(0xffff800081e80000L);

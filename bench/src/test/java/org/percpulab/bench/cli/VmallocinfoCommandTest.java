@@ -29,27 +29,42 @@ class VmallocinfoCommandTest {
   void percpuLocalRangesFollowTheKernelLines() {
     String[] r = run("vmallocinfo");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    // the embedded first chunk lives in the linear map (no kernel line); its local range is listed
+    // the page first chunk (4 x 112 KiB) sits right below the local area; its local range is
+    // 512 GiB (the local area's size) higher
     assertThat(r[1]).isEqualTo("0xffff800080000000-0xffff800082001000 33558528"
         + " paging_init+0x0/0x100 phys=0x0000000040000000 vmap\n"
-        + "0xfffffd0000000000-0xfffffd000001e000  122880 setup_per_cpu_areas+0x0/0x100"
+        + "0xfffffcfffff90000-0xfffffd0000000000  458752 setup_per_cpu_areas+0x0/0x100 vmalloc\n"
+        + "0xfffffd7ffff90000-0xfffffd7ffffac000  114688 setup_per_cpu_areas+0x0/0x100"
         + " chunk=percpu-first-chunk percpu-local\n");
     // 200 allocations of 4..4096 bytes need 4 dynamic chunks: one pcpu_get_vm_areas area of
-    // 4 CPUs x 120 KiB each (no guard page), and one local range each
+    // 4 CPUs x 112 KiB each (no guard page), top-down below the first chunk, and one local range
+    // each at the same 512 GiB shift
     String[] d = run("vmallocinfo", "--allocs", "200");
     assertThat(d[0]).as(d[2]).isEqualTo("0");
     String[] lines = d[1].split("\n");
-    assertThat(lines).hasSize(10);
-    assertThat(lines[1]).isEqualTo("0xfffffcfffff88000-0xfffffd0000000000  491520"
+    assertThat(lines).hasSize(11);
+    assertThat(lines).contains("0xfffffcfffff20000-0xfffffcfffff90000  458752"
         + " pcpu_get_vm_areas+0x0/0x100 vmalloc");
-    assertThat(lines[9]).isEqualTo("0xfffffd0000078000-0xfffffd0000096000  122880"
+    assertThat(lines[6]).isEqualTo("0xfffffd7fffdd0000-0xfffffd7fffdec000  114688"
         + " pcpu_create_chunk+0x0/0x100 chunk=percpu-chunk-5 percpu-local");
+    assertThat(lines[9]).isEqualTo("0xfffffd7ffff20000-0xfffffd7ffff3c000  114688"
+        + " pcpu_create_chunk+0x0/0x100 chunk=percpu-chunk-2 percpu-local");
     String[] k = run("vmallocinfo", "--allocs", "200", "--kernel-only");
-    assertThat(k[1].split("\n")).hasSize(5).noneMatch(l -> l.endsWith("percpu-local"));
+    assertThat(k[1].split("\n")).hasSize(6).noneMatch(l -> l.endsWith("percpu-local"));
     String[] j = run("vmallocinfo", "--allocs", "200", "--format", "json");
-    assertThat(j[1]).contains("{\"kind\":\"percpu_local\",\"start\":\"0xfffffd0000078000\","
-        + "\"end\":\"0xfffffd0000096000\",\"size\":122880,\"caller\":\"pcpu_create_chunk+0x0/0x100\","
+    assertThat(j[1]).contains("{\"kind\":\"percpu_local\",\"start\":\"0xfffffd7fffdd0000\","
+        + "\"end\":\"0xfffffd7fffdec000\",\"size\":114688,"
+        + "\"caller\":\"pcpu_create_chunk+0x0/0x100\","
         + "\"chunk\":\"percpu-chunk-5\",\"flags\":[\"percpu-local\"]}");
+  }
+
+  @Test
+  void pageFirstChunkWithoutTheLocalMapIsAnEarlyAreaWithoutCaller() {
+    // vm_area_register_early never sets a caller: the kernel prints none
+    String[] r = run("vmallocinfo", "--set", "percpu.localMap=off", "--set",
+        "arm64.percpuAlloc=page");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).endsWith("\n0xffff800082001000-0xffff800082071000  458752 vmalloc\n");
   }
 
   @Test

@@ -19,6 +19,25 @@ public final class PcpuFirstChunk {
     long place(int group, int node, long bytes, long align);
   }
 
+  /** Where the machine reserves the page first chunk's vm area of {@code bytes}. */
+  @FunctionalInterface
+  public interface AreaPlacer {
+    /** Base VA of a reserved, page-aligned vmalloc-space range of {@code bytes}. */
+    long place(long bytes);
+  }
+
+  /**
+   * The alloc info {@link #embed} or {@link #page} builds for {@code spec}: embed passes the arch's
+   * dynamic reserve and atom; page passes dyn 0 and atom PAGE_SIZE with no distance function.
+   */
+  public static PcpuAllocInfo allocInfo(PerCpuAreaSpec spec, long pageSize, boolean numa) {
+    if (spec.firstChunk() == PerCpuAreaSpec.FirstChunk.PAGE) {
+      return PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize, false);
+    }
+    return PcpuBuildAllocInfo.build(spec, spec.reservedSize(), spec.dynamicReserve(),
+        spec.atomSize(), pageSize, numa);
+  }
+
   /** Result of a first-chunk setup: the boot log lines in printing order. */
   public record Boot(PcpuAllocInfo ai, long baseAddr, List<String> log) {}
 
@@ -63,9 +82,23 @@ public final class PcpuFirstChunk {
    * num_possible_cpus × unit_size there and maps the unit pages).
    */
   public static Boot page(PercpuAllocator pcpu, PerCpuAreaSpec spec, long vmAreaBase) {
+    return page(pcpu, spec, bytes -> vmAreaBase);
+  }
+
+  /**
+   * pcpu_page_first_chunk with the vm area of num_possible_cpus × unit_size reserved by
+   * {@code placer} (vm_area_register_early in the kernel); the caller allocates and maps the unit
+   * pages.
+   */
+  public static Boot page(PercpuAllocator pcpu, PerCpuAreaSpec spec, AreaPlacer placer) {
     long pageSize = pcpu.pageSize();
     PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize,
         false);
+    if (ai.nrGroups() != 1) {
+      throw new IllegalStateException("percpu: the page first chunk needs one group, got "
+          + ai.nrGroups());
+    }
+    long vmAreaBase = placer.place(spec.cpus() * ai.unitSize);
     List<String> log = new ArrayList<>();
     long unitPages = ai.unitSize / pageSize;
     log.add(String.format("percpu: %d %dK pages/cpu s%d r%d d%d", unitPages, pageSize >> 10,

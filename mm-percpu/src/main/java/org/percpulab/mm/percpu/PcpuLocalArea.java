@@ -1,53 +1,93 @@
 package org.percpulab.mm.percpu;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
- * The seed series' percpu local area allocator (HAVE_LOCAL_PER_CPU_MAP): hands out unit-sized,
- * unit-aligned VA ranges of the backend's local region, first fit from the bottom, one per chunk.
- * The kernel's allocator for this area is not public (seed-and-review.md §"Inferences"); a slot
- * bitmap is the model's choice, since every request has the same size.
+ * The seed series' percpu local area (HAVE_LOCAL_PER_CPU_MAP): the backend's local region
+ * {@code [start, end)} and the unit-sized ranges chunks hold in it.
+ *
+ * <p>The model keeps {@code __per_cpu_local_off} one constant for every chunk, as the series
+ * states. Since {@code per_cpu_ptr(p, cpu) = chunk->base_addr + off + unit_offset[cpu]}, a single
+ * constant can only alias every chunk if each chunk's local range sits at its own
+ * {@code base_addr} plus one fixed shift. The shift is the local area's size {@code W}: the
+ * <em>percpu window</em> {@code [start - W, start)} (the top of vmalloc space, right below the local
+ * area, where pcpu_get_vm_areas places chunks top-down) is mirrored onto {@code [start, end)}. A
+ * chunk whose base lies below the window cannot get a local range ({@link #reserve} returns false
+ * and the chunk is not created). The kernel's allocator for this area is not public
+ * (seed-and-review.md, "Inferences"); the fixed-shift rule is this model's answer and is stated in
+ * the README.
+ *
+ * <p>Ranges are kept in an ordered map: chunk creation and destruction are rare, not a hot path.
  */
 public final class PcpuLocalArea {
   private final long start;
+  private final long end;
   private final long unitSize;
-  private final int slots;
-  private final long[] used;
-  private int inUse;
-  private int peak;
+  private final TreeMap<Long, Long> ranges = new TreeMap<>(Long::compareUnsigned);
+  private long bytesInUse;
+  private long peak;
+  private long refused;
 
   public PcpuLocalArea(long start, long end, long unitSize) {
-    this.start = start;
-    this.unitSize = unitSize;
-    this.slots = (int) Math.min(Integer.MAX_VALUE - 64, Long.divideUnsigned(end - start, unitSize));
-    this.used = new long[Bitmaps.words(slots)];
-  }
-
-  /** A free unit-sized range, or 0 when the area is full. */
-  public long alloc() {
-    int s = Bitmaps.nextClear(used, slots, 0);
-    if (s >= slots) {
-      return 0;
+    if (Long.compareUnsigned(start, end) >= 0 || Long.compareUnsigned(unitSize, end - start) > 0) {
+      throw new IllegalArgumentException(String.format(
+          "percpu local area 0x%016x-0x%016x must hold at least one %d-byte unit", start, end,
+          unitSize));
     }
-    Bitmaps.setBit(used, s);
-    inUse++;
-    peak = Math.max(peak, inUse);
-    return start + s * unitSize;
+    this.start = start;
+    this.end = end;
+    this.unitSize = unitSize;
   }
 
+  /** The fixed shift from a chunk's base address to its local range: the area's size. */
+  public long shift() { return end - start; }
+
+  /** Lowest chunk base address whose local range fits: the bottom of the percpu window. */
+  public long windowStart() { return start - shift(); }
+
+  /** The local range of a chunk whose {@code base_addr} is {@code chunkBase}. */
+  public long rangeOf(long chunkBase) {
+    return chunkBase + shift();
+  }
+
+  /**
+   * Takes the local range of the chunk at {@code chunkBase}. Returns false (nothing changed) when
+   * the range falls outside the local area; throws if it overlaps a range already held, which
+   * congruent chunk placement rules out.
+   */
+  public boolean reserve(long chunkBase) {
+    long va = rangeOf(chunkBase);
+    if (Long.compareUnsigned(va, start) < 0 || Long.compareUnsigned(va, end - unitSize) > 0) {
+      refused++;
+      return false;
+    }
+    Map.Entry<Long, Long> below = ranges.floorEntry(va + unitSize - 1);
+    if (below != null && Long.compareUnsigned(va, below.getKey() + below.getValue()) < 0) {
+      throw new IllegalStateException(String.format(
+          "percpu local area: range 0x%016x overlaps the range at 0x%016x", va, below.getKey()));
+    }
+    ranges.put(va, unitSize);
+    bytesInUse += unitSize;
+    peak = Math.max(peak, bytesInUse);
+    return true;
+  }
+
+  /** Releases the local range at {@code va}; throws if none starts there. */
   public void free(long va) {
-    long rel = va - start;
-    int s = (int) (rel / unitSize);
-    if (rel < 0 || rel % unitSize != 0 || s >= slots || !Bitmaps.test(used, s)) {
+    if (ranges.remove(va) == null) {
       throw new IllegalArgumentException("percpu local area: 0x" + Long.toHexString(va)
           + " is not an allocated local range");
     }
-    Bitmaps.clearBit(used, s);
-    inUse--;
+    bytesInUse -= unitSize;
   }
 
   public long start() { return start; }
-  public int capacity() { return slots; }
-  public int inUse() { return inUse; }
+  public long end() { return end; }
+  public int inUse() { return ranges.size(); }
   /** VA taken in the local area now, in bytes. */
-  public long bytesInUse() { return inUse * unitSize; }
-  public long peakBytes() { return peak * unitSize; }
+  public long bytesInUse() { return bytesInUse; }
+  public long peakBytes() { return peak; }
+  /** Chunks that could not be created because their base lay below the percpu window. */
+  public long refused() { return refused; }
 }

@@ -2,30 +2,37 @@ package org.percpulab.mm.percpu;
 
 import java.util.List;
 import org.percpulab.core.machine.Machine;
+import org.percpulab.core.mem.PagePurpose;
 import org.percpulab.core.spi.LocalPerCpuMap;
 import org.percpulab.core.spi.PerCpuAreaSpec;
 import org.percpulab.core.spi.ProtKind;
 import org.percpulab.core.spi.Region;
 import org.percpulab.mm.vmalloc.Caller;
+import org.percpulab.mm.vmalloc.VmStruct;
 import org.percpulab.mm.vmalloc.Vmalloc;
 
 /**
  * setup_per_cpu_areas on a booted {@link Machine} and the percpu API the simulator uses: uses
- * vmalloc over the machine (mm-vmalloc's Vmalloc.boot unless given), the percpu-vm chunk backend, the embed first chunk (memblock blocks
- * taken top-down from RAM, as memblock allocates top-down, and used through the linear map),
- * {@code __per_cpu_offset[]} into each CPU, and, when the machine's local map is active, the
- * local area with the first chunk's unit range mapped into every CPU's own pgd and
- * {@code __per_cpu_local_off}.
+ * vmalloc over the machine (mm-vmalloc's Vmalloc.boot unless given), the percpu-vm chunk backend,
+ * the first chunk the backend's {@link PerCpuAreaSpec} names, {@code __per_cpu_offset[]} into each
+ * CPU, and, when the machine's local map is active, the local area with the first chunk's unit
+ * range mapped into every CPU's own pgd and {@code __per_cpu_local_off}.
  *
- * <p>{@code __per_cpu_local_off} = (local-area base of the first chunk's unit) − __per_cpu_start:
- * a percpu pointer is {@code __per_cpu_start + offset-in-unit} for the static area, the reserved
- * chunk and the first dynamic chunk, so {@code ptr + __per_cpu_local_off} is the same offset inside
- * the local range, which CPU n's pgd maps to CPU n's own unit. The value is identical on every CPU.
- * The reserved chunk shares the first chunk's unit range (they share one unit in the kernel too).
- * A dynamic chunk's local range is placed by {@link PcpuLocalArea} wherever there is room, which is
- * not congruent with its vmalloc address; {@link #localAlias} therefore adds that chunk's
- * displacement ({@link #localDelta}), zero for the first and reserved chunks. How the series keeps
- * one constant valid for dynamic chunks is not in the stored sources (seed-and-review.md).
+ * <p>First chunk: embed puts one memblock block per group top-down in RAM (memblock allocates
+ * top-down) and uses it through the linear map; page (pcpu_page_first_chunk) allocates every unit
+ * page separately and maps the units into vmalloc space, at the bottom (vm_area_register_early)
+ * without the local map.
+ *
+ * <p>{@code __per_cpu_local_off} is one constant for every chunk: {@code pcpu_base_addr −
+ * __per_cpu_start + W}, where W is the local area's size ({@link PcpuLocalArea}). A percpu pointer
+ * {@code p} addresses {@code a = p + pcpu_base_addr − __per_cpu_start} in its chunk's unit 0
+ * ({@code per_cpu_ptr(p, cpu) = a + unit_offset[cpu]}), so {@code p + __per_cpu_local_off = a + W}:
+ * every chunk's local range is its base address shifted by W, and every chunk must therefore lie in
+ * the W bytes of vmalloc space right below the local area. That rules out the embedded first
+ * chunk (linear map), so with the local map the backend asks for the page first chunk, and its vm
+ * area is placed top-down like pcpu_get_vm_areas (right below the local area, where the dynamic
+ * chunks follow). How the series itself does this is not in the stored sources
+ * (seed-and-review.md); this is the model's construction, stated in the README.
  */
 public final class PercpuSystem {
   private final Machine machine;
@@ -36,37 +43,47 @@ public final class PercpuSystem {
   private final List<String> bootLog;
   private final long perCpuLocalOff;
   private final long firstLocalBase;
-  /** One-entry cache for {@link #localDelta} (avoids the page walk of pcpu_chunk_addr_search). */
-  private PcpuChunk lastDeltaChunk;
+  /** The page first chunk's unit pages (pcpu_page_idx order), null for embed. */
+  private final long[] firstChunkPages;
 
   private PercpuSystem(Machine m, Vmalloc vmalloc) {
     this.machine = m;
     long pageSize = m.geometry().pageSize();
     this.vmalloc = vmalloc;
     PerCpuAreaSpec spec = m.model().perCpuAreas();
+    boolean pageFc = spec.firstChunk() == PerCpuAreaSpec.FirstChunk.PAGE;
     PcpuLocalArea la = null;
     if (m.localMapActive()) {
+      if (!pageFc) {
+        throw new IllegalStateException("percpu: the local map needs the page first chunk (one "
+            + "__per_cpu_local_off for the first and the dynamic chunks); the backend chose embed");
+      }
       Region r = m.kpt().localArea();
-      long unit = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), spec.dynamicReserve(),
-          spec.atomSize(), pageSize, nodes(spec) > 1).unitSize;
-      la = new PcpuLocalArea(r.start(), r.end(), unit);
+      la = new PcpuLocalArea(r.start(), r.end(),
+          PcpuFirstChunk.allocInfo(spec, pageSize, nodes(spec) > 1).unitSize);
     }
     this.local = la;
     this.backend = new VmChunkBackend(m, vmalloc, la);
     this.pcpu = new PercpuAllocator(pageSize, backend);
-    PcpuFirstChunk.Boot boot = PcpuFirstChunk.embed(pcpu, spec, nodes(spec) > 1,
-        this::memblockPlace);
+    PcpuFirstChunk.Boot boot = pageFc
+        ? PcpuFirstChunk.page(pcpu, spec, this::pageFirstChunkArea)
+        : PcpuFirstChunk.embed(pcpu, spec, nodes(spec) > 1, this::memblockPlace);
     this.bootLog = boot.log();
     for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
       m.cpu(cpu).setPerCpuOffset(pcpu.perCpuOffset(cpu));
     }
+    long prot = m.model().descriptors().prot(ProtKind.KERNEL);
+    firstChunkPages = pageFc ? mapPageFirstChunk(prot) : null;
     if (la != null) {
-      firstLocalBase = la.alloc();
-      long prot = m.model().descriptors().prot(ProtKind.KERNEL);
+      firstLocalBase = la.rangeOf(pcpu.baseAddr());
+      if (!la.reserve(pcpu.baseAddr())) {
+        throw new IllegalStateException(String.format("percpu: first chunk at 0x%016x lies below "
+            + "the percpu window 0x%016x", pcpu.baseAddr(), la.windowStart()));
+      }
+      int unitPages = pcpu.unitPages();
       for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
-        long pa = m.layout().virtToPhys(pcpu.baseAddr() + pcpu.unitOffset(cpu));
-        int err = m.kpt().mapPrivate(cpu, firstLocalBase, pa, pcpu.unitSize(), prot,
-            m.geometry().pageShift());
+        int err = m.kpt().mapPrivatePages(cpu, firstLocalBase, firstChunkPages,
+            pcpu.unitMap(cpu) * unitPages, unitPages, prot);
         if (err < 0) {
           throw new IllegalStateException("percpu: out of memory mapping the first chunk's local"
               + " range for cpu " + cpu);
@@ -74,12 +91,59 @@ public final class PercpuSystem {
       }
       vmalloc.registerLocalArea(firstLocalBase, firstLocalBase + pcpu.unitSize(),
           "percpu-first-chunk", Caller.of("setup_per_cpu_areas"));
-      perCpuLocalOff = firstLocalBase - spec.perCpuStart();
+      perCpuLocalOff = pcpu.baseAddr() - spec.perCpuStart() + la.shift();
       m.cpus().setPerCpuLocalOff(perCpuLocalOff);
     } else {
       firstLocalBase = 0;
       perCpuLocalOff = 0;
     }
+  }
+
+  /**
+   * The page first chunk's vm area: vm_area_register_early (lowest fit from VMALLOC_START) in the
+   * kernel; with the local map, top-down from VMALLOC_END like pcpu_get_vm_areas so that it lies in
+   * the percpu window.
+   */
+  private long pageFirstChunkArea(long bytes) {
+    long pageSize = machine.geometry().pageSize();
+    if (local == null) {
+      return vmalloc.registerEarly(bytes, pageSize).addr();
+    }
+    VmStruct[] vms = vmalloc.pcpuGetVmAreas(new long[] {0}, new long[] {bytes}, pageSize,
+        Caller.of("setup_per_cpu_areas"));
+    if (vms == null) {
+      throw new IllegalStateException("percpu: no " + bytes + " bytes of vmalloc space for the "
+          + "first chunk");
+    }
+    return vms[0].addr();
+  }
+
+  /**
+   * pcpu_page_first_chunk's page allocation and mapping: every unit page allocated on its own
+   * (purpose percpu of the unit's CPU), the page tables populated and the units mapped into the
+   * shared kernel tables. A failure here is the kernel's boot-time panic.
+   */
+  private long[] mapPageFirstChunk(long prot) {
+    int unitPages = pcpu.unitPages();
+    long[] pages = new long[pcpu.nrUnits() * unitPages];
+    for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
+      int idx = pcpu.unitMap(cpu) * unitPages;
+      for (int i = 0; i < unitPages; i++) {
+        long pfn = machine.allocator().allocPages(0, PagePurpose.percpu(cpu));
+        if (pfn < 0) {
+          throw new IllegalStateException("percpu: failed to allocate the page first chunk's "
+              + "pages for cpu " + cpu);
+        }
+        pages[idx + i] = pfn;
+      }
+      int err = machine.kpt().mapSharedPages(pcpu.baseAddr() + pcpu.unitOffset(cpu), pages, idx,
+          unitPages, prot);
+      if (err < 0) {
+        throw new IllegalStateException("percpu: out of memory mapping the page first chunk for "
+            + "cpu " + cpu);
+      }
+    }
+    return pages;
   }
 
   private static int nodes(PerCpuAreaSpec spec) {
@@ -150,29 +214,12 @@ public final class PercpuSystem {
     return pcpu.perCpuPtr(ptr, cpu);
   }
 
-  /**
-   * Displacement to add to {@code ptr + __per_cpu_local_off} to reach the local alias: 0 for the
-   * first and reserved chunks; for a dynamic chunk its local range minus where the constant lands.
-   */
-  public long localDelta(long ptr) {
-    long addr = pcpu.ptrToAddr(ptr);
-    PcpuChunk c = lastDeltaChunk;
-    if (c == null || !c.containsAddr(addr) || !pcpu.isLive(c)) {
-      c = pcpu.chunkAddrSearch(addr);
-      lastDeltaChunk = c;
-    }
-    if (c == null || c.localBase == 0) {
-      return 0;
-    }
-    return c.localBase + (addr - c.baseAddr) - (ptr + perCpuLocalOff);
-  }
-
   /** The local alias of {@code ptr} (the same VA on every CPU); requires the local map. */
   public long localAlias(long ptr) {
     if (local == null) {
       throw new IllegalStateException("percpu: the local map is not active on this machine");
     }
-    return ptr + perCpuLocalOff + localDelta(ptr);
+    return ptr + perCpuLocalOff;
   }
 
   /** Runs the balance work if scheduled. */

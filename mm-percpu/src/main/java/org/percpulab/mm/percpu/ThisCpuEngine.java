@@ -80,7 +80,6 @@ public final class ThisCpuEngine {
           + "task/%d", op.kernelName(), 0, c.currentTask());
       throw new PreemptCheckViolation(lastViolation, cpu);
     }
-    long p = mode == OpMode.LOCAL_MAP ? ptr + sys.localDelta(ptr) : ptr;
     long operand;
     long operand2 = 0;
     if (op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG) {
@@ -91,7 +90,7 @@ public final class ThisCpuEngine {
     }
     long i0 = exec.instructions();
     long c0 = exec.cycles();
-    long r = exec.execute(c, op, seqs[index(op, form, size)], p, operand, operand2, size);
+    long r = exec.execute(c, op, seqs[index(op, form, size)], ptr, operand, operand2, size);
     int o = op.ordinal();
     insnsByOp[o] += exec.instructions() - i0;
     cyclesByOp[o] += exec.cycles() - c0;

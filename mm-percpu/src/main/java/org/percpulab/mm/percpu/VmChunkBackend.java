@@ -17,7 +17,9 @@ import org.percpulab.mm.vmalloc.Vmalloc;
  * pcpu_post_unmap_tlb_flush is one broadcast range flush over the low..high unit span; destroy is
  * pcpu_free_vm_areas (lazily purged by vmalloc).
  *
- * <p>With the local map active each chunk also owns one unit-sized range of {@link PcpuLocalArea};
+ * <p>With the local map active each chunk also owns one unit-sized range of {@link PcpuLocalArea},
+ * at its base address plus the area's fixed shift (so one {@code __per_cpu_local_off} serves every
+ * chunk; a chunk placed below the percpu window is not created);
  * populate/depopulate map/unmap CPU n's unit pages there in CPU n's own pgd; the post-unmap flush
  * also covers the local pages (a broadcast flush, since every CPU cached its own alias), and
  * destroy issues one broadcast flush of the chunk's local range.
@@ -69,11 +71,11 @@ public final class VmChunkBackend implements PcpuChunkBackend {
     }
     chunk.baseAddr = vms[0].addr() - pcpu.groupOffset(0);
     if (local != null) {
-      long l = local.alloc();
-      if (l == 0) {
+      if (!local.reserve(chunk.baseAddr)) {
         vmalloc.pcpuFreeVmAreas(vms);
         return null;
       }
+      long l = local.rangeOf(chunk.baseAddr);
       chunk.localBase = l;
       vmalloc.registerLocalArea(l, l + pcpu.unitSize(), "percpu-chunk-" + chunk.id,
           Caller.of("pcpu_create_chunk"));
@@ -206,7 +208,8 @@ public final class VmChunkBackend implements PcpuChunkBackend {
       if (chunk.data instanceof VmData d) {
         pa = (d.pages[pageIdx(pcpu, cpu, page)] << shift) + (o & pageMask);
       } else {
-        pa = m.layout().virtToPhys(pcpu.chunkAddr(chunk, cpu, 0) + o);
+        // the first chunk: linear map (embed) or vmalloc (page first chunk); walk swapper for both
+        pa = m.engine().translate(m.kpt().swapperPgd(), pcpu.chunkAddr(chunk, cpu, 0) + o);
       }
       int n = (int) Math.min(off + size - o, pcpu.pageSize() - (o & pageMask));
       int k = 0;

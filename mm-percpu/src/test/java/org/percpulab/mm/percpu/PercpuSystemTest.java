@@ -51,10 +51,12 @@ class PercpuSystemTest {
     PercpuSystem s = boot(4, "on");
     Machine m = s.machine();
     assertThat(s.localMapActive()).isTrue();
-    assertThat(s.bootLog().get(0)).startsWith("percpu: Embedded ");
-    assertThat(s.firstLocalBase()).isEqualTo(m.kpt().localArea().start());
+    assertThat(s.bootLog().get(0)).isEqualTo("percpu: 28 4K pages/cpu s84248 r8192 d22248");
+    // every chunk's local range is its base address plus the local area's size
+    long w = m.kpt().localArea().end() - m.kpt().localArea().start();
+    assertThat(s.firstLocalBase()).isEqualTo(s.allocator().baseAddr() + w);
     assertThat(s.perCpuLocalOff())
-        .isEqualTo(s.firstLocalBase() - m.model().perCpuAreas().perCpuStart());
+        .isEqualTo(s.allocator().baseAddr() - m.model().perCpuAreas().perCpuStart() + w);
     assertThat(m.cpus().perCpuLocalOff()).isEqualTo(s.perCpuLocalOff());
     for (int cpu = 0; cpu < 4; cpu++) {
       assertThat(m.cpu(cpu).perCpuOffset()).isEqualTo(s.allocator().perCpuOffset(cpu));
@@ -71,6 +73,11 @@ class PercpuSystemTest {
     assertThat(s.allocator().chunksCreated()).isGreaterThan(0);
     m.verifyConsistent();
     assertCopies(s, ptrs, "seed 11");
+    for (PcpuChunk c : s.allocator().chunks()) {
+      if (c != s.allocator().firstChunk() && c != s.allocator().reservedChunk()) {
+        assertThat(c.localBase).as("chunk %d", c.id).isEqualTo(c.baseAddr + w);
+      }
+    }
     assertThat(PcpuVerifier.verify(s.allocator(), null)).isEmpty();
   }
 

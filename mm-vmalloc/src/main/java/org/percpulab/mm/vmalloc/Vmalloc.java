@@ -479,6 +479,25 @@ public final class Vmalloc {
     return vm;
   }
 
+  /**
+   * vm_area_register_early(vm, align) as pcpu_page_first_chunk calls it: the lowest free
+   * {@code align}-aligned range of {@code size} bytes from VMALLOC_START, VM_ALLOC, no guard page and
+   * no caller (the kernel never sets one, so /proc/vmallocinfo prints none). Throws when nothing
+   * fits: at that point of boot the kernel has no fallback either.
+   */
+  public VmStruct registerEarly(long size, long align) {
+    checkSize("vm_area_register_early", size, vmallocStart, vmallocEnd);
+    long s = pageAlign(size);
+    long addr = kva.alloc(s, Math.max(align, pageSize), vmallocStart, vmallocEnd);
+    if (addr == VmapAreaAllocator.NO_SPACE) {
+      throw new VmallocException(String.format(
+          "vm_area_register_early: no 0x%x bytes free in vmalloc space", s));
+    }
+    VmStruct vm = new VmStruct(addr, s, 0, VmFlags.VM_ALLOC, null, size, host.swapperPgd());
+    kva.insertBusy(addr, s, vm);
+    return vm;
+  }
+
   /** find_vm_area: the live area containing {@code addr}, or null. */
   public VmStruct findVmArea(long addr) {
     Object o = kva.busyContaining(addr);
@@ -543,6 +562,14 @@ public final class Vmalloc {
    * areas are purged once and the search retried. Returns the areas, or null when no base fits.
    */
   public VmStruct[] pcpuGetVmAreas(long[] offsets, long[] sizes, long align) {
+    return pcpuGetVmAreas(offsets, sizes, align, Caller.PCPU_GET_VM_AREAS);
+  }
+
+  /**
+   * {@link #pcpuGetVmAreas(long[], long[], long)} with another caller tag: the seed series' arm64
+   * setup_per_cpu_areas places the page first chunk this way (top-down, next to the dynamic chunks).
+   */
+  public VmStruct[] pcpuGetVmAreas(long[] offsets, long[] sizes, long align, Caller caller) {
     int nr = offsets.length;
     if (nr == 0 || sizes.length != nr) {
       throw new VmallocException("pcpu_get_vm_areas: offsets (" + nr + ") and sizes ("
@@ -587,7 +614,7 @@ public final class Vmalloc {
     VmStruct[] vms = new VmStruct[nr];
     for (int i = 0; i < nr; i++) {
       long a = base + offsets[i];
-      vms[i] = new VmStruct(a, sizes[i], 0, VmFlags.VM_ALLOC, Caller.PCPU_GET_VM_AREAS, sizes[i],
+      vms[i] = new VmStruct(a, sizes[i], 0, VmFlags.VM_ALLOC, caller, sizes[i],
           host.swapperPgd());
       kva.insertBusy(a, sizes[i], vms[i]);
     }

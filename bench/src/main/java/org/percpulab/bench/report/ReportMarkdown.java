@@ -65,7 +65,7 @@ public final class ReportMarkdown {
   /** The main table alone (also printed by the suite command). */
   public static String mainTable(SuiteResult s) {
     StringBuilder b = new StringBuilder();
-    b.append("| workload | arch | this_cpu ops | cycles/op base | cycles/op local | chunks | ")
+    b.append("| workload | arch | this_cpu ops | cycles/op base | cycles/op local | chunks base/local | ")
         .append("per-CPU PT bytes | local VA bytes | change % | sysChange % |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (RunResult r : s.runs()) {
@@ -75,7 +75,7 @@ public final class ReportMarkdown {
       b.append("| ").append(r.workload()).append(" | ").append(r.arch()).append(" | ")
           .append(base.percpuOps()).append(" | ").append(perOp(base)).append(" | ")
           .append(na ? "n/a" : perOp(loc)).append(" | ").append(base.chunksCreated())
-          .append(" | ").append(na ? "n/a" : Long.toString(loc.perCpuPageTableBytes()))
+          .append(na ? "" : " / " + loc.chunksCreated()).append(" | ").append(na ? "n/a" : Long.toString(loc.perCpuPageTableBytes()))
           .append(" | ").append(na ? "n/a" : Long.toString(loc.localMapVirtualBytes()))
           .append(" | ").append(na ? "n/a" : pct(r.changePercent())).append(" | ")
           .append(na ? "n/a" : pct(r.sysChangePercent())).append(" |\n");

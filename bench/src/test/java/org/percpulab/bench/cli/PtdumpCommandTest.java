@@ -38,8 +38,12 @@ class PtdumpCommandTest {
     String[] lines = d.out().split("\n");
     assertThat(lines[0]).isEqualTo("----[ percpu local area ]---");
     // 2 CPUs: the page first chunk is 2 x 0x1c000 below the local area, its local range 512 GiB
-    // higher: 0xfffffd8000000000 - 0x38000
-    assertThat(lines[1]).startsWith("-0xfffffd7ffffc8000-0xfffffd7ffffe4000         112K PTE");
+    // higher: 0xfffffd8000000000 - 0x38000; memblock hands out its pages top-down one by one, so
+    // consecutive VAs map descending PAs and every page is its own line
+    assertThat(lines[1]).startsWith("-0xfffffd7ffffc8000-0xfffffd7ffffc9000           4K PTE")
+        .endsWith(" pa=0x13ffff000");
+    assertThat(lines[2]).startsWith("-0xfffffd7ffffc9000-0xfffffd7ffffca000           4K PTE")
+        .endsWith(" pa=0x13fffe000");
     for (String l : lines) {
       assertThat(l).as("only local-area lines").matches("[-+](---\\[ percpu local area \\]---|"
           + "0xfffffd7.*pa=0x[0-9a-f]+)");

@@ -183,6 +183,12 @@ public final class PageAllocator {
     reservedPages += count;
   }
 
+  /** True when {@code pfn} is a RAM frame that is neither allocated nor reserved. */
+  public boolean isFree(long pfn) {
+    long rel = pfn - base;
+    return rel >= 0 && rel < frames && isFreeRange(rel, 1);
+  }
+
   /** Frames taken by {@link #reserve}. */
   public long reservedPages() { return reservedPages; }
 

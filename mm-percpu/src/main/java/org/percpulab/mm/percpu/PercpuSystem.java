@@ -2,7 +2,6 @@ package org.percpulab.mm.percpu;
 
 import java.util.List;
 import org.percpulab.core.machine.Machine;
-import org.percpulab.core.mem.PagePurpose;
 import org.percpulab.core.spi.LocalPerCpuMap;
 import org.percpulab.core.spi.PerCpuAreaSpec;
 import org.percpulab.core.spi.ProtKind;
@@ -119,22 +118,29 @@ public final class PercpuSystem {
   }
 
   /**
-   * pcpu_page_first_chunk's page allocation and mapping: every unit page allocated on its own
-   * (purpose percpu of the unit's CPU), the page tables populated and the units mapped into the
-   * shared kernel tables. A failure here is the kernel's boot-time panic.
+   * pcpu_page_first_chunk's page allocation and mapping: every unit page taken on its own from
+   * memblock (pcpu_fc_alloc, top-down in RAM like the embed blocks, reserved for good), the page
+   * tables populated and the units mapped into the shared kernel tables. A failure here is the
+   * kernel's boot-time panic.
    */
   private long[] mapPageFirstChunk(long prot) {
     int unitPages = pcpu.unitPages();
     long[] pages = new long[pcpu.nrUnits() * unitPages];
+    long pageSize = machine.geometry().pageSize();
+    long nextPfn = (machine.mem().startPa() + machine.mem().bytes()) / pageSize - 1;
+    long lowPfn = machine.mem().startPa() / pageSize;
     for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
       int idx = pcpu.unitMap(cpu) * unitPages;
       for (int i = 0; i < unitPages; i++) {
-        long pfn = machine.allocator().allocPages(0, PagePurpose.percpu(cpu));
-        if (pfn < 0) {
+        while (nextPfn >= lowPfn && !machine.allocator().isFree(nextPfn)) {
+          nextPfn--;
+        }
+        if (nextPfn < lowPfn) {
           throw new IllegalStateException("percpu: failed to allocate the page first chunk's "
               + "pages for cpu " + cpu);
         }
-        pages[idx + i] = pfn;
+        machine.allocator().reserve(nextPfn, 1);
+        pages[idx + i] = nextPfn--;
       }
       int err = machine.kpt().mapSharedPages(pcpu.baseAddr() + pcpu.unitOffset(cpu), pages, idx,
           unitPages, prot);

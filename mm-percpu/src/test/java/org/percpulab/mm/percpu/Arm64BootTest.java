@@ -103,7 +103,12 @@ class Arm64BootTest {
     assertThat(vm.caller().symbol()).isEqualTo("setup_per_cpu_areas");
     assertThat(vm.size()).isEqualTo(0x70000);
     // every unit page is its own percpu page, mapped 4K in the shared tables and in the own pgd
-    assertThat(s.machine().allocator().pages(PagePurpose.Kind.PERCPU)).isEqualTo(4 * 28);
+    // taken from memblock (reserved for good), top-down from the end of RAM
+    assertThat(s.machine().allocator().pages(PagePurpose.Kind.PERCPU)).isZero();
+    long reservedBefore = TestMachines.boot("arm64", 4, "percpu.localMap", "on").allocator()
+        .reservedPages();
+    assertThat(s.machine().allocator().reservedPages() - reservedBefore).isEqualTo(4 * 28);
+    assertThat(s.machine().cpu(0).translate(s.allocator().baseAddr())).isEqualTo(0x13ffff000L);
     s.machine().verifyConsistent();
   }
 

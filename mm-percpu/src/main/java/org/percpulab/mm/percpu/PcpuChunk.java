@@ -34,7 +34,11 @@ public final class PcpuChunk {
   public boolean destroyed;
   /** chunk->data: backend-private state (percpu-vm: the vm areas). */
   public Object data;
-  /** Local-area base of this chunk (unit-sized range), when the local map is active; else 0. */
+  /**
+   * Local-area base of a dynamic chunk (its unit-sized range: base address + the local area's
+   * size) when the local map is active; else 0. The first and reserved chunks share the first
+   * unit's range, which PercpuSystem maps ({@code firstLocalBase}).
+   */
   public long localBase;
   /** percpu-stats: nr_alloc and max_alloc_size (CONFIG_PERCPU_STATS). */
   public int nrAlloc;

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * <em>percpu window</em> {@code [start - W, start)} (the top of vmalloc space, right below the local
  * area, where pcpu_get_vm_areas places chunks top-down) is mirrored onto {@code [start, end)}. A
  * chunk whose base lies below the window cannot get a local range ({@link #reserve} returns false
- * and the chunk is not created). The kernel's allocator for this area is not public
+ * and VmChunkBackend does not create the chunk). The kernel's allocator for this area is not public
  * (seed-and-review.md, "Inferences"); the fixed-shift rule is this model's answer and is stated in
  * the README.
  *
@@ -27,7 +27,6 @@ public final class PcpuLocalArea {
   private final TreeMap<Long, Long> ranges = new TreeMap<>(Long::compareUnsigned);
   private long bytesInUse;
   private long peak;
-  private long refused;
 
   public PcpuLocalArea(long start, long end, long unitSize) {
     if (Long.compareUnsigned(start, end) >= 0 || Long.compareUnsigned(unitSize, end - start) > 0) {
@@ -51,6 +50,12 @@ public final class PcpuLocalArea {
     return chunkBase + shift();
   }
 
+  /** True when the local range of the chunk at {@code chunkBase} lies inside the local area. */
+  public boolean fits(long chunkBase) {
+    long va = rangeOf(chunkBase);
+    return Long.compareUnsigned(va, start) >= 0 && Long.compareUnsigned(va, end - unitSize) <= 0;
+  }
+
   /**
    * Takes the local range of the chunk at {@code chunkBase}. Returns false (nothing changed) when
    * the range falls outside the local area; throws if it overlaps a range already held, which
@@ -58,8 +63,7 @@ public final class PcpuLocalArea {
    */
   public boolean reserve(long chunkBase) {
     long va = rangeOf(chunkBase);
-    if (Long.compareUnsigned(va, start) < 0 || Long.compareUnsigned(va, end - unitSize) > 0) {
-      refused++;
+    if (!fits(chunkBase)) {
       return false;
     }
     Map.Entry<Long, Long> below = ranges.floorEntry(va + unitSize - 1);
@@ -88,6 +92,4 @@ public final class PcpuLocalArea {
   /** VA taken in the local area now, in bytes. */
   public long bytesInUse() { return bytesInUse; }
   public long peakBytes() { return peak; }
-  /** Chunks that could not be created because their base lay below the percpu window. */
-  public long refused() { return refused; }
 }

@@ -57,6 +57,12 @@ public final class PcpuVerifier {
     if (globalEmpty != pcpu.nrEmptyPopPages()) {
       errs.add("pcpu_nr_empty_pop_pages " + pcpu.nrEmptyPopPages() + " != " + globalEmpty);
     }
+    // pcpu_nr_populated: PFN_DOWN(static + reserved + dyn) at setup, then every dynamic chunk's
+    PcpuAllocInfo ai = pcpu.allocInfo();
+    long firstPages = (ai.staticSize + ai.reservedSize + ai.dynSize) >> pcpu.pageShift();
+    if (firstPages + globalPopulated != pcpu.nrPopulated()) {
+      errs.add("pcpu_nr_populated " + pcpu.nrPopulated() + " != " + (firstPages + globalPopulated));
+    }
     if (live != null) {
       verifyLive(pcpu, live, errs);
     }

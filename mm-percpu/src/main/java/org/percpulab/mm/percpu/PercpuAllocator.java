@@ -353,16 +353,18 @@ public final class PercpuAllocator {
    * changed.
    */
   public long alloc(long size, long align, boolean reserved, boolean atomic) {
-    if (align < PCPU_MIN_ALLOC_SIZE) {
+    // size and align are size_t in the kernel: a negative value is a huge one, and the size is
+    // checked before rounding so that rounding cannot wrap
+    if (align >= 0 && align < PCPU_MIN_ALLOC_SIZE) {
       align = PCPU_MIN_ALLOC_SIZE;
     }
-    long sz = (size + PCPU_MIN_ALLOC_SIZE - 1) & -PCPU_MIN_ALLOC_SIZE;
-    if (size <= 0 || sz > PercpuConstants.minUnitSize(pageSize) || align > pageSize
-        || Long.bitCount(align) != 1) {
+    if (size <= 0 || size > PercpuConstants.minUnitSize(pageSize) || align < 0
+        || align > pageSize || Long.bitCount(align) != 1) {
       throw new IllegalArgumentException("percpu: illegal size (" + size + ") or align (" + align
           + ") for percpu allocation: size must be 1.." + PercpuConstants.minUnitSize(pageSize)
           + ", align a power of two <= " + pageSize);
     }
+    long sz = (size + PCPU_MIN_ALLOC_SIZE - 1) & -PCPU_MIN_ALLOC_SIZE;
     int bits = (int) (sz >> PCPU_MIN_ALLOC_SHIFT);
     int bitAlign = (int) (align >> PCPU_MIN_ALLOC_SHIFT);
     PcpuChunk chunk = null;

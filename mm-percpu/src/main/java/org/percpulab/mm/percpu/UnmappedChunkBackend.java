@@ -6,7 +6,8 @@ import java.util.TreeMap;
 /**
  * A chunk backend with percpu-vm.c's bookkeeping (one page per CPU per populated page index,
  * chunk VA = one area per group, allocated top-down) but no page tables or memory: the pure
- * allocator's test and benchmark backend, until {@code VmChunkBackend} drives core's page tables.
+ * allocator's test and benchmark backend ({@code VmChunkBackend} is the one over core's page
+ * tables).
  * Page allocations can be failed on purpose ({@link #failNthPageAlloc}) and are counted so leak
  * checks are exact.
  */

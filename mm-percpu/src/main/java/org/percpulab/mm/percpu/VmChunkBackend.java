@@ -34,6 +34,7 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   private final long prot;
   private final LongObjectMap<PcpuChunk> pagePrivate = new LongObjectMap<>(64);
   private long localBroadcastFlushes;
+  private long windowRefusals;
 
   /** Per-chunk data: the vm areas and every unit page (pcpu_page_idx order), 0 = none. */
   static final class VmData {
@@ -64,17 +65,13 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   @Override
   public PcpuChunk createChunk(PercpuAllocator pcpu) {
     PcpuChunk chunk = pcpu.allocChunk();
-    VmStruct[] vms = vmalloc.pcpuGetVmAreas(pcpu.groupOffsets(), pcpu.groupSizes(),
-        Math.max(pcpu.atomSize(), pcpu.pageSize()));
+    VmStruct[] vms = getVmAreas(pcpu);
     if (vms == null) {
       return null;
     }
     chunk.baseAddr = vms[0].addr() - pcpu.groupOffset(0);
     if (local != null) {
-      if (!local.reserve(chunk.baseAddr)) {
-        vmalloc.pcpuFreeVmAreas(vms);
-        return null;
-      }
+      local.reserve(chunk.baseAddr);
       long l = local.rangeOf(chunk.baseAddr);
       chunk.localBase = l;
       vmalloc.registerLocalArea(l, l + pcpu.unitSize(), "percpu-chunk-" + chunk.id,
@@ -83,6 +80,31 @@ public final class VmChunkBackend implements PcpuChunkBackend {
     chunk.data = new VmData(vms, new long[pcpu.nrUnits() * pcpu.unitPages()]);
     return chunk;
   }
+
+  /**
+   * pcpu_get_vm_areas for a new chunk. With the local map the chunk must also lie in the percpu
+   * window: an area below it is given back, the lazily freed areas are purged (the window's free
+   * space may be waiting for the purge, as pcpu_get_vm_areas' own overflow retry assumes) and the
+   * search is tried once more; a second miss fails the chunk like an out-of-VA one.
+   */
+  private VmStruct[] getVmAreas(PercpuAllocator pcpu) {
+    long align = Math.max(pcpu.atomSize(), pcpu.pageSize());
+    for (int attempt = 0; ; attempt++) {
+      VmStruct[] vms = vmalloc.pcpuGetVmAreas(pcpu.groupOffsets(), pcpu.groupSizes(), align);
+      if (vms == null || local == null || local.fits(vms[0].addr() - pcpu.groupOffset(0))) {
+        return vms;
+      }
+      vmalloc.pcpuFreeVmAreas(vms);
+      if (attempt == 1) {
+        windowRefusals++;
+        return null;
+      }
+      vmalloc.reclaimAndPurge();
+    }
+  }
+
+  /** Chunk creations that failed because no room was left inside the percpu window. */
+  public long windowRefusals() { return windowRefusals; }
 
   @Override
   public void destroyChunk(PercpuAllocator pcpu, PcpuChunk chunk) {
@@ -133,9 +155,8 @@ public final class VmChunkBackend implements PcpuChunkBackend {
             m.kpt().unmapPrivate(c, chunk.localBase + rs * pageSize, n * pageSize);
           }
         }
-        m.cpus().flushKernelRange(pcpu.chunkAddr(chunk, pcpu.lowUnitCpu(), rs),
-            pcpu.chunkAddr(chunk, pcpu.highUnitCpu(), re) - pcpu.chunkAddr(chunk,
-                pcpu.lowUnitCpu(), rs));
+        // pcpu_map_pages' error path: pcpu_post_unmap_tlb_flush, the local range included
+        postUnmapTlbFlush(pcpu, chunk, rs, re);
         freePages(pcpu, d, cpus, re, rs, re);
         return err;
       }

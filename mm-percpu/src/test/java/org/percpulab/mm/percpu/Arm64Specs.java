@@ -3,7 +3,7 @@ package org.percpulab.mm.percpu;
 import org.percpulab.core.spi.PerCpuAreaSpec;
 
 /**
- * Hand-built arm64 PerCpuAreaSpecs for tests (until the arm64 backend is merged): the static size
+ * Hand-built arm64 PerCpuAreaSpecs for the allocator-only tests (no machine): the static size
  * of the real boot log "percpu: Embedded 30 pages/cpu s84248 r8192 d30440 u122880" (kernel-facts
  * §8), PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE, atom PAGE_SIZE, embed.
  */

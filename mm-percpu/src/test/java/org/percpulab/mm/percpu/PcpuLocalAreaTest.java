@@ -31,9 +31,9 @@ class PcpuLocalAreaTest {
     assertThat(la.rangeOf(0x10f0_0000L)).isEqualTo(0x11f0_0000L);
     assertThat(la.reserve(0x1000_0000L)).as("bottom of the window").isTrue();
     assertThat(la.bytesInUse()).isEqualTo(2 * 0x1c000L);
+    assertThat(la.fits(0x10ff_0000L)).isFalse();
     assertThat(la.reserve(0x10ff_0000L)).as("local range would pass the area's end").isFalse();
     assertThat(la.reserve(0x0fff_f000L)).as("below the window").isFalse();
-    assertThat(la.refused()).isEqualTo(2);
     assertThat(la.inUse()).isEqualTo(2);
     assertThatThrownBy(() -> la.reserve(0x10f0_8000L))
         .hasMessage("percpu local area: range 0x0000000011f08000 overlaps the range at "
@@ -61,8 +61,10 @@ class PcpuLocalAreaTest {
     PcpuLocalArea la = s.localArea();
     assertThat(la.shift()).isEqualTo(1L << 30);
     // PCPU_MIN_UNIT_SIZE (32 KiB) is the largest allocation: three fill a 112 KiB dynamic unit
+    long[] p = new long[24];
     for (int i = 0; i < 24; i++) {
-      assertThat(s.alloc(32768, 4096, false)).as("allocation %d", i).isNotZero();
+      p[i] = s.alloc(32768, 4096, false);
+      assertThat(p[i]).as("allocation %d", i).isNotZero();
     }
     assertThat(s.allocator().chunksCreated()).isEqualTo(8);
     for (PcpuChunk c : s.allocator().chunks()) {
@@ -72,11 +74,32 @@ class PcpuLocalAreaTest {
     int areas = s.vmalloc().allocator().busyCount();
     assertThat(s.alloc(32768, 4096, false)).isZero();
     assertThat(s.allocator().lastFailure()).endsWith("failed to allocate new chunk");
-    assertThat(la.refused()).isEqualTo(1);
+    assertThat(s.backend().windowRefusals()).isEqualTo(1);
     assertThat(s.allocator().chunksCreated()).isEqualTo(8);
     assertThat(s.vmalloc().allocator().busyCount()).isEqualTo(areas);
     m.allocator().assertNoLeaks(before);
     assertThat(m.allocator().snapshot().size()).isEqualTo(before.size());
+    assertThat(PcpuVerifier.verify(s.allocator(), null)).isEmpty();
+    m.verifyConsistent();
+
+    // Free two chunks' worth: balance keeps one free chunk and destroys the other, whose VA
+    // waits for vmalloc's lazy purge. Refill the kept chunk; the next chunk finds the window
+    // full until the purge, which createChunk runs before its one retry: it is created in the
+    // destroyed chunk's place.
+    for (int i = 0; i < 6; i++) {
+      s.free(p[i]);
+    }
+    s.allocator().runBalanceWork();
+    s.allocator().runBalanceWork();
+    assertThat(s.allocator().chunksDestroyed()).isEqualTo(1);
+    for (int i = 0; i < 3; i++) {
+      assertThat(s.alloc(32768, 4096, false)).isNotZero();
+    }
+    long purges = s.vmalloc().purges();
+    assertThat(s.alloc(32768, 4096, false)).isNotZero();
+    assertThat(s.allocator().chunksCreated()).isEqualTo(9);
+    assertThat(s.vmalloc().purges()).isGreaterThan(purges);
+    assertThat(s.backend().windowRefusals()).isEqualTo(1);
     assertThat(PcpuVerifier.verify(s.allocator(), null)).isEmpty();
     m.verifyConsistent();
   }

@@ -32,7 +32,19 @@ class PercpuBadInputTest {
         .hasMessageContaining("align (24)");
     assertThatThrownBy(() -> pcpu.alloc(8, 8192, false, false))
         .hasMessageContaining("align (8192)");
+    // size_t in the kernel: a negative align is a huge one, and a size near the top must not wrap
+    // to a small area when rounded up to 4 bytes
+    assertThatThrownBy(() -> pcpu.alloc(8, -8, false, false))
+        .hasMessageContaining("align (-8)");
+    assertThatThrownBy(() -> pcpu.alloc(Long.MAX_VALUE - 1, 4, false, false))
+        .hasMessageStartingWith("percpu: illegal size (9223372036854775806)");
+    assertThatThrownBy(() -> pcpu.alloc(-4, 4, false, false))
+        .hasMessageStartingWith("percpu: illegal size (-4)");
     assertThat(snapshot(pcpu)).isEqualTo(before);
+    // align below PCPU_MIN_ALLOC_SIZE (0, 1, 2, even 3) is raised to 4 before the power-of-two check
+    long p3 = pcpu.alloc(8, 3, false, false);
+    assertThat(p3 & 3).isZero();
+    pcpu.free(p3);
     assertThat(pcpu.alloc(32768, 4096, false, false)).isNotZero();
   }
 

@@ -215,6 +215,15 @@ public final class PercpuSystem {
     pcpu.free(ptr);
   }
 
+  /**
+   * this_cpu_ptr(ptr) on {@code cpu}: {@code ptr + __my_cpu_offset}, the global address of that
+   * CPU's copy. The series keeps it global (never the local alias): callers compare and publish
+   * these pointers.
+   */
+  public long thisCpuPtr(long ptr, int cpu) {
+    return ptr + machine.cpu(cpu).perCpuOffset();
+  }
+
   /** per_cpu_ptr(ptr, cpu): the global, per-CPU-distinct address. */
   public long perCpuPtr(long ptr, int cpu) {
     return pcpu.perCpuPtr(ptr, cpu);

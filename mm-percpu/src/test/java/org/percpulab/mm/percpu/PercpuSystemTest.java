@@ -28,6 +28,9 @@ class PercpuSystemTest {
         long global = s.perCpuPtr(p, cpu);
         Cpu c = m.cpu(cpu);
         long paGlobal = c.translate(global);
+        // this_cpu_ptr stays the global address, never the local alias
+        assertThat(s.thisCpuPtr(p, cpu)).as("%s ptr %x this_cpu_ptr on cpu %d", what, p, cpu)
+            .isEqualTo(global);
         assertThat(paGlobal).as("%s ptr %x cpu %d global", what, p, cpu).isNotEqualTo(Cpu.FAULT);
         // the same global address seen from another CPU is the same physical copy
         long paFromOther = m.cpu((cpu + 1) % cpus).translate(global);

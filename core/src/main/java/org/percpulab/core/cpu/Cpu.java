@@ -86,6 +86,17 @@ public final class Cpu {
 
   public long lastProt() { return lastProt; }
 
+  /**
+   * Accounts {@code n} more translations of the VA that the last {@link #translate} resolved (it
+   * must have succeeded, with no TLB change since): each is a TLB hit on the entry that translate
+   * hit or filled, reading no level. For a caller that translates an instruction's address once
+   * for its load and its store.
+   */
+  public void repeatLastTranslate(int n) {
+    tlb.repeatHits(n, lastProt);
+    lastWalkReads = 0;
+  }
+
   /** Levels read by the walk of the last {@link #translate} (0 on a TLB hit). */
   public int lastWalkReads() { return lastWalkReads; }
 

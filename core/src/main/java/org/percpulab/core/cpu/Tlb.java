@@ -86,6 +86,15 @@ public final class Tlb {
 
   public long lastProt() { return lastProt; }
 
+  /**
+   * Counts {@code n} further {@link #lookup} hits on the entry the previous lookup hit or the previous
+   * fill inserted (its referenced bit is already set), whose prot is {@code prot}.
+   */
+  void repeatHits(int n, long prot) {
+    hits += n;
+    lastProt = prot;
+  }
+
   /** Inserts (or refreshes) {@code vpn -> paPage}; when full, evicts the CLOCK victim first. */
   public void fill(long v, long paPage, long pr) {
     int slot = find(v);

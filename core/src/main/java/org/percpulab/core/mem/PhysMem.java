@@ -104,6 +104,16 @@ public final class PhysMem {
     return p;
   }
 
+  /**
+   * The contents of the resident frame holding {@code pa} as 64-bit words (word {@code
+   * (pa & (pageSize - 1)) >>> 3}), or null when the frame holds nothing yet; throws like
+   * {@link #read} outside RAM. For a caller that reads and writes one aligned word of a page with
+   * one lookup (the executor's fused this_cpu RMW); writes through it are writes to this memory.
+   */
+  public long[] residentWords(long pa) {
+    return page(pa);
+  }
+
   /** Aligned 64-bit read ({@code pa} must be 8-byte aligned). */
   public long read64(long pa) {
     long[] p = page(pa);

@@ -26,6 +26,8 @@ public final class ThisCpuEngine {
   private final MicroOpExecutor exec;
   private final OpMode mode;
   private final MicroOpExecutor.Program[] seqs;
+  /** The machine's CPUs by id (fixed at boot). */
+  private final Cpu[] cpus;
   private final long[] insnsByOp = new long[OPS.length];
   private final long[] cyclesByOp = new long[OPS.length];
   private final long[] countByOp = new long[OPS.length];
@@ -43,6 +45,10 @@ public final class ThisCpuEngine {
     this.sys = sys;
     this.exec = sys.machine().executor();
     this.mode = mode;
+    this.cpus = new Cpu[sys.machine().cpus().count()];
+    for (int i = 0; i < cpus.length; i++) {
+      cpus[i] = sys.machine().cpu(i);
+    }
     OpSequences ops = sys.machine().model().ops();
     this.seqs = new MicroOpExecutor.Program[OPS.length * FORMS.length * 4];
     for (ThisCpuOp op : OPS) {
@@ -73,30 +79,29 @@ public final class ThisCpuEngine {
     if (size != 1 && size != 2 && size != 4 && size != 8) {
       throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
     }
-    Cpu c = sys.machine().cpu(cpu);
+    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
     if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
-      violations++;
-      lastViolation = String.format("BUG: using __this_cpu_%s() in preemptible [%08x] code: "
-          + "task/%d", op.kernelName(), 0, c.currentTask());
-      throw new PreemptCheckViolation(lastViolation, cpu);
+      throw preemptCheckFailed(cpu, op, c);
     }
     long p = mode == OpMode.LOCAL_MAP ? ptr + sys.localDelta(ptr) : ptr;
-    long operand;
-    long operand2 = 0;
-    if (op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG) {
-      operand = expected;
-      operand2 = value;
-    } else {
-      operand = value;
-    }
-    long i0 = exec.instructions();
-    long c0 = exec.cycles();
-    long r = exec.execute(c, op, seqs[index(op, form, size)], p, operand, operand2, size);
+    boolean cmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
+    MicroOpExecutor x = exec;
+    long i0 = x.instructions();
+    long c0 = x.cycles();
+    long r = x.execute(c, op, seqs[index(op, form, size)], p, cmp ? expected : value,
+        cmp ? value : 0, size);
     int o = op.ordinal();
-    insnsByOp[o] += exec.instructions() - i0;
-    cyclesByOp[o] += exec.cycles() - c0;
+    insnsByOp[o] += x.instructions() - i0;
+    cyclesByOp[o] += x.cycles() - c0;
     countByOp[o]++;
     return r;
+  }
+
+  private PreemptCheckViolation preemptCheckFailed(int cpu, ThisCpuOp op, Cpu c) {
+    violations++;
+    lastViolation = String.format("BUG: using __this_cpu_%s() in preemptible [%08x] code: "
+        + "task/%d", op.kernelName(), 0, c.currentTask());
+    return new PreemptCheckViolation(lastViolation, cpu);
   }
 
   /** this_cpu_add(ptr, v) in the this_cpu_ form. */

@@ -36,6 +36,8 @@ public final class MicroOpExecutor {
   private final long memPageMask;
   private PreemptionHook hook = PreemptionHook.NONE;
   private boolean fusion = true;
+  /** {@link #fusion} and no hook installed. */
+  private boolean fuse = true;
   private final long[] lineSeq = new long[MON_SLOTS];
   private long storeSeq;
   private final long[] monitorSeq;
@@ -63,6 +65,7 @@ public final class MicroOpExecutor {
 
   public void setPreemptionHook(PreemptionHook hook) {
     this.hook = hook == null ? PreemptionHook.NONE : hook;
+    this.fuse = fusion && this.hook == PreemptionHook.NONE;
   }
 
   /**
@@ -98,6 +101,8 @@ public final class MicroOpExecutor {
     final boolean fMonitor;
     /** Cycles of all micro-ops (without walks). */
     final long fCost;
+    /** Number of micro-ops. */
+    final int fInsns;
 
     private Program(MicroOp[] seq, long[] costByClass) {
       this.source = seq;
@@ -123,6 +128,7 @@ public final class MicroOpExecutor {
         total += costs[i];
       }
       this.fCost = total;
+      this.fInsns = n;
       int kind = F_NONE;
       int mem = -1;
       int repeat = 0;
@@ -327,7 +333,7 @@ public final class MicroOpExecutor {
   /** {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence. */
   public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
       int size) {
-    if (prog.fKind != F_NONE && hook == PreemptionHook.NONE && fusion) {
+    if (prog.fKind != F_NONE && fuse) {
       return executeFused(cpu, op, prog, ptr, operand, operand2, size);
     }
     return executeLoop(cpu, op, prog, ptr, operand, operand2, size);
@@ -340,6 +346,7 @@ public final class MicroOpExecutor {
    */
   public void setFusion(boolean on) {
     this.fusion = on;
+    this.fuse = on && hook == PreemptionHook.NONE;
   }
 
   /**
@@ -375,13 +382,16 @@ public final class MicroOpExecutor {
     if (inc != dec) {
       c.setPreemptCount(c.preemptCount() + inc - dec);
     }
-    int insns = g.effects.length;
+    int insns = g.fInsns;
     c.addWork(insns, cyc);
     instructions += insns;
     cycles += cyc;
     executed++;
     lastRetries = 0;
-    lastCpu = c;
+    if (lastCpu != c) {
+      // a reference store into this long-lived object costs a GC card-mark fence
+      lastCpu = c;
+    }
     return result;
   }
 
@@ -618,7 +628,10 @@ public final class MicroOpExecutor {
     cycles += cyc;
     executed++;
     lastRetries = retries;
-    lastCpu = c;
+    if (lastCpu != c) {
+      // a reference store into this long-lived object costs a GC card-mark fence
+      lastCpu = c;
+    }
     return result;
   }
 

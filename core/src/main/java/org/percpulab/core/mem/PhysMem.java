@@ -74,14 +74,19 @@ public final class PhysMem {
 
   private long[] page(long pa) {
     long pfn = pa >>> pageShift;
+    int slot = (int) pfn & (CACHE_SLOTS - 1);
+    if (cachePfn[slot] == pfn) {
+      // only RAM frames are ever cached
+      return cachePage[slot];
+    }
+    return pageMiss(pa, pfn, slot);
+  }
+
+  private long[] pageMiss(long pa, long pfn, int slot) {
     if (pfn - basePfn >= frames || pfn < basePfn) {
       throw new IllegalArgumentException("physical address 0x" + Long.toHexString(pa)
           + " outside RAM [0x" + Long.toHexString(startPa()) + ", 0x"
           + Long.toHexString(startPa() + bytes()) + ")");
-    }
-    int slot = (int) pfn & (CACHE_SLOTS - 1);
-    if (cachePfn[slot] == pfn) {
-      return cachePage[slot];
     }
     long[] p = pages.get(pfn);
     if (p != null) {

@@ -76,7 +76,7 @@ public final class ThisCpuEngine {
    */
   public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
       long expected) {
-    if (size != 1 && size != 2 && size != 4 && size != 8) {
+    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
       throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
     }
     Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);

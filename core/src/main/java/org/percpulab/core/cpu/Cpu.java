@@ -66,8 +66,13 @@ public final class Cpu {
     long vpn = va >>> pageShift;
     long p = tlb.lookup(vpn);
     if (p >= 0) {
-      lastProt = tlb.lastProt();
-      lastWalkReads = 0;
+      long pr = tlb.lastProt();
+      if (lastProt != pr) {
+        lastProt = pr;
+      }
+      if (lastWalkReads != 0) {
+        lastWalkReads = 0;
+      }
       return p | (va & pageMask);
     }
     long r = engine.translate(base, va);

@@ -53,8 +53,14 @@ public final class Tlb {
       long k = d[j];
       if (k == v) {
         hits++;
-        d[j + 3] = 1;
-        lastProt = d[j + 2];
+        // stores only when the value changes: a hit is usually on a referenced entry
+        if (d[j + 3] == 0) {
+          d[j + 3] = 1;
+        }
+        long pr = d[j + 2];
+        if (lastProt != pr) {
+          lastProt = pr;
+        }
         return d[j + 1];
       }
       if (k == EMPTY) {

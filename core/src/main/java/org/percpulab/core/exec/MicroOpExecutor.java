@@ -15,12 +15,18 @@ import org.percpulab.core.spi.ThisCpuOp;
  * {@link CostTable} (a TLB miss adds {@link CostClass#WALK_LEVEL} per level read), and a
  * preemption point between micro-ops whenever the CPU is preemptible.
  *
- * <p>The exclusive monitor is modelled per CPU with a coarse global store-sequence table (1024
+ * <p>The exclusive monitor is modelled per CPU with a coarse table of per-line store counters (1024
  * slots hashed by 64-byte line): any store to the line (or a hash-colliding one) after the
  * load-exclusive makes the store-exclusive fail, as does a migration to another CPU at a preemption
  * point (the context switch's exception return clears the monitor). An interrupt handler modelled by
- * the hook breaks the monitor through its stores. Model, not hardware: false conflicts from collisions are possible, like a coarse
- * reservation granule.
+ * the hook breaks the monitor through its stores. Model, not hardware: false conflicts from
+ * collisions are possible, like a coarse reservation granule.
+ *
+ * <p>While no preemption hook is installed, a sequence whose shape allows it ({@link
+ * Program#fused()}: protection, address formation and one access pattern) runs fused: nothing can
+ * observe the points between its micro-ops, so it is executed as one translation and one
+ * read-modify-write of the word, with every counter, TLB statistic and CPU state left exactly as
+ * the micro-op loop leaves them ({@link #setFusion} switches this off for comparison).
  *
  * <p>No allocation on the execution path (the fault path throws {@link MicroOpFault}). Not
  * thread-safe.
@@ -39,7 +45,6 @@ public final class MicroOpExecutor {
   /** {@link #fusion} and no hook installed. */
   private boolean fuse = true;
   private final long[] lineSeq = new long[MON_SLOTS];
-  private long storeSeq;
   private final long[] monitorSeq;
   private final int[] monitorSlot;
   private long instructions;
@@ -387,7 +392,9 @@ public final class MicroOpExecutor {
     instructions += insns;
     cycles += cyc;
     executed++;
-    lastRetries = 0;
+    if (lastRetries != 0) {
+      lastRetries = 0;
+    }
     if (lastCpu != c) {
       // a reference store into this long-lived object costs a GC card-mark fence
       lastCpu = c;
@@ -458,7 +465,7 @@ public final class MicroOpExecutor {
     } else {
       mem.write(pa, size, v);
     }
-    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))] = ++storeSeq;
+    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
   }
 
   private long executeLoop(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand,
@@ -645,7 +652,7 @@ public final class MicroOpExecutor {
 
   private void store(long pa, int size, long v) {
     mem.write(pa, size, v);
-    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))] = ++storeSeq;
+    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
   }
 
   private static long compute(ThisCpuOp op, long old, long a, long b, long mask) {

@@ -338,10 +338,32 @@ public final class MicroOpExecutor {
   /** {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence. */
   public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
       int size) {
-    if (prog.fKind != F_NONE && fuse) {
-      return executeFused(cpu, op, prog, ptr, operand, operand2, size);
+    return execute(cpu, op, prog, ptr, operand, operand2, size, null);
+  }
+
+  /**
+   * {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)} that also adds, when
+   * {@code perOp} is not null, what the call added to {@link #instructions()} and {@link #cycles()}
+   * to {@code perOp[3 * op.ordinal()]} and {@code perOp[3 * op.ordinal() + 1]}, and 1 to
+   * {@code perOp[3 * op.ordinal() + 2]}, when it returns normally (a caller's per-op counters,
+   * kept where the numbers are at hand).
+   */
+  public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
+      int size, long[] perOp) {
+    if (prog.fKind != F_NONE && fuse && (prog.fPreemptInc == 0 || cpu.preemptCount() >= 0)) {
+      return executeFused(cpu, op, prog, ptr, operand, operand2, size, perOp);
     }
-    return executeLoop(cpu, op, prog, ptr, operand, operand2, size);
+    if (perOp == null) {
+      return executeLoop(cpu, op, prog, ptr, operand, operand2, size);
+    }
+    long i0 = instructions;
+    long c0 = cycles;
+    long r = executeLoop(cpu, op, prog, ptr, operand, operand2, size);
+    int k = 3 * op.ordinal();
+    perOp[k] += instructions - i0;
+    perOp[k + 1] += cycles - c0;
+    perOp[k + 2]++;
+    return r;
   }
 
   /**
@@ -363,11 +385,7 @@ public final class MicroOpExecutor {
    * exceptions leave the same state as the loop leaves.
    */
   private long executeFused(Cpu c, ThisCpuOp op, Program g, long ptr, long operand, long operand2,
-      int size) {
-    int inc = g.fPreemptInc;
-    if (inc != 0 && c.preemptCount() < 0) {
-      return executeLoop(c, op, g, ptr, operand, operand2, size);
-    }
+      int size, long[] perOp) {
     long va = ptr + (g.fLocal ? cpus.perCpuLocalOff() : c.perCpuOffset());
     long p = c.translate(va);
     if (p == Cpu.FAULT) {
@@ -383,6 +401,7 @@ public final class MicroOpExecutor {
     if (g.fRepeat != 0) {
       c.repeatLastTranslate(g.fRepeat);
     }
+    int inc = g.fPreemptInc;
     int dec = g.fPreemptDec;
     if (inc != dec) {
       c.setPreemptCount(c.preemptCount() + inc - dec);
@@ -392,6 +411,12 @@ public final class MicroOpExecutor {
     instructions += insns;
     cycles += cyc;
     executed++;
+    if (perOp != null) {
+      int k = 3 * op.ordinal();
+      perOp[k] += insns;
+      perOp[k + 1] += cyc;
+      perOp[k + 2]++;
+    }
     if (lastRetries != 0) {
       lastRetries = 0;
     }

@@ -28,9 +28,8 @@ public final class ThisCpuEngine {
   private final MicroOpExecutor.Program[] seqs;
   /** The machine's CPUs by id (fixed at boot). */
   private final Cpu[] cpus;
-  private final long[] insnsByOp = new long[OPS.length];
-  private final long[] cyclesByOp = new long[OPS.length];
-  private final long[] countByOp = new long[OPS.length];
+  /** Per op: instructions, cycles, count (kept by the executor). */
+  private final long[] byOp = new long[OPS.length * 3];
   private long violations;
   private String lastViolation;
 
@@ -85,16 +84,8 @@ public final class ThisCpuEngine {
     }
     long p = mode == OpMode.LOCAL_MAP ? ptr + sys.localDelta(ptr) : ptr;
     boolean cmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
-    MicroOpExecutor x = exec;
-    long i0 = x.instructions();
-    long c0 = x.cycles();
-    long r = x.execute(c, op, seqs[index(op, form, size)], p, cmp ? expected : value,
-        cmp ? value : 0, size);
-    int o = op.ordinal();
-    insnsByOp[o] += x.instructions() - i0;
-    cyclesByOp[o] += x.cycles() - c0;
-    countByOp[o]++;
-    return r;
+    return exec.execute(c, op, seqs[index(op, form, size)], p, cmp ? expected : value,
+        cmp ? value : 0, size, byOp);
   }
 
   private PreemptCheckViolation preemptCheckFailed(int cpu, ThisCpuOp op, Cpu c) {
@@ -114,9 +105,9 @@ public final class ThisCpuEngine {
     return op(cpu, ThisCpuOp.READ, OpForm.THIS_CPU, size, ptr, 0, 0);
   }
 
-  public long instructions(ThisCpuOp op) { return insnsByOp[op.ordinal()]; }
-  public long cycles(ThisCpuOp op) { return cyclesByOp[op.ordinal()]; }
-  public long count(ThisCpuOp op) { return countByOp[op.ordinal()]; }
+  public long instructions(ThisCpuOp op) { return byOp[3 * op.ordinal()]; }
+  public long cycles(ThisCpuOp op) { return byOp[3 * op.ordinal() + 1]; }
+  public long count(ThisCpuOp op) { return byOp[3 * op.ordinal() + 2]; }
   public long violations() { return violations; }
   public String lastViolation() { return lastViolation; }
 }

@@ -22,6 +22,12 @@ public final class Tlb {
   private long hits;
   private long misses;
   private long lastProt;
+  /**
+   * Bumped by every change of which entries are where or of their contents and referenced bits
+   * other than a hit setting one: a CPU that remembers the entry it last hit may hit it again
+   * without a lookup while this is unchanged ({@link Cpu#translate}).
+   */
+  private long version;
 
   public Tlb(int capacity) {
     if (capacity < 1) {
@@ -92,6 +98,20 @@ public final class Tlb {
 
   public long lastProt() { return lastProt; }
 
+  long version() { return version; }
+
+  /**
+   * A hit on the entry a CPU remembers from its last lookup or fill, with {@link #version}
+   * unchanged since: the entry is still there and referenced, so only the counting and
+   * {@link #lastProt()} of {@link #lookup} are left.
+   */
+  void rememberedHit(long prot) {
+    hits++;
+    if (lastProt != prot) {
+      lastProt = prot;
+    }
+  }
+
   /**
    * Counts {@code n} further {@link #lookup} hits on the entry the previous lookup hit or the previous
    * fill inserted (its referenced bit is already set), whose prot is {@code prot}.
@@ -113,6 +133,7 @@ public final class Tlb {
     data[j + 1] = paPage;
     data[j + 2] = pr;
     data[j + 3] = 1;
+    version++;
   }
 
   /** {@link #fill} of a VPN known to be absent (the walk after a {@link #lookup} miss). */
@@ -125,6 +146,7 @@ public final class Tlb {
       slot = (slot + 1) & mask;
     }
     size++;
+    version++;
     int j = slot << 2;
     data[j] = v;
     data[j + 1] = paPage;
@@ -133,6 +155,7 @@ public final class Tlb {
   }
 
   private void evict() {
+    version++;
     while (true) {
       int j = hand << 2;
       if (data[j] != EMPTY) {
@@ -148,6 +171,7 @@ public final class Tlb {
   }
 
   private void removeSlot(int i) {
+    version++;
     size--;
     int hole = i;
     int j = (i + 1) & mask;
@@ -204,6 +228,7 @@ public final class Tlb {
 
   /** Invalidates everything; returns the number of entries dropped. */
   public int flushAll() {
+    version++;
     int n = size;
     if (n == 0) {
       hand = 0;

@@ -73,12 +73,8 @@ public final class Cpu {
     if (vpn == memoVpn && t.version() == memoVersion) {
       long pr = memoProt;
       t.rememberedHit(pr);
-      if (lastProt != pr) {
-        lastProt = pr;
-      }
-      if (lastWalkReads != 0) {
-        lastWalkReads = 0;
-      }
+      lastProt = pr;
+      lastWalkReads = 0;
       return memoPa | (va & pageMask);
     }
     long p = t.lookup(vpn);

@@ -107,9 +107,7 @@ public final class Tlb {
    */
   void rememberedHit(long prot) {
     hits++;
-    if (lastProt != prot) {
-      lastProt = prot;
-    }
+    lastProt = prot;
   }
 
   /**

@@ -135,7 +135,7 @@ public class PercpuBench {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
-  public void thisCpuAdd8Atomics(AtomicsState s) {
+  public void thisCpuAddAtomics8(AtomicsState s) {
     s.engine.add(1, s.ptr, 8, 1);
   }
 

@@ -24,7 +24,8 @@ import org.percpulab.mm.percpu.UnmappedChunkBackend;
 /**
  * mm-percpu micro-benchmarks: (1) pcpu_alloc + free_percpu pairs of 8..64 bytes served by the first
  * chunk (no chunk creation, no population), (2) a simulated {@code this_cpu_add_8} on a warm TLB
- * next to (3) a raw {@code long[]} increment. Run:
+ * next to (3) a raw {@code long[]} increment, (4) {@code this_cpu_read_8}, and (5)
+ * {@code this_cpu_add_8} with LSE atomics and with LL/SC loops ({@code arm64.atomics}). Run:
  * {@code java -cp bench/target/percpu-lab.jar org.openjdk.jmh.Main PercpuBench -f 1 -wi 3 -i 5}.
  */
 public class PercpuBench {
@@ -83,6 +84,29 @@ public class PercpuBench {
     }
   }
 
+  /** {@link OpState} with the arm64 RMW implementation as a parameter too. */
+  @State(Scope.Thread)
+  public static class AtomicsState {
+    @Param({"off", "on"})
+    public String localMap;
+
+    @Param({"lse", "llsc"})
+    public String atomics;
+
+    ThisCpuEngine engine;
+    long ptr;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      BootContext ctx = Boot.boot(Boot.resolve(null, List.of("arch=arm64", "cpus=4",
+          "percpu.localMap=" + localMap, "arm64.atomics=" + atomics)));
+      PercpuSystem s = PercpuSystem.boot(Machine.create(ctx.backend(), ctx.config()));
+      engine = new ThisCpuEngine(s);
+      ptr = s.alloc(8, 8, false);
+      engine.add(1, ptr, 8, 1);
+    }
+  }
+
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
@@ -97,6 +121,21 @@ public class PercpuBench {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public void thisCpuAdd8(OpState s) {
+    s.engine.add(1, s.ptr, 8, 1);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public long thisCpuRead8(OpState s) {
+    return s.engine.read(1, s.ptr, 8);
+  }
+
+  /** this_cpu_add_8 with {@code stadd} (lse) or an {@code ldxr/add/stxr/cbnz} loop (llsc). */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public void thisCpuAddAtomics8(AtomicsState s) {
     s.engine.add(1, s.ptr, 8, 1);
   }
 

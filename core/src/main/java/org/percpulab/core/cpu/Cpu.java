@@ -34,6 +34,11 @@ public final class Cpu {
   private int lastWalkReads;
   private long instructions;
   private long cycles;
+  /** The TLB entry this CPU last hit or filled (see {@link Tlb#rememberedHit}). */
+  private long memoVpn = -1;
+  private long memoPa;
+  private long memoProt;
+  private long memoVersion = -1;
 
   Cpu(int id, int core, Tlb tlb, PageTableEngine engine, long base) {
     this.id = id;
@@ -64,10 +69,24 @@ public final class Cpu {
    */
   public long translate(long va) {
     long vpn = va >>> pageShift;
-    long p = tlb.lookup(vpn);
-    if (p >= 0) {
-      lastProt = tlb.lastProt();
+    Tlb t = tlb;
+    if (vpn == memoVpn && t.version() == memoVersion) {
+      long pr = memoProt;
+      t.rememberedHit(pr);
+      lastProt = pr;
       lastWalkReads = 0;
+      return memoPa | (va & pageMask);
+    }
+    long p = t.lookup(vpn);
+    if (p >= 0) {
+      long pr = t.lastProt();
+      if (lastProt != pr) {
+        lastProt = pr;
+      }
+      if (lastWalkReads != 0) {
+        lastWalkReads = 0;
+      }
+      remember(vpn, p, pr);
       return p | (va & pageMask);
     }
     long r = engine.translate(base, va);
@@ -80,11 +99,31 @@ public final class Cpu {
       return FAULT;
     }
     lastProt = engine.fastProt();
-    tlb.insertAbsent(vpn, r & ~pageMask, lastProt);
+    t.insertAbsent(vpn, r & ~pageMask, lastProt);
+    remember(vpn, r & ~pageMask, lastProt);
     return r;
   }
 
+  /** The entry just hit or filled, valid while its TLB's version stays the same. */
+  private void remember(long vpn, long paPage, long prot) {
+    memoVpn = vpn;
+    memoPa = paPage;
+    memoProt = prot;
+    memoVersion = tlb.version();
+  }
+
   public long lastProt() { return lastProt; }
+
+  /**
+   * Accounts {@code n} more translations of the VA that the last {@link #translate} resolved (it
+   * must have succeeded, with no TLB change since): each is a TLB hit on the entry that translate
+   * hit or filled, reading no level. For a caller that translates an instruction's address once
+   * for its load and its store.
+   */
+  public void repeatLastTranslate(int n) {
+    tlb.repeatHits(n, lastProt);
+    lastWalkReads = 0;
+  }
 
   /** Levels read by the walk of the last {@link #translate} (0 on a TLB hit). */
   public int lastWalkReads() { return lastWalkReads; }

@@ -22,6 +22,12 @@ public final class Tlb {
   private long hits;
   private long misses;
   private long lastProt;
+  /**
+   * Bumped by every change of which entries are where or of their contents and referenced bits
+   * other than a hit setting one: a CPU that remembers the entry it last hit may hit it again
+   * without a lookup while this is unchanged ({@link Cpu#translate}).
+   */
+  private long version;
 
   public Tlb(int capacity) {
     if (capacity < 1) {
@@ -53,8 +59,14 @@ public final class Tlb {
       long k = d[j];
       if (k == v) {
         hits++;
-        d[j + 3] = 1;
-        lastProt = d[j + 2];
+        // stores only when the value changes: a hit is usually on a referenced entry
+        if (d[j + 3] == 0) {
+          d[j + 3] = 1;
+        }
+        long pr = d[j + 2];
+        if (lastProt != pr) {
+          lastProt = pr;
+        }
         return d[j + 1];
       }
       if (k == EMPTY) {
@@ -86,6 +98,27 @@ public final class Tlb {
 
   public long lastProt() { return lastProt; }
 
+  long version() { return version; }
+
+  /**
+   * A hit on the entry a CPU remembers from its last lookup or fill, with {@link #version}
+   * unchanged since: the entry is still there and referenced, so only the counting and
+   * {@link #lastProt()} of {@link #lookup} are left.
+   */
+  void rememberedHit(long prot) {
+    hits++;
+    lastProt = prot;
+  }
+
+  /**
+   * Counts {@code n} further {@link #lookup} hits on the entry the previous lookup hit or the previous
+   * fill inserted (its referenced bit is already set), whose prot is {@code prot}.
+   */
+  void repeatHits(int n, long prot) {
+    hits += n;
+    lastProt = prot;
+  }
+
   /** Inserts (or refreshes) {@code vpn -> paPage}; when full, evicts the CLOCK victim first. */
   public void fill(long v, long paPage, long pr) {
     int slot = find(v);
@@ -98,6 +131,7 @@ public final class Tlb {
     data[j + 1] = paPage;
     data[j + 2] = pr;
     data[j + 3] = 1;
+    version++;
   }
 
   /** {@link #fill} of a VPN known to be absent (the walk after a {@link #lookup} miss). */
@@ -110,6 +144,7 @@ public final class Tlb {
       slot = (slot + 1) & mask;
     }
     size++;
+    version++;
     int j = slot << 2;
     data[j] = v;
     data[j + 1] = paPage;
@@ -118,6 +153,7 @@ public final class Tlb {
   }
 
   private void evict() {
+    version++;
     while (true) {
       int j = hand << 2;
       if (data[j] != EMPTY) {
@@ -133,6 +169,7 @@ public final class Tlb {
   }
 
   private void removeSlot(int i) {
+    version++;
     size--;
     int hole = i;
     int j = (i + 1) & mask;
@@ -189,6 +226,7 @@ public final class Tlb {
 
   /** Invalidates everything; returns the number of entries dropped. */
   public int flushAll() {
+    version++;
     int n = size;
     if (n == 0) {
       hand = 0;

@@ -15,12 +15,18 @@ import org.percpulab.core.spi.ThisCpuOp;
  * {@link CostTable} (a TLB miss adds {@link CostClass#WALK_LEVEL} per level read), and a
  * preemption point between micro-ops whenever the CPU is preemptible.
  *
- * <p>The exclusive monitor is modelled per CPU with a coarse global store-sequence table (1024
+ * <p>The exclusive monitor is modelled per CPU with a coarse table of per-line store counters (1024
  * slots hashed by 64-byte line): any store to the line (or a hash-colliding one) after the
  * load-exclusive makes the store-exclusive fail, as does a migration to another CPU at a preemption
  * point (the context switch's exception return clears the monitor). An interrupt handler modelled by
- * the hook breaks the monitor through its stores. Model, not hardware: false conflicts from collisions are possible, like a coarse
- * reservation granule.
+ * the hook breaks the monitor through its stores. Model, not hardware: false conflicts from
+ * collisions are possible, like a coarse reservation granule.
+ *
+ * <p>While no preemption hook is installed, a sequence whose shape allows it ({@link
+ * Program#fused()}: protection, address formation and one access pattern) runs fused: nothing can
+ * observe the points between its micro-ops, so it is executed as one translation and one
+ * read-modify-write of the word, with every counter, TLB statistic and CPU state left exactly as
+ * the micro-op loop leaves them ({@link #setFusion} switches this off for comparison).
  *
  * <p>No allocation on the execution path (the fault path throws {@link MicroOpFault}). Not
  * thread-safe.
@@ -33,9 +39,12 @@ public final class MicroOpExecutor {
   private final PhysMem mem;
   private final long[] cost;
   private final long walkCost;
+  private final long memPageMask;
   private PreemptionHook hook = PreemptionHook.NONE;
+  private boolean fusion = true;
+  /** {@link #fusion} and no hook installed. */
+  private boolean fuse = true;
   private final long[] lineSeq = new long[MON_SLOTS];
-  private long storeSeq;
   private final long[] monitorSeq;
   private final int[] monitorSlot;
   private long instructions;
@@ -53,6 +62,7 @@ public final class MicroOpExecutor {
       cost[c.ordinal()] = costs.cycles(c);
     }
     this.walkCost = costs.cycles(CostClass.WALK_LEVEL);
+    this.memPageMask = mem.pageSize() - 1;
     this.monitorSeq = new long[cpus.count()];
     this.monitorSlot = new int[cpus.count()];
     java.util.Arrays.fill(monitorSlot, -1);
@@ -60,6 +70,7 @@ public final class MicroOpExecutor {
 
   public void setPreemptionHook(PreemptionHook hook) {
     this.hook = hook == null ? PreemptionHook.NONE : hook;
+    this.fuse = fusion && this.hook == PreemptionHook.NONE;
   }
 
   /**
@@ -77,6 +88,26 @@ public final class MicroOpExecutor {
     final int[] runEnd;
     /** For a NONE micro-op at i: cycles of the run from i to {@code runEnd[i]}. */
     final long[] runCost;
+    /** Fused shape ({@code F_*}), {@link #F_NONE} when only the general loop may run it. */
+    final int fKind;
+    /** Index of the micro-op that makes the (first) access, for the fault message. */
+    final int fMem;
+    /** Accesses after the first (each a TLB hit on the address the first one translated). */
+    final int fRepeat;
+    final int fPreemptInc;
+    final int fPreemptDec;
+    /** An IRQ save before the access and its restore after it. */
+    final boolean fIrq;
+    /** Address from {@code __per_cpu_local_off} rather than the offset register. */
+    final boolean fLocal;
+    /** F_RW: the value is returned as a COMPUTE / store-exclusive / CAS computes it. */
+    final boolean fResultOf;
+    /** F_RW through the exclusive monitor (load-exclusive ... store-exclusive). */
+    final boolean fMonitor;
+    /** Cycles of all micro-ops (without walks). */
+    final long fCost;
+    /** Number of micro-ops. */
+    final int fInsns;
 
     private Program(MicroOp[] seq, long[] costByClass) {
       this.source = seq;
@@ -97,7 +128,111 @@ public final class MicroOpExecutor {
           runCost[i] = costs[i] + (cont ? runCost[i + 1] : 0);
         }
       }
+      long total = 0;
+      for (int i = 0; i < n; i++) {
+        total += costs[i];
+      }
+      this.fCost = total;
+      this.fInsns = n;
+      int kind = F_NONE;
+      int mem = -1;
+      int repeat = 0;
+      int inc = 0;
+      int dec = 0;
+      int saves = 0;
+      int restores = 0;
+      int addrOps = 0;
+      int computes = 0;
+      boolean local = false;
+      boolean offsetRead = false;
+      boolean resultOf = false;
+      boolean monitor = false;
+      boolean ok = true;
+      // phase 0: before the access; 1: a load (exclusive or not) waits for its store; 2: after
+      int phase = 0;
+      for (int i = 0; i < n && ok; i++) {
+        int e = effects[i];
+        if (e == E_NONE || e == E_READ_OFFSET) {
+          offsetRead |= e == E_READ_OFFSET;
+          continue;
+        }
+        if (phase == 1 && (e == E_PREEMPT_DEC_CHECK || e == E_IRQ_RESTORE)) {
+          ok = !monitor && computes == 0;
+          phase = 2;
+        }
+        switch (e) {
+          case E_PREEMPT_INC:
+            ok = phase == 0;
+            inc++;
+            break;
+          case E_IRQ_SAVE:
+            ok = phase == 0;
+            saves++;
+            break;
+          case E_PREEMPT_DEC_CHECK:
+            ok &= phase == 2;
+            dec++;
+            break;
+          case E_IRQ_RESTORE:
+            ok &= phase == 2;
+            restores++;
+            break;
+          case E_ADDR_GLOBAL:
+          case E_ADDR_LOCAL:
+            ok = phase == 0 && (e == E_ADDR_LOCAL || offsetRead);
+            local = e == E_ADDR_LOCAL;
+            addrOps++;
+            break;
+          case E_COMPUTE:
+            ok = phase == 1;
+            computes++;
+            break;
+          case E_ATOMIC_RMW:
+          case E_STORE:
+          case E_LOAD:
+          case E_LOAD_EXCLUSIVE:
+            if (phase == 0) {
+              mem = i;
+              kind = e == E_ATOMIC_RMW ? F_RMW : e == E_STORE ? F_STORE : F_LOAD;
+              monitor = e == E_LOAD_EXCLUSIVE;
+              phase = kind == F_LOAD ? 1 : 2;
+            } else {
+              ok = phase == 1 && e == E_STORE && !monitor;
+              kind = F_RW;
+              resultOf = computes != 0;
+              repeat = 1;
+              phase = 2;
+            }
+            break;
+          case E_STORE_EXCLUSIVE:
+          case E_CAS_RETRY:
+            ok = phase == 1 && monitor == (e == E_STORE_EXCLUSIVE);
+            kind = F_RW;
+            resultOf = true;
+            repeat = 1;
+            phase = 2;
+            break;
+          default:
+            ok = false;
+            break;
+        }
+      }
+      ok &= kind != F_NONE && (phase == 2 || phase == 1 && kind == F_LOAD && !monitor
+          && computes == 0) && addrOps == 1 && computes <= 1 && saves == restores && saves <= 1
+          && dec <= inc;
+      this.fKind = ok ? kind : F_NONE;
+      this.fMem = mem;
+      this.fRepeat = repeat;
+      this.fPreemptInc = inc;
+      this.fPreemptDec = dec;
+      this.fIrq = saves == 1;
+      this.fLocal = local;
+      this.fResultOf = resultOf;
+      this.fMonitor = monitor;
     }
+
+    /** True when, without a preemption hook, this sequence runs as one fused access. */
+    public boolean fused() { return fKind != F_NONE; }
 
     /** Number of micro-ops. */
     public int length() { return ops.length; }
@@ -118,6 +253,16 @@ public final class MicroOpExecutor {
       return true;
     }
   }
+
+  private static final int F_NONE = 0;
+  /** A plain load only (read). */
+  private static final int F_LOAD = 1;
+  /** A plain store only (write). */
+  private static final int F_STORE = 2;
+  /** One single-copy-atomic RMW instruction. */
+  private static final int F_RMW = 3;
+  /** A load, at most one COMPUTE, then a store, store-exclusive or CAS on the same address. */
+  private static final int F_RW = 4;
 
   private static final int E_NONE = 0;
   private static final int E_PREEMPT_INC = 1;
@@ -193,6 +338,163 @@ public final class MicroOpExecutor {
   /** {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence. */
   public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
       int size) {
+    return execute(cpu, op, prog, ptr, operand, operand2, size, null);
+  }
+
+  /**
+   * {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)} that also adds, when
+   * {@code perOp} is not null, what the call added to {@link #instructions()} and {@link #cycles()}
+   * to {@code perOp[3 * op.ordinal()]} and {@code perOp[3 * op.ordinal() + 1]}, and 1 to
+   * {@code perOp[3 * op.ordinal() + 2]}, when it returns normally (a caller's per-op counters,
+   * kept where the numbers are at hand).
+   */
+  public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
+      int size, long[] perOp) {
+    if (prog.fKind != F_NONE && fuse && (prog.fPreemptInc == 0 || cpu.preemptCount() >= 0)) {
+      return executeFused(cpu, op, prog, ptr, operand, operand2, size, perOp);
+    }
+    if (perOp == null) {
+      return executeLoop(cpu, op, prog, ptr, operand, operand2, size);
+    }
+    long i0 = instructions;
+    long c0 = cycles;
+    long r = executeLoop(cpu, op, prog, ptr, operand, operand2, size);
+    int k = 3 * op.ordinal();
+    perOp[k] += instructions - i0;
+    perOp[k + 1] += cycles - c0;
+    perOp[k + 2]++;
+    return r;
+  }
+
+  /**
+   * Whether a sequence {@link Program#fused() fit for fusion} runs as one access while no
+   * preemption hook is installed (default true). False forces the general micro-op loop; the
+   * results and every counter are the same either way (the equivalence tests compare the two).
+   */
+  public void setFusion(boolean on) {
+    this.fusion = on;
+    this.fuse = on && hook == PreemptionHook.NONE;
+  }
+
+  /**
+   * A sequence with no preemption point to observe and no other CPU to interleave, run as the
+   * general loop would run it, in one step: the pre-access effects, one translation of the
+   * address, the access (a single-copy-atomic RMW, or a load then a store / store-exclusive / CAS
+   * that finds the value and the monitor unchanged, so never retries), the remaining translations
+   * counted as the TLB hits they would be, then the post-access effects. Fault and bad-address
+   * exceptions leave the same state as the loop leaves.
+   */
+  private long executeFused(Cpu c, ThisCpuOp op, Program g, long ptr, long operand, long operand2,
+      int size, long[] perOp) {
+    long va = ptr + (g.fLocal ? cpus.perCpuLocalOff() : c.perCpuOffset());
+    long p = c.translate(va);
+    if (p == Cpu.FAULT) {
+      throw faulted(c, g, va);
+    }
+    long cyc = g.fCost + c.lastWalkReads() * walkCost;
+    long result;
+    try {
+      result = access(c, op, g, p, operand, operand2, size);
+    } catch (RuntimeException e) {
+      throw interrupted(c, g, e);
+    }
+    if (g.fRepeat != 0) {
+      c.repeatLastTranslate(g.fRepeat);
+    }
+    int inc = g.fPreemptInc;
+    int dec = g.fPreemptDec;
+    if (inc != dec) {
+      c.setPreemptCount(c.preemptCount() + inc - dec);
+    }
+    int insns = g.fInsns;
+    c.addWork(insns, cyc);
+    instructions += insns;
+    cycles += cyc;
+    executed++;
+    if (perOp != null) {
+      int k = 3 * op.ordinal();
+      perOp[k] += insns;
+      perOp[k + 1] += cyc;
+      perOp[k + 2]++;
+    }
+    if (lastRetries != 0) {
+      lastRetries = 0;
+    }
+    if (lastCpu != c) {
+      // a reference store into this long-lived object costs a GC card-mark fence
+      lastCpu = c;
+    }
+    return result;
+  }
+
+  /**
+   * A fused sequence stopped at its access: the state the loop leaves there (preempt_count raised,
+   * IRQs off by the save) then the exception. IRQ save/restore and a balanced preempt disable/enable
+   * leave no trace on success, so only this path applies them.
+   */
+  private static RuntimeException interrupted(Cpu c, Program g, RuntimeException e) {
+    c.setPreemptCount(c.preemptCount() + g.fPreemptInc);
+    if (g.fIrq) {
+      c.setIrqsEnabled(false);
+    }
+    return e;
+  }
+
+  private static MicroOpFault faulted(Cpu c, Program g, long va) {
+    interrupted(c, g, null);
+    return new MicroOpFault(c.id(), va, g.ops[g.fMem].mnemonic());
+  }
+
+  /** The access of a fused sequence at physical {@code p}; returns the op's value. */
+  private long access(Cpu c, ThisCpuOp op, Program g, long p, long operand, long operand2,
+      int size) {
+    int kind = g.fKind;
+    long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
+    long[] words = (p & (size - 1)) == 0 ? mem.residentWords(p & ~7L) : null;
+    int wi = (int) ((p & memPageMask) >>> 3);
+    int sh = (int) (p & 7) << 3;
+    long loaded = kind == F_STORE ? 0 : words != null ? (words[wi] >>> sh) & mask
+        : mem.read(p, size);
+    if (kind == F_LOAD) {
+      return op == ThisCpuOp.READ ? loaded : 0;
+    }
+    long nv = compute(op, loaded, operand, operand2, mask);
+    if (kind == F_RMW) {
+      if (nv != loaded || op != ThisCpuOp.CMPXCHG && op != ThisCpuOp.TRY_CMPXCHG) {
+        storeAt(words, wi, sh, mask, p, size, nv);
+      }
+      return resultOf(op, loaded, nv, operand, mask);
+    }
+    if (g.fMonitor) {
+      exclusivePair(c, p);
+    }
+    storeAt(words, wi, sh, mask, p, size, nv);
+    return kind == F_STORE ? 0 : g.fResultOf ? resultOf(op, loaded, nv, operand, mask)
+        : op == ThisCpuOp.READ ? loaded : 0;
+  }
+
+  /**
+   * A load-exclusive of {@code pa} and a store-exclusive that finds the monitor armed: what they
+   * leave in the monitor before the store.
+   */
+  private void exclusivePair(Cpu c, long pa) {
+    int id = c.id();
+    monitorSlot[id] = -1;
+    monitorSeq[id] = lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))];
+  }
+
+  /** {@link #store} through the resident page's words when there are any (aligned access). */
+  private void storeAt(long[] words, int wi, int sh, long mask, long pa, int size, long v) {
+    if (words != null) {
+      words[wi] = size == 8 ? v : (words[wi] & ~(mask << sh)) | ((v << sh) & (mask << sh));
+    } else {
+      mem.write(pa, size, v);
+    }
+    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
+  }
+
+  private long executeLoop(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand,
+      long operand2, int size) {
     final int[] effects = prog.effects;
     final long[] costs = prog.costs;
     final int[] runEnd = prog.runEnd;
@@ -358,7 +660,10 @@ public final class MicroOpExecutor {
     cycles += cyc;
     executed++;
     lastRetries = retries;
-    lastCpu = c;
+    if (lastCpu != c) {
+      // a reference store into this long-lived object costs a GC card-mark fence
+      lastCpu = c;
+    }
     return result;
   }
 
@@ -372,7 +677,7 @@ public final class MicroOpExecutor {
 
   private void store(long pa, int size, long v) {
     mem.write(pa, size, v);
-    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))] = ++storeSeq;
+    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
   }
 
   private static long compute(ThisCpuOp op, long old, long a, long b, long mask) {

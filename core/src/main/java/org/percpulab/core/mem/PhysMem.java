@@ -74,14 +74,19 @@ public final class PhysMem {
 
   private long[] page(long pa) {
     long pfn = pa >>> pageShift;
+    int slot = (int) pfn & (CACHE_SLOTS - 1);
+    if (cachePfn[slot] == pfn) {
+      // only RAM frames are ever cached
+      return cachePage[slot];
+    }
+    return pageMiss(pa, pfn, slot);
+  }
+
+  private long[] pageMiss(long pa, long pfn, int slot) {
     if (pfn - basePfn >= frames || pfn < basePfn) {
       throw new IllegalArgumentException("physical address 0x" + Long.toHexString(pa)
           + " outside RAM [0x" + Long.toHexString(startPa()) + ", 0x"
           + Long.toHexString(startPa() + bytes()) + ")");
-    }
-    int slot = (int) pfn & (CACHE_SLOTS - 1);
-    if (cachePfn[slot] == pfn) {
-      return cachePage[slot];
     }
     long[] p = pages.get(pfn);
     if (p != null) {
@@ -102,6 +107,16 @@ public final class PhysMem {
       cachePage[slot] = p;
     }
     return p;
+  }
+
+  /**
+   * The contents of the resident frame holding {@code pa} as 64-bit words (word {@code
+   * (pa & (pageSize - 1)) >>> 3}), or null when the frame holds nothing yet; throws like
+   * {@link #read} outside RAM. For a caller that reads and writes one aligned word of a page with
+   * one lookup (the executor's fused this_cpu RMW); writes through it are writes to this memory.
+   */
+  public long[] residentWords(long pa) {
+    return page(pa);
   }
 
   /** Aligned 64-bit read ({@code pa} must be 8-byte aligned). */

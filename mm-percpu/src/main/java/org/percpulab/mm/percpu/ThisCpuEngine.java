@@ -26,9 +26,10 @@ public final class ThisCpuEngine {
   private final MicroOpExecutor exec;
   private final OpMode mode;
   private final MicroOpExecutor.Program[] seqs;
-  private final long[] insnsByOp = new long[OPS.length];
-  private final long[] cyclesByOp = new long[OPS.length];
-  private final long[] countByOp = new long[OPS.length];
+  /** The machine's CPUs by id (fixed at boot). */
+  private final Cpu[] cpus;
+  /** Per op: instructions, cycles, count (kept by the executor). */
+  private final long[] byOp = new long[OPS.length * 3];
   private long violations;
   private String lastViolation;
 
@@ -43,6 +44,10 @@ public final class ThisCpuEngine {
     this.sys = sys;
     this.exec = sys.machine().executor();
     this.mode = mode;
+    this.cpus = new Cpu[sys.machine().cpus().count()];
+    for (int i = 0; i < cpus.length; i++) {
+      cpus[i] = sys.machine().cpu(i);
+    }
     OpSequences ops = sys.machine().model().ops();
     this.seqs = new MicroOpExecutor.Program[OPS.length * FORMS.length * 4];
     for (ThisCpuOp op : OPS) {
@@ -70,32 +75,23 @@ public final class ThisCpuEngine {
    */
   public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
       long expected) {
-    if (size != 1 && size != 2 && size != 4 && size != 8) {
+    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
       throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
     }
-    Cpu c = sys.machine().cpu(cpu);
+    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
     if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
-      violations++;
-      lastViolation = String.format("BUG: using __this_cpu_%s() in preemptible [%08x] code: "
-          + "task/%d", op.kernelName(), 0, c.currentTask());
-      throw new PreemptCheckViolation(lastViolation, cpu);
+      throw preemptCheckFailed(cpu, op, c);
     }
-    long operand;
-    long operand2 = 0;
-    if (op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG) {
-      operand = expected;
-      operand2 = value;
-    } else {
-      operand = value;
-    }
-    long i0 = exec.instructions();
-    long c0 = exec.cycles();
-    long r = exec.execute(c, op, seqs[index(op, form, size)], ptr, operand, operand2, size);
-    int o = op.ordinal();
-    insnsByOp[o] += exec.instructions() - i0;
-    cyclesByOp[o] += exec.cycles() - c0;
-    countByOp[o]++;
-    return r;
+    boolean cmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
+    return exec.execute(c, op, seqs[index(op, form, size)], ptr, cmp ? expected : value,
+        cmp ? value : 0, size, byOp);
+  }
+
+  private PreemptCheckViolation preemptCheckFailed(int cpu, ThisCpuOp op, Cpu c) {
+    violations++;
+    lastViolation = String.format("BUG: using __this_cpu_%s() in preemptible [%08x] code: "
+        + "task/%d", op.kernelName(), 0, c.currentTask());
+    return new PreemptCheckViolation(lastViolation, cpu);
   }
 
   /** this_cpu_add(ptr, v) in the this_cpu_ form. */
@@ -108,9 +104,9 @@ public final class ThisCpuEngine {
     return op(cpu, ThisCpuOp.READ, OpForm.THIS_CPU, size, ptr, 0, 0);
   }
 
-  public long instructions(ThisCpuOp op) { return insnsByOp[op.ordinal()]; }
-  public long cycles(ThisCpuOp op) { return cyclesByOp[op.ordinal()]; }
-  public long count(ThisCpuOp op) { return countByOp[op.ordinal()]; }
+  public long instructions(ThisCpuOp op) { return byOp[3 * op.ordinal()]; }
+  public long cycles(ThisCpuOp op) { return byOp[3 * op.ordinal() + 1]; }
+  public long count(ThisCpuOp op) { return byOp[3 * op.ordinal() + 2]; }
   public long violations() { return violations; }
   public String lastViolation() { return lastViolation; }
 }

@@ -60,6 +60,9 @@ public final class ThisCpuEngine {
     }
   }
 
+  private static final int ADD_THIS_CPU = index(ThisCpuOp.ADD, OpForm.THIS_CPU, 1);
+  private static final int READ_THIS_CPU = index(ThisCpuOp.READ, OpForm.THIS_CPU, 1);
+
   private static int index(ThisCpuOp op, OpForm form, int size) {
     return (op.ordinal() * FORMS.length + form.ordinal()) * 4
         + Integer.numberOfTrailingZeros(size);
@@ -94,14 +97,28 @@ public final class ThisCpuEngine {
     return new PreemptCheckViolation(lastViolation, cpu);
   }
 
-  /** this_cpu_add(ptr, v) in the this_cpu_ form. */
+  /**
+   * this_cpu_add(ptr, v) in the this_cpu_ form. Its own body rather than a call of {@link #op}:
+   * the op and form are constants here whether or not the JIT inlines {@code op} (the this_cpu
+   * form has no preemption check).
+   */
   public void add(int cpu, long ptr, int size, long v) {
-    op(cpu, ThisCpuOp.ADD, OpForm.THIS_CPU, size, ptr, v, 0);
+    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
+      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
+    }
+    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
+    exec.execute(c, ThisCpuOp.ADD, seqs[ADD_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr,
+        v, 0, size, byOp);
   }
 
-  /** this_cpu_read. */
+  /** this_cpu_read (its own body, as {@link #add}). */
   public long read(int cpu, long ptr, int size) {
-    return op(cpu, ThisCpuOp.READ, OpForm.THIS_CPU, size, ptr, 0, 0);
+    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
+      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
+    }
+    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
+    return exec.execute(c, ThisCpuOp.READ,
+        seqs[READ_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, 0, 0, size, byOp);
   }
 
   public long instructions(ThisCpuOp op) { return byOp[3 * op.ordinal()]; }

@@ -9,7 +9,6 @@ import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.Geometry;
-import org.percpulab.core.spi.MachineTopology;
 import org.pf4j.Extension;
 
 /**
@@ -42,19 +41,8 @@ public final class Arm64Backend implements ArchBackend {
     return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config));
   }
 
-  /**
-   * percpu.localMap: off = no local area; on / force = local area (core's gate rejects "on" when
-   * the cpufeature check refuses, "force" goes ahead to show what goes wrong); auto = on unless {@link Arm64LocalPerCpuMap#refuseReason} refuses.
-   */
+  /** Whether the local area exists: {@link Arm64Config#localMapWanted}. */
   static boolean localActive(ConfigView config, Arm64Config c) {
-    String mode = config.raw("percpu.localMap").orElse("auto").trim();
-    if ("off".equals(mode)) {
-      return false;
-    }
-    if ("on".equals(mode) || "force".equals(mode)) {
-      return true;
-    }
-    MachineTopology t = new MachineTopology(c.cpus(), c.threadsPerCore(), c.tlbSharedBySmt());
-    return new Arm64LocalPerCpuMap(null).refuseReason(t).isEmpty();
+    return Arm64Config.localMapWanted(config, c.cpus());
   }
 }

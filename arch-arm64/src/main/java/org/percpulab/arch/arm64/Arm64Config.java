@@ -120,8 +120,12 @@ public record Arm64Config(
     return problems;
   }
 
-  /** Whether percpu.localMap will be active (the rule of Arm64Backend.localActive). */
-  private static boolean localMapWanted(ConfigView c, int cpus) {
+  /**
+   * Whether percpu.localMap will be active: off = no; on / force = yes (core's gate rejects "on"
+   * when the cpufeature check refuses, "force" goes ahead); auto = unless
+   * {@link Arm64LocalPerCpuMap#refuseReason} refuses.
+   */
+  static boolean localMapWanted(ConfigView c, int cpus) {
     String mode = c.raw("percpu.localMap").orElse("auto").trim();
     if ("on".equals(mode) || "force".equals(mode)) {
       return true;

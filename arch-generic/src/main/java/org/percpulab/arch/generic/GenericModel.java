@@ -24,7 +24,7 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
 
   static GenericModel of(ConfigView config) {
     int entries =
-        GenericPerCpuAreas.coreInt(config, "tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
+        config.intOr("tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     return new GenericModel(GenericPerCpuAreas.fromConfig(config), GenericCosts.fromConfig(config),
         new TlbSpec(entries, smt));

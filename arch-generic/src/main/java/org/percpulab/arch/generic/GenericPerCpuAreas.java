@@ -33,32 +33,9 @@ public final class GenericPerCpuAreas {
   }
 
   static PerCpuAreaSpec fromConfig(ConfigView config) {
-    int cpus = coreInt(config, "cpus", 4, 1, 4096);
+    int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(GenericBackend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(GenericBackend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
     return spec(cpus, staticSize);
-  }
-
-  /**
-   * A core-owned integer key (core validates it; this only guards configure() against a config
-   * that skipped core's check): its value, {@code def} when absent or blank.
-   *
-   * @throws IllegalArgumentException with the one-line config message when not in [min, max]
-   */
-  static int coreInt(ConfigView config, String key, int def, int min, int max) {
-    String raw = config.raw(key).orElse("").trim();
-    if (raw.isEmpty()) {
-      return def;
-    }
-    try {
-      int v = Integer.parseInt(raw);
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message
-    }
-    throw new IllegalArgumentException(new org.percpulab.core.spi.ConfigProblem(key, raw,
-        "integer " + min + ".." + max).message());
   }
 }

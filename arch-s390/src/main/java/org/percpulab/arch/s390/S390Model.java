@@ -32,7 +32,7 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
   static S390Model of(ConfigView config) {
     Geometry g = S390Backend.geometry(config);
     int entries =
-        S390PerCpuAreas.coreInt(config, "tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
+        config.intOr("tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     boolean z196 = Boolean.parseBoolean(config.raw(S390Backend.KEY_Z196).orElse("true").trim());
     return new S390Model(g, new S390Descriptors(g.levels()),

@@ -29,6 +29,29 @@ public interface ConfigView {
     return Boolean.parseBoolean(get(key).trim());
   }
 
+  /**
+   * An integer key that core has validated already (this only guards a caller that skipped core's
+   * check): its value, {@code def} when absent or blank.
+   *
+   * @throws IllegalArgumentException with the one-line config message when not in [min, max]
+   */
+  default int intOr(String key, int def, int min, int max) {
+    String text = raw(key).orElse("").trim();
+    if (text.isEmpty()) {
+      return def;
+    }
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new IllegalArgumentException(new org.percpulab.core.spi.ConfigProblem(key, text,
+        "integer " + min + ".." + max).message());
+  }
+
   /** True when the user gave the key (YAML or --set), false when it is a default or absent. */
   boolean isExplicit(String key);
 }

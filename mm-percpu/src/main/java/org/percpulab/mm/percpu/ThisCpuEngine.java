@@ -78,16 +78,21 @@ public final class ThisCpuEngine {
    */
   public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
       long expected) {
-    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
-      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
-    }
-    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
+    Cpu c = cpu(cpu, size);
     if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
       throw preemptCheckFailed(cpu, op, c);
     }
     boolean cmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
     return exec.execute(c, op, seqs[index(op, form, size)], ptr, cmp ? expected : value,
         cmp ? value : 0, size, byOp);
+  }
+
+  /** The CPU to run on, after the size check every form shares. */
+  private Cpu cpu(int cpu, int size) {
+    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
+      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
+    }
+    return cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
   }
 
   private PreemptCheckViolation preemptCheckFailed(int cpu, ThisCpuOp op, Cpu c) {
@@ -103,20 +108,14 @@ public final class ThisCpuEngine {
    * form has no preemption check).
    */
   public void add(int cpu, long ptr, int size, long v) {
-    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
-      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
-    }
-    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
+    Cpu c = cpu(cpu, size);
     exec.execute(c, ThisCpuOp.ADD, seqs[ADD_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr,
         v, 0, size, byOp);
   }
 
   /** this_cpu_read (its own body, as {@link #add}). */
   public long read(int cpu, long ptr, int size) {
-    if (size <= 0 || size > 8 || (size & (size - 1)) != 0) {
-      throw new IllegalArgumentException("this_cpu size " + size + " not allowed (1, 2, 4 or 8)");
-    }
-    Cpu c = cpu >= 0 && cpu < cpus.length ? cpus[cpu] : sys.machine().cpu(cpu);
+    Cpu c = cpu(cpu, size);
     return exec.execute(c, ThisCpuOp.READ,
         seqs[READ_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, 0, 0, size, byOp);
   }

@@ -23,6 +23,8 @@ public final class Cpu {
   private final long pageMask;
   private long base;
   private long perCpuOffset;
+  /** A copy of {@link Cpus#perCpuLocalOff()}, kept next to {@link #perCpuOffset} for the op path. */
+  private long perCpuLocalOff;
   private long preemptCount;
   private boolean needResched;
   private boolean irqsEnabled = true;
@@ -39,6 +41,13 @@ public final class Cpu {
   private long memoPa;
   private long memoProt;
   private long memoVersion = -1;
+  /**
+   * Contents of the resident page at {@link #wordsPa}, valid while PhysMem's generation is
+   * {@link #wordsGen}.
+   */
+  private long[] words;
+  private long wordsPa = -1;
+  private long wordsGen = -1;
 
   Cpu(int id, int core, Tlb tlb, PageTableEngine engine, long base) {
     this.id = id;
@@ -73,8 +82,13 @@ public final class Cpu {
     if (vpn == memoVpn && t.version() == memoVersion) {
       long pr = memoProt;
       t.rememberedHit(pr);
-      lastProt = pr;
-      lastWalkReads = 0;
+      // stores only when the value changes: on the this_cpu path stores are the bottleneck
+      if (lastProt != pr) {
+        lastProt = pr;
+      }
+      if (lastWalkReads != 0) {
+        lastWalkReads = 0;
+      }
       return memoPa | (va & pageMask);
     }
     long p = t.lookup(vpn);
@@ -122,7 +136,9 @@ public final class Cpu {
    */
   public void repeatLastTranslate(int n) {
     tlb.repeatHits(n, lastProt);
-    lastWalkReads = 0;
+    if (lastWalkReads != 0) {
+      lastWalkReads = 0;
+    }
   }
 
   /** Levels read by the walk of the last {@link #translate} (0 on a TLB hit). */
@@ -140,6 +156,27 @@ public final class Cpu {
   public long perCpuOffset() { return perCpuOffset; }
 
   public void setPerCpuOffset(long off) { this.perCpuOffset = off; }
+
+  /** {@code __per_cpu_local_off} as this CPU sees it (the same on every CPU). */
+  public long perCpuLocalOff() { return perCpuLocalOff; }
+
+  void setPerCpuLocalOff(long off) { this.perCpuLocalOff = off; }
+
+  /**
+   * The words of the resident page at physical {@code paPage} this CPU last accessed through
+   * {@link #rememberWords}, or null when it was another page or PhysMem has discarded pages since
+   * ({@code generation} differs). A one-entry cache for the executor's fused this_cpu access.
+   */
+  public long[] wordsOf(long paPage, long generation) {
+    return paPage == wordsPa && generation == wordsGen ? words : null;
+  }
+
+  /** Remembers {@code w}, the words of resident page {@code paPage} at PhysMem {@code generation}. */
+  public void rememberWords(long paPage, long generation, long[] w) {
+    words = w;
+    wordsPa = paPage;
+    wordsGen = generation;
+  }
 
   // ---- preemption and IRQs ----
 

@@ -70,7 +70,12 @@ public final class Cpus {
   /** {@code __per_cpu_local_off}: the same on every CPU; set by percpu setup. */
   public long perCpuLocalOff() { return perCpuLocalOff; }
 
-  public void setPerCpuLocalOff(long off) { this.perCpuLocalOff = off; }
+  public void setPerCpuLocalOff(long off) {
+    this.perCpuLocalOff = off;
+    for (Cpu c : cpus) {
+      c.setPerCpuLocalOff(off);
+    }
+  }
 
   // ---- TLB maintenance ----
 

@@ -107,7 +107,9 @@ public final class Tlb {
    */
   void rememberedHit(long prot) {
     hits++;
-    lastProt = prot;
+    if (lastProt != prot) {
+      lastProt = prot;
+    }
   }
 
   /**
@@ -116,7 +118,9 @@ public final class Tlb {
    */
   void repeatHits(int n, long prot) {
     hits += n;
-    lastProt = prot;
+    if (lastProt != prot) {
+      lastProt = prot;
+    }
   }
 
   /** Inserts (or refreshes) {@code vpn -> paPage}; when full, evicts the CLOCK victim first. */

@@ -49,7 +49,6 @@ public final class MicroOpExecutor {
   private final int[] monitorSlot;
   private long instructions;
   private long cycles;
-  private long executed;
   private long lastRetries;
   private Cpu lastCpu;
 
@@ -108,6 +107,17 @@ public final class MicroOpExecutor {
     final long fCost;
     /** Number of micro-ops. */
     final int fInsns;
+    /**
+     * Runs that returned normally, fused and through the general loop; the loop runs' instructions
+     * and cycles, and the walk cycles of the fused runs (a fused run's other work is fixed:
+     * {@link #fInsns}, {@link #fCost}). One increment per fused run is all the fused path stores
+     * for the per-sequence statistics.
+     */
+    long fusedRuns;
+    long fusedWalkCycles;
+    long loopRuns;
+    long loopInstructions;
+    long loopCycles;
 
     private Program(MicroOp[] seq, long[] costByClass) {
       this.source = seq;
@@ -234,6 +244,15 @@ public final class MicroOpExecutor {
     /** True when, without a preemption hook, this sequence runs as one fused access. */
     public boolean fused() { return fKind != F_NONE; }
 
+    /** Runs of this sequence that returned normally. */
+    public long runs() { return fusedRuns + loopRuns; }
+
+    /** Instructions of those runs (what they added to {@link MicroOpExecutor#instructions()}). */
+    public long instructions() { return loopInstructions + fusedRuns * fInsns; }
+
+    /** Modelled cycles of those runs (what they added to {@link MicroOpExecutor#cycles()}). */
+    public long cycles() { return loopCycles + fusedRuns * fCost + fusedWalkCycles; }
+
     /** Number of micro-ops. */
     public int length() { return ops.length; }
 
@@ -303,8 +322,15 @@ public final class MicroOpExecutor {
 
   /** Pre-decodes {@code seq} for {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)}. */
   public Program compile(MicroOp[] seq) {
-    return new Program(seq, cost);
+    Program p = new Program(seq, cost);
+    compiled.add(p);
+    return p;
   }
+
+  /** Every {@link #compile}d program (their runs make up {@link #executed()}). */
+  private final java.util.List<Program> compiled = new java.util.ArrayList<>();
+  /** Runs of programs evicted from {@link #programCache}. */
+  private long evictedRuns;
 
   /** Small direct-mapped cache of compiled sequences, keyed by array identity (and validated). */
   private final Program[] programCache = new Program[64];
@@ -313,6 +339,9 @@ public final class MicroOpExecutor {
     int slot = System.identityHashCode(seq) & (programCache.length - 1);
     Program p = programCache[slot];
     if (p == null || !p.matches(seq)) {
+      if (p != null) {
+        evictedRuns += p.runs();
+      }
       p = new Program(seq, cost);
       programCache[slot] = p;
     }
@@ -335,34 +364,23 @@ public final class MicroOpExecutor {
     return execute(cpu, op, program(seq), ptr, operand, operand2, size);
   }
 
-  /** {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence. */
-  public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
-      int size) {
-    return execute(cpu, op, prog, ptr, operand, operand2, size, null);
-  }
-
   /**
-   * {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)} that also adds, when
-   * {@code perOp} is not null, what the call added to {@link #instructions()} and {@link #cycles()}
-   * to {@code perOp[3 * op.ordinal()]} and {@code perOp[3 * op.ordinal() + 1]}, and 1 to
-   * {@code perOp[3 * op.ordinal() + 2]}, when it returns normally (a caller's per-op counters,
-   * kept where the numbers are at hand).
+   * {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence; what
+   * a run that returns normally adds to {@link #instructions()} and {@link #cycles()} is also
+   * counted in {@code prog} ({@link Program#instructions()}, {@link Program#cycles()},
+   * {@link Program#runs()}), a caller's per-sequence statistics.
    */
   public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
-      int size, long[] perOp) {
+      int size) {
     if (prog.fKind != F_NONE && fuse && (prog.fPreemptInc == 0 || cpu.preemptCount() >= 0)) {
-      return executeFused(cpu, op, prog, ptr, operand, operand2, size, perOp);
-    }
-    if (perOp == null) {
-      return executeLoop(cpu, op, prog, ptr, operand, operand2, size);
+      return executeFused(cpu, op, prog, ptr, operand, operand2, size);
     }
     long i0 = instructions;
     long c0 = cycles;
     long r = executeLoop(cpu, op, prog, ptr, operand, operand2, size);
-    int k = 3 * op.ordinal();
-    perOp[k] += instructions - i0;
-    perOp[k + 1] += cycles - c0;
-    perOp[k + 2]++;
+    prog.loopInstructions += instructions - i0;
+    prog.loopCycles += cycles - c0;
+    prog.loopRuns++;
     return r;
   }
 
@@ -385,19 +403,63 @@ public final class MicroOpExecutor {
    * exceptions leave the same state as the loop leaves.
    */
   private long executeFused(Cpu c, ThisCpuOp op, Program g, long ptr, long operand, long operand2,
-      int size, long[] perOp) {
-    long va = ptr + (g.fLocal ? cpus.perCpuLocalOff() : c.perCpuOffset());
+      int size) {
+    long va = ptr + (g.fLocal ? c.perCpuLocalOff() : c.perCpuOffset());
     long p = c.translate(va);
     if (p == Cpu.FAULT) {
       throw faulted(c, g, va);
     }
-    long cyc = g.fCost + c.lastWalkReads() * walkCost;
+    long walk = c.lastWalkReads() * walkCost;
     long result;
     try {
       result = access(c, op, g, p, operand, operand2, size);
     } catch (RuntimeException e) {
       throw interrupted(c, g, e);
     }
+    finishFused(c, g, walk);
+    return result;
+  }
+
+  /**
+   * {@code this_cpu_add}: {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)} for
+   * {@link ThisCpuOp#ADD}, with the fused access of an aligned 8-byte word in a resident page
+   * written out (the op every percpu counter update is; no op dispatch, no size mask).
+   */
+  public void add(Cpu c, Program g, long ptr, long v, int size) {
+    int kind = g.fKind;
+    if ((kind != F_RMW && kind != F_RW) || !fuse
+        || (g.fPreemptInc != 0 && c.preemptCount() < 0)) {
+      execute(c, ThisCpuOp.ADD, g, ptr, v, 0, size);
+      return;
+    }
+    long va = ptr + (g.fLocal ? c.perCpuLocalOff() : c.perCpuOffset());
+    long p = c.translate(va);
+    if (p == Cpu.FAULT) {
+      throw faulted(c, g, va);
+    }
+    long walk = c.lastWalkReads() * walkCost;
+    long[] w = size == 8 && (p & 7) == 0 ? pageWords(c, p) : null;
+    if (w != null) {
+      w[(int) ((p & memPageMask) >>> 3)] += v;
+      if (g.fMonitor) {
+        exclusivePair(c, p);
+      }
+      lineSeq[(int) ((p >>> 6) & (MON_SLOTS - 1))]++;
+    } else {
+      try {
+        access(c, ThisCpuOp.ADD, g, p, v, 0, size);
+      } catch (RuntimeException e) {
+        throw interrupted(c, g, e);
+      }
+    }
+    finishFused(c, g, walk);
+  }
+
+  /**
+   * What a fused run does after its access: the further translations counted as TLB hits, the net
+   * preempt_count change, and the accounting ({@code walk}: cycles of the translation's walk).
+   */
+  private void finishFused(Cpu c, Program g, long walk) {
     if (g.fRepeat != 0) {
       c.repeatLastTranslate(g.fRepeat);
     }
@@ -407,15 +469,13 @@ public final class MicroOpExecutor {
       c.setPreemptCount(c.preemptCount() + inc - dec);
     }
     int insns = g.fInsns;
+    long cyc = g.fCost + walk;
     c.addWork(insns, cyc);
     instructions += insns;
     cycles += cyc;
-    executed++;
-    if (perOp != null) {
-      int k = 3 * op.ordinal();
-      perOp[k] += insns;
-      perOp[k + 1] += cyc;
-      perOp[k + 2]++;
+    g.fusedRuns++;
+    if (walk != 0) {
+      g.fusedWalkCycles += walk;
     }
     if (lastRetries != 0) {
       lastRetries = 0;
@@ -424,7 +484,6 @@ public final class MicroOpExecutor {
       // a reference store into this long-lived object costs a GC card-mark fence
       lastCpu = c;
     }
-    return result;
   }
 
   /**
@@ -450,7 +509,7 @@ public final class MicroOpExecutor {
       int size) {
     int kind = g.fKind;
     long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
-    long[] words = (p & (size - 1)) == 0 ? mem.residentWords(p & ~7L) : null;
+    long[] words = (p & (size - 1)) == 0 ? pageWords(c, p) : null;
     int wi = (int) ((p & memPageMask) >>> 3);
     int sh = (int) (p & 7) << 3;
     long loaded = kind == F_STORE ? 0 : words != null ? (words[wi] >>> sh) & mask
@@ -471,6 +530,23 @@ public final class MicroOpExecutor {
     storeAt(words, wi, sh, mask, p, size, nv);
     return kind == F_STORE ? 0 : g.fResultOf ? resultOf(op, loaded, nv, operand, mask)
         : op == ThisCpuOp.READ ? loaded : 0;
+  }
+
+  /**
+   * The resident words of the page holding {@code pa}, or null when it is not resident: the CPU's
+   * remembered page while PhysMem has discarded nothing since, else PhysMem's lookup (remembered).
+   */
+  private long[] pageWords(Cpu c, long pa) {
+    long page = pa & ~memPageMask;
+    long gen = mem.generation();
+    long[] w = c.wordsOf(page, gen);
+    if (w == null) {
+      w = mem.residentWords(pa);
+      if (w != null) {
+        c.rememberWords(page, gen, w);
+      }
+    }
+    return w;
   }
 
   /**
@@ -520,6 +596,8 @@ public final class MicroOpExecutor {
           Cpu to = hook.preemptionPoint(c, i);
           if (to != c) {
             c.addWork(insns, cyc);
+            instructions += insns;
+            cycles += cyc;
             insns = 0;
             cyc = 0;
             monitorSlot[c.id()] = -1;
@@ -549,6 +627,8 @@ public final class MicroOpExecutor {
             if (to != c) {
               monitorSlot[c.id()] = -1;
               c.addWork(insns, cyc);
+              instructions += insns;
+              cycles += cyc;
               insns = 0;
               cyc = 0;
               c = to;
@@ -658,7 +738,6 @@ public final class MicroOpExecutor {
     c.addWork(insns, cyc);
     instructions += insns;
     cycles += cyc;
-    executed++;
     lastRetries = retries;
     if (lastCpu != c) {
       // a reference store into this long-lived object costs a GC card-mark fence
@@ -728,8 +807,19 @@ public final class MicroOpExecutor {
   /** Modelled cycles of all sequences so far. */
   public long cycles() { return cycles; }
 
-  /** Number of sequences executed. */
-  public long executed() { return executed; }
+  /** Number of sequences executed (that returned normally). */
+  public long executed() {
+    long n = evictedRuns;
+    for (Program p : compiled) {
+      n += p.runs();
+    }
+    for (Program p : programCache) {
+      if (p != null) {
+        n += p.runs();
+      }
+    }
+    return n;
+  }
 
   /** LL/SC or CAS retries of the last sequence. */
   public long lastRetries() { return lastRetries; }

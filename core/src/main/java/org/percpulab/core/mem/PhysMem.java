@@ -26,6 +26,8 @@ public final class PhysMem {
   private static final int CACHE_SLOTS = 32;
   private final long[] cachePfn = new long[CACHE_SLOTS];
   private final long[][] cachePage = new long[CACHE_SLOTS][];
+  /** Bumped by every {@link #discard}: a page array handed out earlier may no longer be resident. */
+  private long generation;
 
   /**
    * @param pageShift log2 of the page size
@@ -119,6 +121,12 @@ public final class PhysMem {
     return page(pa);
   }
 
+  /**
+   * Changes whenever pages stop being resident ({@link #discard}); a caller that keeps a
+   * {@link #residentWords} array may use it while the generation is unchanged.
+   */
+  public long generation() { return generation; }
+
   /** Aligned 64-bit read ({@code pa} must be 8-byte aligned). */
   public long read64(long pa) {
     long[] p = page(pa);
@@ -175,6 +183,7 @@ public final class PhysMem {
 
   /** Zeroes {@code count} frames from {@code pfn} (their contents are dropped). */
   public void discard(long pfn, long count) {
+    generation++;
     for (long i = 0; i < count; i++) {
       long f = pfn + i;
       int slot = (int) f & (CACHE_SLOTS - 1);

@@ -16,7 +16,8 @@ import org.percpulab.core.spi.ThisCpuOp;
  * and modelled cycles per op type. {@code __this_cpu_*} on a preemptible CPU is the
  * CONFIG_DEBUG_PREEMPT failure ({@link PreemptCheckViolation}), nothing executed.
  * Sequences are looked up and pre-decoded ({@link MicroOpExecutor#compile}) once; the op path does
- * not allocate.
+ * not allocate. The per-op-type counts are the sums of each pre-decoded sequence's own counts
+ * ({@link MicroOpExecutor.Program#runs()}).
  */
 public final class ThisCpuEngine {
   private static final ThisCpuOp[] OPS = ThisCpuOp.values();
@@ -28,8 +29,6 @@ public final class ThisCpuEngine {
   private final MicroOpExecutor.Program[] seqs;
   /** The machine's CPUs by id (fixed at boot). */
   private final Cpu[] cpus;
-  /** Per op: instructions, cycles, count (kept by the executor). */
-  private final long[] byOp = new long[OPS.length * 3];
   private long violations;
   private String lastViolation;
 
@@ -84,7 +83,7 @@ public final class ThisCpuEngine {
     }
     boolean cmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;
     return exec.execute(c, op, seqs[index(op, form, size)], ptr, cmp ? expected : value,
-        cmp ? value : 0, size, byOp);
+        cmp ? value : 0, size);
   }
 
   /** The CPU to run on, after the size check every form shares. */
@@ -109,20 +108,33 @@ public final class ThisCpuEngine {
    */
   public void add(int cpu, long ptr, int size, long v) {
     Cpu c = cpu(cpu, size);
-    exec.execute(c, ThisCpuOp.ADD, seqs[ADD_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr,
-        v, 0, size, byOp);
+    exec.add(c, seqs[ADD_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, v, size);
   }
 
   /** this_cpu_read (its own body, as {@link #add}). */
   public long read(int cpu, long ptr, int size) {
     Cpu c = cpu(cpu, size);
     return exec.execute(c, ThisCpuOp.READ,
-        seqs[READ_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, 0, 0, size, byOp);
+        seqs[READ_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, 0, 0, size);
   }
 
-  public long instructions(ThisCpuOp op) { return byOp[3 * op.ordinal()]; }
-  public long cycles(ThisCpuOp op) { return byOp[3 * op.ordinal() + 1]; }
-  public long count(ThisCpuOp op) { return byOp[3 * op.ordinal() + 2]; }
+  public long instructions(ThisCpuOp op) { return sum(op, 0); }
+  public long cycles(ThisCpuOp op) { return sum(op, 1); }
+  public long count(ThisCpuOp op) { return sum(op, 2); }
+
+  /** Instructions (0), cycles (1) or runs (2) of {@code op}'s sequences in every form and size. */
+  private long sum(ThisCpuOp op, int what) {
+    long n = 0;
+    for (OpForm f : FORMS) {
+      for (int s = 0; s < 4; s++) {
+        MicroOpExecutor.Program p = seqs[index(op, f, 1 << s)];
+        if (p != null) {
+          n += what == 0 ? p.instructions() : what == 1 ? p.cycles() : p.runs();
+        }
+      }
+    }
+    return n;
+  }
   public long violations() { return violations; }
   public String lastViolation() { return lastViolation; }
 }

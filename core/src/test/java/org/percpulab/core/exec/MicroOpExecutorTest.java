@@ -111,4 +111,57 @@ class MicroOpExecutorTest {
         0xffff410000000000L, 0, 0, 4)).isInstanceOf(MicroOpFault.class)
         .hasMessage("CPU 0: translation fault at 0xffff410000000000 in 'ldr x2, [x0]'");
   }
+
+  @Test
+  void executorTotalsIncludeTheWorkBeforeAMigration() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    x.setPreemptionHook((cpu, next) -> next == 2 && cpu.id() == 0 ? m.cpu(1) : cpu);
+    MicroOpExecutor.Program prog = x.compile(UNPROTECTED_ADD);
+    x.execute(m.cpu(0), ThisCpuOp.ADD, prog, s[0], 7, 0, 8);
+    // 2 micro-ops on CPU 0, 3 on CPU 1 after the switch; the executor counts all 5
+    assertThat(m.cpu(0).instructions()).isEqualTo(2);
+    assertThat(m.cpu(1).instructions()).isEqualTo(3);
+    assertThat(x.instructions()).isEqualTo(5);
+    assertThat(x.cycles()).isEqualTo(m.cpu(0).cycles() + m.cpu(1).cycles());
+    assertThat(prog.runs()).isEqualTo(1);
+    assertThat(prog.instructions()).isEqualTo(5);
+    assertThat(prog.cycles()).isEqualTo(x.cycles());
+  }
+
+  @Test
+  void programCountsFusedAndLoopRunsAlike() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    MicroOpExecutor.Program prog = x.compile(LLSC_ADD);
+    assertThat(prog.fused()).isTrue();
+    x.add(m.cpu(0), prog, s[0], 5, 8);
+    x.setFusion(false);
+    x.execute(m.cpu(0), ThisCpuOp.ADD, prog, s[0], 5, 0, 8);
+    // first run walks (2 levels x 10), the second hits the TLB
+    assertThat(prog.runs()).isEqualTo(2);
+    assertThat(prog.instructions()).isEqualTo(16);
+    assertThat(prog.cycles()).isEqualTo(8 + 2 * 10 + 8);
+    assertThat(x.executed()).isEqualTo(2);
+    assertThat(m.mem().read64(s[1])).isEqualTo(10);
+  }
+
+  @Test
+  void aFreedAndReusedPageIsNotWrittenThroughItsOldContents() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    MicroOpExecutor.Program prog = x.compile(LLSC_ADD);
+    x.add(m.cpu(0), prog, s[0], 5, 8);
+    long[] before = m.mem().residentWords(s[1]);
+    // the page is freed (PhysMem drops its contents) and written again: a new array
+    m.allocator().freePages(s[1] >>> 12, 0);
+    m.mem().write64(s[1] + 8, 1);
+    assertThat(m.mem().residentWords(s[1])).isNotSameAs(before);
+    x.add(m.cpu(0), prog, s[0], 3, 8);
+    assertThat(m.mem().read64(s[1])).as("the add lands in the page as it is now").isEqualTo(3);
+    assertThat(before[0]).as("the dropped contents are not written").isEqualTo(5);
+  }
 }

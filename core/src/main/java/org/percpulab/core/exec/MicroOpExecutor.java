@@ -45,6 +45,11 @@ public final class MicroOpExecutor {
   /** {@link #fusion} and no hook installed. */
   private boolean fuse = true;
   private final long[] lineSeq = new long[MON_SLOTS];
+  /**
+   * CPUs whose monitor is armed. While none is, a store need not advance {@link #lineSeq}: a
+   * load-exclusive reads the line's count when it arms, so earlier stores cannot be told apart.
+   */
+  private int armed;
   private final long[] monitorSeq;
   private final int[] monitorSlot;
   private long instructions;
@@ -444,7 +449,9 @@ public final class MicroOpExecutor {
       if (g.fMonitor) {
         exclusivePair(c, p);
       }
-      lineSeq[(int) ((p >>> 6) & (MON_SLOTS - 1))]++;
+      if (armed != 0) {
+        lineSeq[(int) ((p >>> 6) & (MON_SLOTS - 1))]++;
+      }
     } else {
       try {
         access(c, ThisCpuOp.ADD, g, p, v, 0, size);
@@ -549,13 +556,27 @@ public final class MicroOpExecutor {
     return w;
   }
 
+  private void arm(int id, int slot) {
+    if (monitorSlot[id] < 0) {
+      armed++;
+    }
+    monitorSlot[id] = slot;
+  }
+
+  private void disarm(int id) {
+    if (monitorSlot[id] >= 0) {
+      armed--;
+      monitorSlot[id] = -1;
+    }
+  }
+
   /**
    * A load-exclusive of {@code pa} and a store-exclusive that finds the monitor armed: what they
    * leave in the monitor before the store.
    */
   private void exclusivePair(Cpu c, long pa) {
     int id = c.id();
-    monitorSlot[id] = -1;
+    disarm(id);
     monitorSeq[id] = lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))];
   }
 
@@ -566,7 +587,9 @@ public final class MicroOpExecutor {
     } else {
       mem.write(pa, size, v);
     }
-    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
+    if (armed != 0) {
+      lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
+    }
   }
 
   private long executeLoop(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand,
@@ -600,7 +623,7 @@ public final class MicroOpExecutor {
             cycles += cyc;
             insns = 0;
             cyc = 0;
-            monitorSlot[c.id()] = -1;
+            disarm(c.id());
             c = to;
           }
         }
@@ -625,7 +648,7 @@ public final class MicroOpExecutor {
           if (c.preemptCount() == 0 && c.needResched() && c.irqsEnabled()) {
             Cpu to = hook.preemptionPoint(c, i + 1);
             if (to != c) {
-              monitorSlot[c.id()] = -1;
+              disarm(c.id());
               c.addWork(insns, cyc);
               instructions += insns;
               cycles += cyc;
@@ -689,7 +712,7 @@ public final class MicroOpExecutor {
           cyc += c.lastWalkReads() * walkCost;
           loaded = mem.read(p, size);
           int slot = (int) ((p >>> 6) & (MON_SLOTS - 1));
-          monitorSlot[c.id()] = slot;
+          arm(c.id(), slot);
           monitorSeq[c.id()] = lineSeq[slot];
           lastLoadEx = i;
           lastLoad = i;
@@ -699,7 +722,7 @@ public final class MicroOpExecutor {
           long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           int slot = monitorSlot[c.id()];
-          monitorSlot[c.id()] = -1;
+          disarm(c.id());
           if (slot >= 0 && lineSeq[slot] == monitorSeq[c.id()]) {
             long v = computed ? newVal : compute(op, loaded, operand, operand2, sizeMask);
             if (!computed) {
@@ -756,7 +779,9 @@ public final class MicroOpExecutor {
 
   private void store(long pa, int size, long v) {
     mem.write(pa, size, v);
-    lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
+    if (armed != 0) {
+      lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
+    }
   }
 
   private static long compute(ThisCpuOp op, long old, long a, long b, long mask) {

@@ -23,8 +23,8 @@ import org.percpulab.mm.percpu.UnmappedChunkBackend;
 
 /**
  * mm-percpu micro-benchmarks: (1) pcpu_alloc + free_percpu pairs of 8..64 bytes served by the first
- * chunk (no chunk creation, no population), (2) a simulated {@code this_cpu_add_8} on a warm TLB
- * next to (3) a raw {@code long[]} increment, (4) {@code this_cpu_read_8}, and (5)
+ * chunk (no chunk creation, no population), on the bitmap allocator alone and on a booted machine,
+ * (2) a simulated {@code this_cpu_add_8} on a warm TLB next to (3) a raw {@code long[]} increment, (4) {@code this_cpu_read_8}, and (5)
  * {@code this_cpu_add_8} with LSE atomics and with LL/SC loops ({@code arm64.atomics}). Run:
  * {@code java -cp bench/target/percpu-lab.jar org.openjdk.jmh.Main PercpuBench -f 1 -wi 3 -i 5}.
  */
@@ -46,6 +46,26 @@ public class PercpuBench {
       // some live objects so the hints have something to skip
       for (int k = 0; k < 64; k++) {
         pcpu.alloc(8 + (k % 8) * 8, 8, false, false);
+      }
+    }
+  }
+
+  /**
+   * A booted arm64 4-CPU machine (local map on): pcpu_alloc through the real chunk backend, which
+   * clears the area in every CPU's unit (percpu memory is always handed out zeroed) and, for free,
+   * finds the chunk by address.
+   */
+  @State(Scope.Thread)
+  public static class BootedAllocState {
+    PercpuSystem sys;
+    int i;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      BootContext ctx = Boot.boot(Boot.resolve(null, List.of("arch=arm64", "cpus=4")));
+      sys = PercpuSystem.boot(Machine.create(ctx.backend(), ctx.config()));
+      for (int k = 0; k < 64; k++) {
+        sys.alloc(8 + (k % 8) * 8, 8, false);
       }
     }
   }
@@ -114,6 +134,17 @@ public class PercpuBench {
     int size = 8 + ((s.i++ & 7) << 3);
     long p = s.pcpu.alloc(size, 8, false, false);
     s.pcpu.free(p);
+    return p;
+  }
+
+  /** {@link #allocFree8to64} on a booted machine's first chunk (populated, so no chunk work). */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public long allocFree8to64Booted(BootedAllocState s) {
+    int size = 8 + ((s.i++ & 7) << 3);
+    long p = s.sys.alloc(size, 8, false);
+    s.sys.free(p);
     return p;
   }
 

@@ -25,7 +25,8 @@ import org.percpulab.mm.percpu.UnmappedChunkBackend;
  * mm-percpu micro-benchmarks: (1) pcpu_alloc + free_percpu pairs of 8..64 bytes served by the first
  * chunk (no chunk creation, no population), on the bitmap allocator alone and on a booted machine,
  * (2) a simulated {@code this_cpu_add_8} on a warm TLB next to (3) a raw {@code long[]} increment,
- * (4) {@code this_cpu_read_8}, and (5) {@code this_cpu_add_8} with LSE atomics and with LL/SC loops ({@code arm64.atomics}). Run:
+ * (4) {@code this_cpu_read_8}, and (5) {@code this_cpu_add_8} with LSE atomics and with LL/SC
+ * loops ({@code arm64.atomics}). Run:
  * {@code java -cp bench/target/percpu-lab.jar org.openjdk.jmh.Main PercpuBench -f 1 -wi 3 -i 5}.
  */
 public class PercpuBench {

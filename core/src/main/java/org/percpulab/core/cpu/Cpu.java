@@ -91,6 +91,14 @@ public final class Cpu {
       }
       return memoPa | (va & pageMask);
     }
+    return translateMiss(va, vpn, t);
+  }
+
+  /**
+   * {@link #translate} past the remembered entry: the TLB lookup, else the walk and the fill. Its
+   * own method so that the hit path stays small enough for the JIT to inline into every caller.
+   */
+  private long translateMiss(long va, long vpn, Tlb t) {
     long p = t.lookup(vpn);
     if (p >= 0) {
       long pr = t.lastProt();

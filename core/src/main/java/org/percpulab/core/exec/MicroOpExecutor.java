@@ -1,5 +1,7 @@
 package org.percpulab.core.exec;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.cpu.Cpus;
 import org.percpulab.core.mem.PhysMem;
@@ -332,8 +334,11 @@ public final class MicroOpExecutor {
     return p;
   }
 
-  /** Every {@link #compile}d program (their runs make up {@link #executed()}). */
-  private final java.util.List<Program> compiled = new java.util.ArrayList<>();
+  /**
+   * Every {@link #compile}d program (their runs make up {@link #executed()}); callers compile a
+   * sequence once and keep the program, as {@code ThisCpuEngine} does.
+   */
+  private final List<Program> compiled = new ArrayList<>();
   /** Runs of programs evicted from {@link #programCache}. */
   private long evictedRuns;
 
@@ -443,7 +448,7 @@ public final class MicroOpExecutor {
       throw faulted(c, g, va);
     }
     long walk = c.lastWalkReads() * walkCost;
-    long[] w = size == 8 && (p & 7) == 0 ? pageWords(c, p) : null;
+    long[] w = size == 8 && (p & 7) == 0 ? c.wordsOf(p & ~memPageMask, mem.generation()) : null;
     if (w != null) {
       w[(int) ((p & memPageMask) >>> 3)] += v;
       if (g.fMonitor) {
@@ -453,13 +458,21 @@ public final class MicroOpExecutor {
         lineSeq[(int) ((p >>> 6) & (MON_SLOTS - 1))]++;
       }
     } else {
-      try {
-        access(c, ThisCpuOp.ADD, g, p, v, 0, size);
-      } catch (RuntimeException e) {
-        throw interrupted(c, g, e);
-      }
+      addAccess(c, g, p, v, size);
     }
     finishFused(c, g, walk);
+  }
+
+  /**
+   * {@link #add}'s access when the CPU does not remember the page (or the word is not an aligned
+   * 8-byte one); its own method so that {@link #add} stays small enough to inline.
+   */
+  private void addAccess(Cpu c, Program g, long p, long v, int size) {
+    try {
+      access(c, ThisCpuOp.ADD, g, p, v, 0, size);
+    } catch (RuntimeException e) {
+      throw interrupted(c, g, e);
+    }
   }
 
   /**

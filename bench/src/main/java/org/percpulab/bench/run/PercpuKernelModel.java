@@ -42,8 +42,10 @@ public final class PercpuKernelModel implements KernelModel {
   private final Machine m;
   private final PercpuSystem sys;
   private final OpMode mode;
-  private final MicroOpExecutor exec;
   private final ThisCpuEngine engine;
+  /** What {@link #op} executed, from the deltas of each op's sequence counts (O(1) per op). */
+  private long opInstructions;
+  private long opCycles;
   private final CostTable costs;
   private final long pageSize;
   private long ptrWalkReads;
@@ -52,7 +54,6 @@ public final class PercpuKernelModel implements KernelModel {
     this.m = m;
     this.mode = mode;
     this.sys = PercpuSystem.boot(m);
-    this.exec = m.executor();
     this.engine = new ThisCpuEngine(sys, mode);
     this.costs = m.model().costs();
     this.pageSize = m.geometry().pageSize();
@@ -117,7 +118,12 @@ public final class PercpuKernelModel implements KernelModel {
   @Override
   public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
       long expected) {
-    return engine.op(cpu, op, form, size, ptr, value, expected);
+    long i0 = engine.instructions(op, form, size);
+    long c0 = engine.cycles(op, form, size);
+    long r = engine.op(cpu, op, form, size, ptr, value, expected);
+    opInstructions += engine.instructions(op, form, size) - i0;
+    opCycles += engine.cycles(op, form, size) - c0;
+    return r;
   }
 
   @Override
@@ -158,12 +164,12 @@ public final class PercpuKernelModel implements KernelModel {
 
   @Override
   public long opInstructions() {
-    return exec.instructions();
+    return opInstructions;
   }
 
   @Override
   public long opCycles() {
-    return exec.cycles();
+    return opCycles;
   }
 
   @Override

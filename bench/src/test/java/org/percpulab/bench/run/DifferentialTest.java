@@ -93,6 +93,21 @@ class DifferentialTest {
   }
 
   @Test
+  void opCountsOfTheModelEqualTheExecutorTotalsAndTheWorkloadsOpStats() {
+    PercpuKernelModel km = (PercpuKernelModel) factory("arm64").boot(OpMode.LOCAL_MAP);
+    ModelledKernel mk = new ModelledKernel(km, 2);
+    Workload w = Workloads.create("fork", CPUS, small("fork"));
+    for (Iterator<KernelEvent> it = w.events(5); it.hasNext(); ) {
+      mk.execute(it.next());
+    }
+    assertThat(km.opInstructions()).isPositive()
+        .isEqualTo(km.machine().executor().instructions())
+        .isEqualTo(mk.opStats().totalInstructions());
+    assertThat(km.opCycles()).isEqualTo(km.machine().executor().cycles())
+        .isEqualTo(mk.opStats().totalCycles());
+  }
+
+  @Test
   void thisCpuAddLandsOnTheRunningCpusCopyInBothModes() {
     for (OpMode mode : OpMode.values()) {
       KernelModel km = factory("arm64").boot(mode);

@@ -54,8 +54,6 @@ public final class MicroOpExecutor {
   private int armed;
   private final long[] monitorSeq;
   private final int[] monitorSlot;
-  private long instructions;
-  private long cycles;
   private long lastRetries;
   private Cpu lastCpu;
 
@@ -115,8 +113,9 @@ public final class MicroOpExecutor {
     /** Number of micro-ops. */
     final int fInsns;
     /**
-     * Runs that returned normally, fused and through the general loop; the loop runs' instructions
-     * and cycles, and the walk cycles of the fused runs (a fused run's other work is fixed:
+     * Runs that returned normally, fused and through the general loop; the instructions and cycles
+     * the loop executed (including the part before a migration of a run that then faulted, as its
+     * CPUs count it), and the walk cycles of the fused runs (a fused run's other work is fixed:
      * {@link #fInsns}, {@link #fCost}). One increment per fused run is all the fused path stores
      * for the per-sequence statistics.
      */
@@ -339,8 +338,10 @@ public final class MicroOpExecutor {
    * sequence once and keep the program, as {@code ThisCpuEngine} does.
    */
   private final List<Program> compiled = new ArrayList<>();
-  /** Runs of programs evicted from {@link #programCache}. */
+  /** Runs, instructions and cycles of programs evicted from {@link #programCache}. */
   private long evictedRuns;
+  private long evictedInstructions;
+  private long evictedCycles;
 
   /** Small direct-mapped cache of compiled sequences, keyed by array identity (and validated). */
   private final Program[] programCache = new Program[64];
@@ -351,6 +352,8 @@ public final class MicroOpExecutor {
     if (p == null || !p.matches(seq)) {
       if (p != null) {
         evictedRuns += p.runs();
+        evictedInstructions += p.instructions();
+        evictedCycles += p.cycles();
       }
       p = new Program(seq, cost);
       programCache[slot] = p;
@@ -375,23 +378,17 @@ public final class MicroOpExecutor {
   }
 
   /**
-   * {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence; what
-   * a run that returns normally adds to {@link #instructions()} and {@link #cycles()} is also
-   * counted in {@code prog} ({@link Program#instructions()}, {@link Program#cycles()},
-   * {@link Program#runs()}), a caller's per-sequence statistics.
+   * {@link #execute(Cpu, ThisCpuOp, MicroOp[], long, long, long, int)} of a compiled sequence. The
+   * work is counted in {@code prog} ({@link Program#instructions()}, {@link Program#cycles()},
+   * {@link Program#runs()}: a caller's per-sequence statistics) and in the CPUs that ran it; the
+   * executor's totals are the sums over its programs.
    */
   public long execute(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand, long operand2,
       int size) {
     if (prog.fKind != F_NONE && fuse && (prog.fPreemptInc == 0 || cpu.preemptCount() >= 0)) {
       return executeFused(cpu, op, prog, ptr, operand, operand2, size);
     }
-    long i0 = instructions;
-    long c0 = cycles;
-    long r = executeLoop(cpu, op, prog, ptr, operand, operand2, size);
-    prog.loopInstructions += instructions - i0;
-    prog.loopCycles += cycles - c0;
-    prog.loopRuns++;
-    return r;
+    return executeLoop(cpu, op, prog, ptr, operand, operand2, size);
   }
 
   /**
@@ -491,8 +488,6 @@ public final class MicroOpExecutor {
     int insns = g.fInsns;
     long cyc = g.fCost + walk;
     c.addWork(insns, cyc);
-    instructions += insns;
-    cycles += cyc;
     g.fusedRuns++;
     if (walk != 0) {
       g.fusedWalkCycles += walk;
@@ -632,8 +627,8 @@ public final class MicroOpExecutor {
           Cpu to = hook.preemptionPoint(c, i);
           if (to != c) {
             c.addWork(insns, cyc);
-            instructions += insns;
-            cycles += cyc;
+            prog.loopInstructions += insns;
+            prog.loopCycles += cyc;
             insns = 0;
             cyc = 0;
             disarm(c.id());
@@ -663,8 +658,8 @@ public final class MicroOpExecutor {
             if (to != c) {
               disarm(c.id());
               c.addWork(insns, cyc);
-              instructions += insns;
-              cycles += cyc;
+              prog.loopInstructions += insns;
+              prog.loopCycles += cyc;
               insns = 0;
               cyc = 0;
               c = to;
@@ -772,8 +767,9 @@ public final class MicroOpExecutor {
       c = hook.preemptionPoint(c, n);
     }
     c.addWork(insns, cyc);
-    instructions += insns;
-    cycles += cyc;
+    prog.loopInstructions += insns;
+    prog.loopCycles += cyc;
+    prog.loopRuns++;
     lastRetries = retries;
     if (lastCpu != c) {
       // a reference store into this long-lived object costs a GC card-mark fence
@@ -840,20 +836,26 @@ public final class MicroOpExecutor {
   }
 
   /** Instructions executed by all sequences so far. */
-  public long instructions() { return instructions; }
+  public long instructions() { return total(0) + evictedInstructions; }
 
   /** Modelled cycles of all sequences so far. */
-  public long cycles() { return cycles; }
+  public long cycles() { return total(1) + evictedCycles; }
 
   /** Number of sequences executed (that returned normally). */
-  public long executed() {
-    long n = evictedRuns;
+  public long executed() { return total(2) + evictedRuns; }
+
+  /**
+   * Instructions (0), cycles (1) or runs (2) of every program, compiled or cached: the totals are
+   * sums, so the op path stores nothing but its program's run count and its CPU's counters.
+   */
+  private long total(int what) {
+    long n = 0;
     for (Program p : compiled) {
-      n += p.runs();
+      n += what == 0 ? p.instructions() : what == 1 ? p.cycles() : p.runs();
     }
     for (Program p : programCache) {
       if (p != null) {
-        n += p.runs();
+        n += what == 0 ? p.instructions() : what == 1 ? p.cycles() : p.runs();
       }
     }
     return n;

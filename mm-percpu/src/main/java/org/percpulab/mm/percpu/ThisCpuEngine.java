@@ -118,6 +118,25 @@ public final class ThisCpuEngine {
         seqs[READ_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, 0, 0, size);
   }
 
+  /**
+   * Instructions of {@code form op _size} so far (that sequence's own count; 0 for a size other
+   * than 1, 2, 4, 8 or an op the backend does not supply in that form).
+   */
+  public long instructions(ThisCpuOp op, OpForm form, int size) {
+    MicroOpExecutor.Program p = program(op, form, size);
+    return p == null ? 0 : p.instructions();
+  }
+
+  /** Modelled cycles of {@code form op _size} so far (counted as the instructions are). */
+  public long cycles(ThisCpuOp op, OpForm form, int size) {
+    MicroOpExecutor.Program p = program(op, form, size);
+    return p == null ? 0 : p.cycles();
+  }
+
+  private MicroOpExecutor.Program program(ThisCpuOp op, OpForm form, int size) {
+    return size == 1 || size == 2 || size == 4 || size == 8 ? seqs[index(op, form, size)] : null;
+  }
+
   public long instructions(ThisCpuOp op) { return sum(op, 0); }
   public long cycles(ThisCpuOp op) { return sum(op, 1); }
   public long count(ThisCpuOp op) { return sum(op, 2); }

@@ -75,6 +75,38 @@ class ThisCpuEngineTest {
   }
 
   @Test
+  void perSequenceCountsAddUpToTheOpAndExecutorTotals() {
+    PercpuSystem s = boot("on");
+    ThisCpuEngine e = new ThisCpuEngine(s);
+    long p = s.alloc(8, 8, false);
+    for (int cpu = 0; cpu < 4; cpu++) {
+      e.add(cpu, p, 8, 1);
+      e.add(cpu, p, 4, 1);
+      e.op(cpu, ThisCpuOp.ADD, OpForm.RAW_CPU, 8, p, 1, 0);
+    }
+    long a8 = e.instructions(ThisCpuOp.ADD, OpForm.THIS_CPU, 8);
+    long a4 = e.instructions(ThisCpuOp.ADD, OpForm.THIS_CPU, 4);
+    long r8 = e.instructions(ThisCpuOp.ADD, OpForm.RAW_CPU, 8);
+    assertThat(a8).isPositive();
+    assertThat(a8 + a4 + r8).isEqualTo(e.instructions(ThisCpuOp.ADD));
+    assertThat(e.cycles(ThisCpuOp.ADD, OpForm.THIS_CPU, 8)
+        + e.cycles(ThisCpuOp.ADD, OpForm.THIS_CPU, 4)
+        + e.cycles(ThisCpuOp.ADD, OpForm.RAW_CPU, 8)).isEqualTo(e.cycles(ThisCpuOp.ADD));
+    assertThat(e.count(ThisCpuOp.ADD)).isEqualTo(12);
+    assertThat(e.instructions(ThisCpuOp.ADD, OpForm.THIS_CPU, 3)).as("no such size").isZero();
+    Machine m = s.machine();
+    long cpuInsns = 0;
+    long cpuCycles = 0;
+    for (int cpu = 0; cpu < 4; cpu++) {
+      cpuInsns += m.cpu(cpu).instructions();
+      cpuCycles += m.cpu(cpu).cycles();
+    }
+    assertThat(m.executor().instructions()).isEqualTo(cpuInsns).isEqualTo(a8 + a4 + r8);
+    assertThat(m.executor().cycles()).isEqualTo(cpuCycles);
+    assertThat(m.executor().executed()).isEqualTo(12);
+  }
+
+  @Test
   void underscoreFormInPreemptibleCodeIsCaught() {
     PercpuSystem s = boot("on");
     ThisCpuEngine e = new ThisCpuEngine(s);

@@ -52,7 +52,7 @@ public class PercpuBench {
   }
 
   /**
-   * A booted arm64 4-CPU machine (local map on): pcpu_alloc through the real chunk backend, which
+   * A booted arm64 4-CPU machine (default config: the local map is on): pcpu_alloc through the real chunk backend, which
    * clears the area in every CPU's unit (percpu memory is always handed out zeroed) and, for free,
    * finds the chunk by address.
    */

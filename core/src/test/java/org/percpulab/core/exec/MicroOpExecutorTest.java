@@ -93,10 +93,18 @@ class MicroOpExecutorTest {
     long[] s = setup(m);
     MicroOpExecutor x = m.executor();
     x.setPreemptionHook((cpu, next) -> next == 2 && cpu.id() == 0 ? m.cpu(1) : cpu);
-    x.execute(m.cpu(0), ThisCpuOp.ADD, UNPROTECTED_ADD, s[0], 7, 0, 8);
+    MicroOpExecutor.Program prog = x.compile(UNPROTECTED_ADD);
+    x.execute(m.cpu(0), ThisCpuOp.ADD, prog, s[0], 7, 0, 8);
     assertThat(x.lastCpu().id()).isEqualTo(1);
     assertThat(m.mem().read64(s[1])).as("CPU 0's copy updated from CPU 1").isEqualTo(7);
     assertThat(m.mem().read64(s[2])).isZero();
+    // 2 micro-ops on CPU 0, 3 on CPU 1 after the switch: the sequence and the executor count all 5
+    assertThat(m.cpu(0).instructions()).isEqualTo(2);
+    assertThat(m.cpu(1).instructions()).isEqualTo(3);
+    assertThat(prog.runs()).isEqualTo(1);
+    assertThat(prog.instructions()).isEqualTo(5).isEqualTo(x.instructions());
+    assertThat(prog.cycles()).isEqualTo(m.cpu(0).cycles() + m.cpu(1).cycles())
+        .isEqualTo(x.cycles());
     // the protected LL/SC variant has no preemption point inside: CPU 0 keeps running
     x.execute(m.cpu(0), ThisCpuOp.ADD, LLSC_ADD, s[0], 1, 0, 8);
     assertThat(m.mem().read64(s[1])).isEqualTo(8);
@@ -112,32 +120,26 @@ class MicroOpExecutorTest {
         .hasMessage("CPU 0: translation fault at 0xffff410000000000 in 'ldr x2, [x0]'");
   }
 
-  @Test
-  void executorTotalsIncludeTheWorkBeforeAMigration() {
-    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
-    long[] s = setup(m);
-    MicroOpExecutor x = m.executor();
-    x.setPreemptionHook((cpu, next) -> next == 2 && cpu.id() == 0 ? m.cpu(1) : cpu);
-    MicroOpExecutor.Program prog = x.compile(UNPROTECTED_ADD);
-    x.execute(m.cpu(0), ThisCpuOp.ADD, prog, s[0], 7, 0, 8);
-    // 2 micro-ops on CPU 0, 3 on CPU 1 after the switch; the executor counts all 5
-    assertThat(m.cpu(0).instructions()).isEqualTo(2);
-    assertThat(m.cpu(1).instructions()).isEqualTo(3);
-    assertThat(x.instructions()).isEqualTo(5);
-    assertThat(x.cycles()).isEqualTo(m.cpu(0).cycles() + m.cpu(1).cycles());
-    assertThat(prog.runs()).isEqualTo(1);
-    assertThat(prog.instructions()).isEqualTo(5);
-    assertThat(prog.cycles()).isEqualTo(x.cycles());
+  /** Two CPUs as {@link #setup}, LLSC_ADD compiled, and one fused add of 5 on CPU 0 done. */
+  private record OneFusedAdd(Machine m, long[] s, MicroOpExecutor x,
+      MicroOpExecutor.Program prog) {
+    static OneFusedAdd run() {
+      Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+      long[] s = setup(m);
+      MicroOpExecutor.Program prog = m.executor().compile(LLSC_ADD);
+      assertThat(prog.fused()).isTrue();
+      m.executor().add(m.cpu(0), prog, s[0], 5, 8);
+      return new OneFusedAdd(m, s, m.executor(), prog);
+    }
   }
 
   @Test
   void programCountsFusedAndLoopRunsAlike() {
-    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
-    long[] s = setup(m);
-    MicroOpExecutor x = m.executor();
-    MicroOpExecutor.Program prog = x.compile(LLSC_ADD);
-    assertThat(prog.fused()).isTrue();
-    x.add(m.cpu(0), prog, s[0], 5, 8);
+    OneFusedAdd r = OneFusedAdd.run();
+    Machine m = r.m();
+    long[] s = r.s();
+    MicroOpExecutor x = r.x();
+    MicroOpExecutor.Program prog = r.prog();
     x.setFusion(false);
     x.execute(m.cpu(0), ThisCpuOp.ADD, prog, s[0], 5, 0, 8);
     // first run walks (2 levels x 10), the second hits the TLB
@@ -150,17 +152,15 @@ class MicroOpExecutorTest {
 
   @Test
   void aFreedAndReusedPageIsNotWrittenThroughItsOldContents() {
-    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
-    long[] s = setup(m);
-    MicroOpExecutor x = m.executor();
-    MicroOpExecutor.Program prog = x.compile(LLSC_ADD);
-    x.add(m.cpu(0), prog, s[0], 5, 8);
+    OneFusedAdd r = OneFusedAdd.run();
+    Machine m = r.m();
+    long[] s = r.s();
     long[] before = m.mem().residentWords(s[1]);
     // the page is freed (PhysMem drops its contents) and written again: a new array
     m.allocator().freePages(s[1] >>> 12, 0);
     m.mem().write64(s[1] + 8, 1);
     assertThat(m.mem().residentWords(s[1])).isNotSameAs(before);
-    x.add(m.cpu(0), prog, s[0], 3, 8);
+    r.x().add(m.cpu(0), r.prog(), s[0], 3, 8);
     assertThat(m.mem().read64(s[1])).as("the add lands in the page as it is now").isEqualTo(3);
     assertThat(before[0]).as("the dropped contents are not written").isEqualTo(5);
   }

@@ -17,6 +17,7 @@ import org.percpulab.core.ptdump.Ptdump;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.ProtKind;
 import org.percpulab.core.spi.PtdumpTables;
+import org.percpulab.core.testkit.KptShadow;
 import org.percpulab.core.testkit.PageTableChecks;
 import org.percpulab.core.testkit.Seeds;
 import org.percpulab.core.testkit.TestMachines;
@@ -36,16 +37,6 @@ class Arm64PrivateLevelTest {
 
   private static Arm64Layout layout(Machine m) {
     return ((Arm64Model) m.model()).arm64Layout();
-  }
-
-  private record Mapping(int cpu, long va, long size, long pa, long[] pfns) {
-    long paAt(long off, int ps) {
-      return pfns == null ? pa + off : (pfns[(int) (off >>> ps)] << ps) + (off & ((1L << ps) - 1));
-    }
-
-    boolean covers(long a) {
-      return Long.compareUnsigned(a, va) >= 0 && Long.compareUnsigned(a - va, size) < 0;
-    }
   }
 
   /**
@@ -86,10 +77,10 @@ class Arm64PrivateLevelTest {
       long bootShared = k.sharedTablePages();
       long bootPerCpu = k.perCpuTablePages();
       assertThat(bootPerCpu).as("pgd + level-1 copy per CPU").isEqualTo(8);
-      List<Mapping> maps = new ArrayList<>();
+      KptShadow shadow = new KptShadow();
       for (int step = 0; step < 50; step++) {
         int kind = rnd.nextInt(10);
-        if (kind < 6 || maps.isEmpty()) {
+        if (kind < 6 || shadow.maps().isEmpty()) {
           boolean priv = rnd.nextInt(3) == 0;
           int cpu = priv ? rnd.nextInt(4) : -1;
           long[] w = priv ? new long[] {l.localStart, l.localEnd - l.localStart}
@@ -97,58 +88,22 @@ class Arm64PrivateLevelTest {
           long wHot = priv ? lhot : hot;
           long wBase = rnd.nextBoolean() ? w[0] : w[0] + w[1] - wHot;
           boolean pages = rnd.nextBoolean();
-          long size;
-          long va;
-          long pa = 0;
-          long[] pfns = null;
-          int maxShift = 63;
-          if (pages) {
-            int np = 1 + rnd.nextInt(8);
-            size = np * page;
-            va = wBase + ((rnd.nextLong() >>> 1) % ((wHot - size) / page + 1)) * page;
-            pfns = new long[np];
-            for (int i = 0; i < np; i++) {
-              pfns[i] = (m.mem().startPa() >>> ps) + rnd.nextInt(1 << 14);
-            }
-          } else {
-            size = blk;
-            va = wBase + ((rnd.nextLong() >>> 1) % (wHot / blk)) * blk;
-            pa = m.mem().startPa() + (long) rnd.nextInt(32) * blk;
-            maxShift = rnd.nextBoolean() ? 63 : ps;
-          }
-          boolean overlaps = false;
-          for (Mapping x : maps) {
-            if (x.cpu == cpu && Long.compareUnsigned(x.va, va + size - 1) <= 0
-                && Long.compareUnsigned(va, x.va + x.size - 1) <= 0) {
-              overlaps = true;
-            }
-          }
-          log.op("%s map cpu=%d va=0x%x size=0x%x %s", priv ? "private" : "shared", cpu, va, size,
-              pages ? "pages" : "range pa=0x" + Long.toHexString(pa) + " maxShift=" + maxShift);
-          int r;
-          if (priv) {
-            r = pages ? k.mapPrivatePages(cpu, va, pfns, 0, pfns.length, prot)
-                : k.mapPrivate(cpu, va, pa, size, prot, maxShift);
-          } else {
-            r = pages ? k.mapSharedPages(va, pfns, 0, pfns.length, prot)
-                : k.mapShared(va, pa, size, prot, maxShift);
-          }
+          KptShadow.Mapping q = KptShadow.random(rnd, cpu, wBase, wHot, pages, blk, ps,
+              m.mem().startPa() >>> ps, 1 << 14, m.mem().startPa(), 32);
+          int maxShift = pages || rnd.nextBoolean() ? 63 : ps;
+          boolean overlaps = shadow.overlaps(q);
+          log.op("%s", q.describe(maxShift));
+          int r = shadow.map(k, q, prot, maxShift);
           log.op("  -> %d", r);
           assertThat(r >= 0).as("maps unless overlapping (%d)", r).isEqualTo(!overlaps);
-          if (r >= 0) {
-            maps.add(new Mapping(cpu, va, size, pa, pfns));
-          } else {
+          if (r < 0) {
             assertThat(r).isEqualTo(PageTableEngine.EBUSY);
           }
         } else if (kind < 9) {
-          Mapping x = maps.remove(rnd.nextInt(maps.size()));
-          log.op("unmap cpu=%d va=0x%x size=0x%x", x.cpu, x.va, x.size);
-          if (x.cpu < 0) {
-            k.unmapShared(x.va, x.size);
-          } else {
-            k.unmapPrivate(x.cpu, x.va, x.size);
-          }
-          m.cpus().flushKernelRange(x.va, x.size);
+          KptShadow.Mapping x = shadow.removeRandom(rnd);
+          log.op("unmap cpu=%d va=0x%x size=0x%x", x.cpu(), x.va(), x.size());
+          KptShadow.unmap(k, x);
+          m.cpus().flushKernelRange(x.va(), x.size());
         } else if (rnd.nextBoolean()) {
           long[] w = windows.get(rnd.nextInt(windows.size()));
           log.op("freeEmptyShared 0x%x +0x%x", w[0], w[1]);
@@ -159,15 +114,9 @@ class Arm64PrivateLevelTest {
           k.freeEmptyPrivate(cpu, l.localStart, l.localEnd - l.localStart);
         }
         m.verifyConsistent();
-        check(m, maps, windows, rnd, hot, lhot);
+        check(m, shadow, windows, rnd, hot, lhot);
       }
-      for (Mapping x : maps) {
-        if (x.cpu < 0) {
-          k.unmapShared(x.va, x.size);
-        } else {
-          k.unmapPrivate(x.cpu, x.va, x.size);
-        }
-      }
+      shadow.unmapAll(k);
       for (long[] w : windows) {
         k.freeEmptyShared(w[0], w[1]);
       }
@@ -181,33 +130,25 @@ class Arm64PrivateLevelTest {
     });
   }
 
-  private static long expect(List<Mapping> maps, int cpu, long va, int ps) {
-    for (Mapping x : maps) {
-      if (x.cpu == cpu && x.covers(va)) {
-        return x.paAt(va - x.va, ps);
-      }
-    }
-    return Cpu.FAULT;
-  }
-
-  private static void check(Machine m, List<Mapping> maps, List<long[]> windows, Random rnd,
+  private static void check(Machine m, KptShadow shadow, List<long[]> windows, Random rnd,
       long hot, long lhot) {
     int ps = m.geometry().pageShift();
     long page = m.geometry().pageSize();
     Arm64Layout l = layout(m);
-    for (Mapping x : maps) {
-      long off = ((rnd.nextLong() >>> 1) % (x.size / page)) * page + 8;
+    for (KptShadow.Mapping x : shadow.maps()) {
+      long off = ((rnd.nextLong() >>> 1) % (x.size() / page)) * page + 8;
+      long va = x.va() + off;
       for (int c = 0; c < 4; c++) {
-        long want = x.cpu < 0 || x.cpu == c ? x.paAt(off, ps) : expect(maps, c, x.va + off, ps);
-        assertThat(m.cpu(c).translate(x.va + off)).as("cpu %d va 0x%x", c, x.va + off)
-            .isEqualTo(want);
+        long want = x.cpu() < 0 || x.cpu() == c ? x.paAt(off, ps)
+            : shadow.expect(c, va, ps, Cpu.FAULT);
+        assertThat(m.cpu(c).translate(va)).as("cpu %d va 0x%x", c, va).isEqualTo(want);
       }
     }
     for (int i = 0; i < 8; i++) {
       long[] w = windows.get(rnd.nextInt(windows.size()));
       long from = rnd.nextBoolean() ? w[0] : w[0] + w[1] - hot;
       long va = from + ((rnd.nextLong() >>> 1) % (hot / page)) * page;
-      long want = expect(maps, -1, va, ps);
+      long want = shadow.expect(-1, va, ps, Cpu.FAULT);
       assertThat(m.engine().translate(m.kpt().swapperPgd(), va)).as("swapper 0x%x", va)
           .isEqualTo(want);
       for (int c = 0; c < 4; c++) {
@@ -216,7 +157,7 @@ class Arm64PrivateLevelTest {
       long la = l.localStart + ((rnd.nextLong() >>> 1) % (lhot / page)) * page;
       for (int c = 0; c < 4; c++) {
         assertThat(m.cpu(c).translate(la)).as("cpu %d local 0x%x", c, la)
-            .isEqualTo(expect(maps, c, la, ps));
+            .isEqualTo(shadow.expect(c, la, ps, Cpu.FAULT));
       }
     }
   }

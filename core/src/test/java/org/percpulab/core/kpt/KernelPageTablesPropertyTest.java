@@ -13,6 +13,7 @@ import org.percpulab.core.fake.FakeBackend;
 import org.percpulab.core.pgtable.PageTableEngine;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.Region;
+import org.percpulab.core.testkit.KptShadow;
 import org.percpulab.core.testkit.Seeds;
 
 /**
@@ -40,16 +41,6 @@ class KernelPageTablesPropertyTest {
     }
     out.add(Arguments.of(new int[] {12, 9, 9, 9, 9}, 1, true));
     return out.stream();
-  }
-
-  private record Mapping(int cpu, long va, long size, long pa, long[] pfns) {
-    long paAt(long off, int ps) {
-      return pfns == null ? pa + off : (pfns[(int) (off >>> ps)] << ps) + (off & ((1L << ps) - 1));
-    }
-
-    boolean covers(long a) {
-      return Long.compareUnsigned(a, va) >= 0 && Long.compareUnsigned(a - va, size) < 0;
-    }
   }
 
   @ParameterizedTest(name = "{0} P={1} invalidBit={2}")
@@ -98,11 +89,11 @@ class KernelPageTablesPropertyTest {
       long page = g.pageSize();
       long blk = g.entrySize(levels - 2);
       long hot = Math.min(psz, 4 * blk);
-      List<Mapping> maps = new ArrayList<>();
+      KptShadow shadow = new KptShadow();
       for (int step = 0; step < 60; step++) {
         int kind = rnd.nextInt(10);
         long synced = k.syncedEntries();
-        if (kind < 6 || maps.isEmpty()) {
+        if (kind < 6 || shadow.maps().isEmpty()) {
           boolean priv = rnd.nextInt(3) == 0;
           int cpu = priv ? rnd.nextInt(CPUS) : -1;
           long[] w = priv ? new long[] {area.start(), area.size()}
@@ -110,58 +101,23 @@ class KernelPageTablesPropertyTest {
           long wHot = Math.min(hot, w[1]);
           long wBase = rnd.nextBoolean() ? w[0] : w[0] + w[1] - wHot;
           boolean pages = rnd.nextBoolean() || blk > wHot;
-          long size;
-          long va;
-          long pa = 0;
-          long[] pfns = null;
-          int maxShift = 63;
-          if (pages) {
-            int np = 1 + rnd.nextInt(8);
-            size = np * page;
-            va = wBase + ((rnd.nextLong() >>> 1) % ((wHot - size) / page + 1)) * page;
-            pfns = new long[np];
-            for (int i = 0; i < np; i++) {
-              pfns[i] = (PA >>> ps) + rnd.nextInt(1 << 16);
-            }
-          } else {
-            size = blk;
-            va = wBase + ((rnd.nextLong() >>> 1) % (wHot / blk)) * blk;
-            pa = PA + (long) rnd.nextInt(64) * blk;
-            maxShift = rnd.nextBoolean() ? 63 : ps;
-          }
-          boolean overlaps = false;
-          for (Mapping x : maps) {
-            if (x.cpu == cpu && Long.compareUnsigned(x.va, va + size - 1) <= 0
-                && Long.compareUnsigned(va, x.va + x.size - 1) <= 0) {
-              overlaps = true;
-            }
-          }
-          log.op("%s map cpu=%d va=0x%x size=0x%x %s", priv ? "private" : "shared", cpu, va, size,
-              pages ? "pages" : "range pa=0x" + Long.toHexString(pa) + " maxShift=" + maxShift);
-          int r;
-          if (priv) {
-            r = pages ? k.mapPrivatePages(cpu, va, pfns, 0, pfns.length, 1)
-                : k.mapPrivate(cpu, va, pa, size, 1, maxShift);
-          } else {
-            r = pages ? k.mapSharedPages(va, pfns, 0, pfns.length, 2)
-                : k.mapShared(va, pa, size, 2, maxShift);
-          }
+          KptShadow.Mapping q = KptShadow.random(rnd, cpu, wBase, wHot, pages, blk, ps, PA >>> ps,
+              1 << 16, PA, 64);
+          int maxShift = pages || rnd.nextBoolean() ? 63 : ps;
+          boolean overlaps = shadow.overlaps(q);
+          log.op("%s", q.describe(maxShift));
+          int r = shadow.map(k, q, priv ? 1 : 2, maxShift);
           log.op("  -> %d", r);
           assertThat(r).as("result").isEqualTo(overlaps ? PageTableEngine.EBUSY : r);
           assertThat(r >= 0).as("maps unless overlapping").isEqualTo(!overlaps);
-          if (r >= 0) {
-            maps.add(new Mapping(cpu, va, size, pa, pfns));
-          }
           if (priv) {
             assertThat(k.syncedEntries()).as("private maps sync nothing").isEqualTo(synced);
           }
         } else if (kind < 9) {
-          Mapping x = maps.remove(rnd.nextInt(maps.size()));
-          log.op("unmap cpu=%d va=0x%x size=0x%x", x.cpu, x.va, x.size);
-          if (x.cpu < 0) {
-            k.unmapShared(x.va, x.size);
-          } else {
-            k.unmapPrivate(x.cpu, x.va, x.size);
+          KptShadow.Mapping x = shadow.removeRandom(rnd);
+          log.op("unmap cpu=%d va=0x%x size=0x%x", x.cpu(), x.va(), x.size());
+          KptShadow.unmap(k, x);
+          if (x.cpu() >= 0) {
             assertThat(k.syncedEntries()).as("private unmaps sync nothing").isEqualTo(synced);
           }
         } else if (rnd.nextBoolean()) {
@@ -175,15 +131,9 @@ class KernelPageTablesPropertyTest {
         }
         assertThat((k.syncedEntries() - synced) % CPUS).as("sync writes every CPU").isZero();
         k.verifyConsistent();
-        check(k, maps, windows, area, rnd, ps, hot);
+        check(k, shadow, windows, area, rnd, ps, hot);
       }
-      for (Mapping x : maps) {
-        if (x.cpu < 0) {
-          k.unmapShared(x.va, x.size);
-        } else {
-          k.unmapPrivate(x.cpu, x.va, x.size);
-        }
-      }
+      shadow.unmapAll(k);
       for (long[] w : windows) {
         k.freeEmptyShared(w[0], w[1]);
       }
@@ -198,28 +148,19 @@ class KernelPageTablesPropertyTest {
     });
   }
 
-  private static long expect(List<Mapping> maps, int cpu, long va, int ps) {
-    for (Mapping x : maps) {
-      if (x.cpu == cpu && x.covers(va)) {
-        return x.paAt(va - x.va, ps);
-      }
-    }
-    return -1;
-  }
-
-  private static void check(KernelPageTables k, List<Mapping> maps, List<long[]> windows,
+  private static void check(KernelPageTables k, KptShadow shadow, List<long[]> windows,
       Region area, Random rnd, int ps, long hot) {
     PageTableEngine e = k.engine();
     long page = 1L << ps;
-    for (Mapping x : maps) {
-      long off = ((rnd.nextLong() >>> 1) % (x.size / page)) * page + 8;
+    for (KptShadow.Mapping x : shadow.maps()) {
+      long off = ((rnd.nextLong() >>> 1) % (x.size() / page)) * page + 8;
+      long va = x.va() + off;
       for (int c = 0; c < CPUS; c++) {
-        long want = x.cpu < 0 || x.cpu == c ? x.paAt(off, ps) : expect(maps, c, x.va + off, ps);
-        assertThat(e.translate(k.pgdOf(c), x.va + off)).as("cpu %d va 0x%x", c, x.va + off)
-            .isEqualTo(want);
+        long want = x.cpu() < 0 || x.cpu() == c ? x.paAt(off, ps) : shadow.expect(c, va, ps, -1);
+        assertThat(e.translate(k.pgdOf(c), va)).as("cpu %d va 0x%x", c, va).isEqualTo(want);
       }
-      if (x.cpu >= 0) {
-        assertThat(e.translate(k.swapperPgd(), x.va + off)).as("swapper never maps 0x%x", x.va)
+      if (x.cpu() >= 0) {
+        assertThat(e.translate(k.swapperPgd(), va)).as("swapper never maps 0x%x", x.va())
             .isEqualTo(-1);
       }
     }
@@ -228,7 +169,7 @@ class KernelPageTablesPropertyTest {
       long wHot = Math.min(hot, w[1]);
       long from = rnd.nextBoolean() ? w[0] : w[0] + w[1] - wHot;
       long va = from + ((rnd.nextLong() >>> 1) % (wHot / page)) * page;
-      long want = expect(maps, -1, va, ps);
+      long want = shadow.expect(-1, va, ps, -1);
       assertThat(e.translate(k.swapperPgd(), va)).as("swapper va 0x%x", va).isEqualTo(want);
       for (int c = 0; c < CPUS; c++) {
         assertThat(e.translate(k.pgdOf(c), va)).as("cpu %d shared va 0x%x", c, va)
@@ -237,7 +178,7 @@ class KernelPageTablesPropertyTest {
       long la = area.start() + ((rnd.nextLong() >>> 1) % (area.size() / page)) * page;
       for (int c = 0; c < CPUS; c++) {
         assertThat(e.translate(k.pgdOf(c), la)).as("cpu %d local va 0x%x", c, la)
-            .isEqualTo(expect(maps, c, la, ps));
+            .isEqualTo(shadow.expect(c, la, ps, -1));
       }
     }
   }

@@ -519,27 +519,6 @@ public abstract class ArchBackendConformanceTest {
     throw new AssertionError("no window in vmalloc " + Long.toHexString(lo));
   }
 
-  private static final class Mapping {
-    final int cpu;
-    final long va;
-    final long size;
-    final long pa;
-    final long[] pfns;
-
-    Mapping(int cpu, long va, long size, long pa, long[] pfns) {
-      this.cpu = cpu;
-      this.va = va;
-      this.size = size;
-      this.pa = pa;
-      this.pfns = pfns;
-    }
-
-    long paAt(long off, int pageShift) {
-      return pfns == null ? pa + off : (pfns[(int) (off >>> pageShift)] << pageShift)
-          + (off & ((1L << pageShift) - 1));
-    }
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("configCases")
   void randomMapUnmapKeepsInvariants(String label, Map<String, String> c) {
@@ -584,14 +563,14 @@ public abstract class ArchBackendConformanceTest {
     long baseShared = m.allocator().sharedTablePages();
     long basePerCpu = m.allocator().perCpuTablePages();
     long ramPages = m.mem().frames();
-    List<Mapping> maps = new ArrayList<>();
+    KptShadow shadow = new KptShadow();
     for (int step = 0; step < propertyOps(); step++) {
       int kind = rnd.nextInt(10);
       boolean priv = la != null && rnd.nextInt(3) == 0;
       int cpu = priv ? rnd.nextInt(4) : -1;
       long base = priv ? la.start() : hotStart;
       long span = priv ? lhot : hot;
-      if (kind < 6 || maps.isEmpty()) {
+      if (kind < 6 || shadow.maps().isEmpty()) {
         boolean pages = rnd.nextBoolean();
         long npages = 1 + rnd.nextInt(pages ? 8 : 4);
         long size;
@@ -618,12 +597,8 @@ public abstract class ArchBackendConformanceTest {
           pa = m.mem().startPa() + ((rnd.nextLong() >>> 1) % Math.max(1, room)) * unit;
           maxShift = rnd.nextBoolean() ? 63 : ps;
         }
-        boolean overlaps = false;
-        for (Mapping x : maps) {
-          if (x.cpu == cpu && x.va < va + size && va < x.va + x.size) {
-            overlaps = true;
-          }
-        }
+        KptShadow.Mapping q = new KptShadow.Mapping(cpu, va, size, pa, pfns);
+        boolean overlaps = shadow.overlaps(q);
         List<PageTableChecks.Leaf> before = inject ? snapshot(m, w, la) : null;
         PageAllocatorState st = inject ? new PageAllocatorState(m) : null;
         int failAt = inject ? 1 + rnd.nextInt(3) : 0;
@@ -633,14 +608,7 @@ public abstract class ArchBackendConformanceTest {
         log.op("%s map%s cpu=%d va=0x%x size=0x%x pa=0x%x maxShift=%d%s", priv ? "private" : "shared",
             pages ? "Pages" : "Range", cpu, va, size, pa, maxShift,
             inject ? " failNth=" + failAt : "");
-        int r;
-        if (priv) {
-          r = pages ? k.mapPrivatePages(cpu, va, pfns, 0, (int) npages, prot)
-              : k.mapPrivate(cpu, va, pa, size, prot, maxShift);
-        } else {
-          r = pages ? k.mapSharedPages(va, pfns, 0, (int) npages, prot)
-              : k.mapShared(va, pa, size, prot, maxShift);
-        }
+        int r = KptShadow.apply(k, q, prot, maxShift);
         m.allocator().clearFailures();
         log.op("  -> %d", r);
         m.verifyConsistent();
@@ -663,19 +631,15 @@ public abstract class ArchBackendConformanceTest {
           }
         } else {
           assertThat(overlaps).as("mapped although overlapping").isFalse();
-          maps.add(new Mapping(cpu, va, size, pa, pfns));
+          shadow.add(q);
         }
       } else if (kind < 9) {
-        Mapping x = maps.remove(rnd.nextInt(maps.size()));
-        log.op("unmap cpu=%d va=0x%x size=0x%x", x.cpu, x.va, x.size);
-        if (x.cpu < 0) {
-          k.unmapShared(x.va, x.size);
-        } else {
-          k.unmapPrivate(x.cpu, x.va, x.size);
-        }
-        m.cpus().flushKernelRange(x.va, x.size);
-        if (x.pfns != null) {
-          for (long p : x.pfns) {
+        KptShadow.Mapping x = shadow.removeRandom(rnd);
+        log.op("unmap cpu=%d va=0x%x size=0x%x", x.cpu(), x.va(), x.size());
+        KptShadow.unmap(k, x);
+        m.cpus().flushKernelRange(x.va(), x.size());
+        if (x.pfns() != null) {
+          for (long p : x.pfns()) {
             m.allocator().freePages(p, 0);
           }
         }
@@ -686,42 +650,33 @@ public abstract class ArchBackendConformanceTest {
         m.verifyConsistent();
       }
       // walks agree with the shadow
-      for (Mapping x : maps) {
-        long[] offs = {0, x.size - page, ((rnd.nextLong() >>> 1) % (x.size / page)) * page};
+      for (KptShadow.Mapping x : shadow.maps()) {
+        long[] offs = {0, x.size() - page, ((rnd.nextLong() >>> 1) % (x.size() / page)) * page};
         for (long off : offs) {
-          int on = x.cpu >= 0 ? x.cpu : rnd.nextInt(4);
-          WalkResult r = e.walk(k.pgdOf(on), x.va + off);
-          assertThat(r).as("walk cpu %d va 0x%x", on, x.va + off)
+          long va = x.va() + off;
+          int on = x.cpu() >= 0 ? x.cpu() : rnd.nextInt(4);
+          WalkResult r = e.walk(k.pgdOf(on), va);
+          assertThat(r).as("walk cpu %d va 0x%x", on, va)
               .isInstanceOf(WalkResult.Translation.class);
-          assertThat(((WalkResult.Translation) r).pa()).as("pa of 0x%x", x.va + off)
+          assertThat(((WalkResult.Translation) r).pa()).as("pa of 0x%x", va)
               .isEqualTo(x.paAt(off, ps));
-          assertThat(m.cpu(on).translate(x.va + off)).as("cpu %d translate 0x%x", on, x.va + off)
+          assertThat(m.cpu(on).translate(va)).as("cpu %d translate 0x%x", on, va)
               .isEqualTo(x.paAt(off, ps));
-          if (x.cpu >= 0) {
-            int other = (x.cpu + 1 + rnd.nextInt(3)) % 4;
-            boolean otherHas = false;
-            for (Mapping y : maps) {
-              if (y.cpu == other && y.va <= x.va + off && x.va + off < y.va + y.size) {
-                otherHas = true;
-              }
-            }
-            if (!otherHas) {
-              assertThat(e.walk(k.pgdOf(other), x.va + off)).as("cpu %d must not see cpu %d's 0x%x",
-                  other, x.cpu, x.va + off).isInstanceOf(WalkResult.Fault.class);
+          if (x.cpu() >= 0) {
+            int other = (x.cpu() + 1 + rnd.nextInt(3)) % 4;
+            if (shadow.expect(other, va, ps, -1) == -1) {
+              assertThat(e.walk(k.pgdOf(other), va)).as("cpu %d must not see cpu %d's 0x%x",
+                  other, x.cpu(), va).isInstanceOf(WalkResult.Fault.class);
             }
           }
         }
       }
       assertThat(ramPages).isEqualTo(m.mem().frames());
     }
-    for (Mapping x : maps) {
-      if (x.cpu < 0) {
-        k.unmapShared(x.va, x.size);
-      } else {
-        k.unmapPrivate(x.cpu, x.va, x.size);
-      }
-      if (x.pfns != null) {
-        for (long p : x.pfns) {
+    shadow.unmapAll(k);
+    for (KptShadow.Mapping x : shadow.maps()) {
+      if (x.pfns() != null) {
+        for (long p : x.pfns()) {
           m.allocator().freePages(p, 0);
         }
       }

@@ -44,37 +44,14 @@ final class ForkWorkload extends AbstractWorkload {
     final long forks = p("forks");
     final long childFaults = p("childFaults");
     final long workerPages = p("workerPages");
-    return new ProcessGenerator(seed, cpus, 64, 256) {
-      int[] worker;
-      long done;
-      int phase;
-
+    return new StressWorkers(seed, cpus, workers, forks, workerPages) {
       @Override
-      protected boolean step() {
-        if (phase == 0) {
-          worker = spawnWorkers(prologue(), workers, workerPages);
-          phase = 1;
-          return true;
+      protected void round(int w, long n) {
+        int child = fork(w);
+        for (long i = 0; i < childFaults; i++) {
+          fault(child, 0);
         }
-        if (phase == 1 && done < forks) {
-          int w = worker[(int) (done % workers)];
-          int child = fork(w);
-          for (long i = 0; i < childFaults; i++) {
-            fault(child, 0);
-          }
-          exit(child);
-          done++;
-          return true;
-        }
-        if (phase == 1) {
-          for (int w : worker) {
-            exit(w);
-          }
-          epilogue();
-          phase = 2;
-          return true;
-        }
-        return false;
+        exit(child);
       }
     };
   }

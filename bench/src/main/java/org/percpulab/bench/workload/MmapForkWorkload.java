@@ -48,47 +48,24 @@ final class MmapForkWorkload extends AbstractWorkload {
     final int workers = Math.max(1, pi("workers"));
     final long ops = p("ops");
     final long pages = childPages();
-    return new ProcessGenerator(seed, cpus, 64, 256) {
-      int[] worker;
-      long done;
-      int phase;
-
+    return new StressWorkers(seed, cpus, workers, ops, 0) {
       @Override
-      protected boolean step() {
-        if (phase == 0) {
-          worker = spawnWorkers(prologue(), workers, 0);
-          phase = 1;
-          return true;
+      protected void round(int w, long n) {
+        int[] kids = new int[MAX_PIDS];
+        for (int i = 0; i < MAX_PIDS; i++) {
+          kids[i] = fork(w);
+          taskEvent(KernelEvent.Type.MMAP, kids[i], pages);
+          for (long p = 0; p < pages; p++) {
+            fault(kids[i], 1);
+          }
+          taskEvent(KernelEvent.Type.MUNMAP, kids[i], 0);
         }
-        if (phase == 1 && done < ops) {
-          int w = worker[(int) (done % workers)];
-          int[] kids = new int[MAX_PIDS];
-          for (int i = 0; i < MAX_PIDS; i++) {
-            kids[i] = fork(w);
-            taskEvent(KernelEvent.Type.MMAP, kids[i], pages);
-            for (long p = 0; p < pages; p++) {
-              fault(kids[i], 1);
-            }
-            taskEvent(KernelEvent.Type.MUNMAP, kids[i], 0);
-          }
-          if (done == ops / 2) {
-            emit(KernelEvent.Type.SAMPLE, -1, 0, 0);
-          }
-          for (int k : kids) {
-            exit(k);
-          }
-          done++;
-          return true;
+        if (n == ops / 2) {
+          emit(KernelEvent.Type.SAMPLE, -1, 0, 0);
         }
-        if (phase == 1) {
-          for (int w : worker) {
-            exit(w);
-          }
-          epilogue();
-          phase = 2;
-          return true;
+        for (int k : kids) {
+          exit(k);
         }
-        return false;
       }
     };
   }

@@ -52,9 +52,9 @@ public class PercpuBench {
   }
 
   /**
-   * A booted arm64 4-CPU machine (default config: the local map is on): pcpu_alloc through the real chunk backend, which
-   * clears the area in every CPU's unit (percpu memory is always handed out zeroed) and, for free,
-   * finds the chunk by address.
+   * A booted arm64 4-CPU machine (default config: the local map is on): pcpu_alloc through the
+   * real chunk backend, which clears the area in every CPU's unit (percpu memory is always handed
+   * out zeroed) and, for free, finds the chunk by address.
    */
   @State(Scope.Thread)
   public static class BootedAllocState {
@@ -128,12 +128,16 @@ public class PercpuBench {
     }
   }
 
+  /** 8, 16, ..., 64 bytes in turn. */
+  private static int size8to64(int i) {
+    return 8 + ((i & 7) << 3);
+  }
+
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public long allocFree8to64(AllocState s) {
-    int size = 8 + ((s.i++ & 7) << 3);
-    long p = s.pcpu.alloc(size, 8, false, false);
+    long p = s.pcpu.alloc(size8to64(s.i++), 8, false, false);
     s.pcpu.free(p);
     return p;
   }
@@ -143,8 +147,7 @@ public class PercpuBench {
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public long allocFree8to64Booted(BootedAllocState s) {
-    int size = 8 + ((s.i++ & 7) << 3);
-    long p = s.sys.alloc(size, 8, false);
+    long p = s.sys.alloc(size8to64(s.i++), 8, false);
     s.sys.free(p);
     return p;
   }

@@ -20,7 +20,6 @@ public final class Cpus {
   private final Cpu[] cpus;
   private final List<Tlb> tlbs;
   private final int pageShift;
-  private long perCpuLocalOff;
   private long localFlushes;
   private long broadcastRangeFlushes;
   private long broadcastAllFlushes;
@@ -68,10 +67,10 @@ public final class Cpus {
   public List<Tlb> tlbs() { return tlbs; }
 
   /** {@code __per_cpu_local_off}: the same on every CPU; set by percpu setup. */
-  public long perCpuLocalOff() { return perCpuLocalOff; }
+  public long perCpuLocalOff() { return cpus[0].perCpuLocalOff(); }
 
+  /** Sets {@code __per_cpu_local_off}; every CPU keeps a copy next to its offset register. */
   public void setPerCpuLocalOff(long off) {
-    this.perCpuLocalOff = off;
     for (Cpu c : cpus) {
       c.setPerCpuLocalOff(off);
     }

@@ -326,7 +326,9 @@ public final class MicroOpExecutor {
     }
   }
 
-  /** Pre-decodes {@code seq} for {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)}. */
+  /**
+   * Pre-decodes {@code seq} for {@link #execute(Cpu, ThisCpuOp, Program, long, long, long, int)}.
+   */
   public Program compile(MicroOp[] seq) {
     Program p = new Program(seq, cost);
     compiled.add(p);
@@ -451,9 +453,7 @@ public final class MicroOpExecutor {
       if (g.fMonitor) {
         exclusivePair(c, p);
       }
-      if (armed != 0) {
-        lineSeq[(int) ((p >>> 6) & (MON_SLOTS - 1))]++;
-      }
+      lineStored(p);
     } else {
       addAccess(c, g, p, v, size);
     }
@@ -503,8 +503,8 @@ public final class MicroOpExecutor {
 
   /**
    * A fused sequence stopped at its access: the state the loop leaves there (preempt_count raised,
-   * IRQs off by the save) then the exception. IRQ save/restore and a balanced preempt disable/enable
-   * leave no trace on success, so only this path applies them.
+   * IRQs off by the save) then the exception. IRQ save/restore and a balanced preempt
+   * disable/enable leave no trace on success, so only this path applies them.
    */
   private static RuntimeException interrupted(Cpu c, Program g, RuntimeException e) {
     c.setPreemptCount(c.preemptCount() + g.fPreemptInc);
@@ -564,6 +564,13 @@ public final class MicroOpExecutor {
     return w;
   }
 
+  /** A store to {@code pa}: breaks the exclusive monitors armed on its line ({@link #armed}). */
+  private void lineStored(long pa) {
+    if (armed != 0) {
+      lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
+    }
+  }
+
   private void arm(int id, int slot) {
     if (monitorSlot[id] < 0) {
       armed++;
@@ -595,9 +602,7 @@ public final class MicroOpExecutor {
     } else {
       mem.write(pa, size, v);
     }
-    if (armed != 0) {
-      lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
-    }
+    lineStored(pa);
   }
 
   private long executeLoop(Cpu cpu, ThisCpuOp op, Program prog, long ptr, long operand,
@@ -680,7 +685,7 @@ public final class MicroOpExecutor {
           addr = ptr + offsetReg;
           break;
         case E_ADDR_LOCAL:
-          addr = ptr + cpus.perCpuLocalOff();
+          addr = ptr + c.perCpuLocalOff();
           break;
         case E_LOAD: {
           loaded = mem.read(pa(c, addr, prog, i), size);
@@ -788,9 +793,7 @@ public final class MicroOpExecutor {
 
   private void store(long pa, int size, long v) {
     mem.write(pa, size, v);
-    if (armed != 0) {
-      lineSeq[(int) ((pa >>> 6) & (MON_SLOTS - 1))]++;
-    }
+    lineStored(pa);
   }
 
   private static long compute(ThisCpuOp op, long old, long a, long b, long mask) {

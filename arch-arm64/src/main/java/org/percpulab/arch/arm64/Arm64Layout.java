@@ -139,6 +139,16 @@ public final class Arm64Layout {
     return v & -a;
   }
 
+  /**
+   * VA the packed percpu region may take (mm-percpu, {@code percpu.localLayout=packed}): a quarter
+   * of {@code [VMALLOC_START, local area start)}, page aligned. Assumption: the rest of vmalloc
+   * (vmalloc, vmap, ioremap, BPF, module fallbacks) keeps three quarters; the kernel has no such
+   * region, so the share is this model's choice and is printed by {@code boot}.
+   */
+  public long packedRegionBudget() {
+    return ((localStart - vmallocStart) / 4) & -geometry.pageSize();
+  }
+
   /** VMALLOC_END in effect: lowered to the local area start when the local map is active. */
   public long vmallocEnd(boolean localActive) {
     return localActive ? localStart : kernelVmallocEnd;

@@ -36,6 +36,11 @@ public final class Arm64LocalPerCpuMap implements LocalPerCpuMap {
     return layout.localPrivateLevel;
   }
 
+  /** A quarter of the vmalloc space below the local area (see {@link Arm64Layout#packedRegionBudget}). */
+  @Override public long packedRegionBudget() {
+    return layout.packedRegionBudget();
+  }
+
   /** Private table pages per CPU once the first chunk is mapped locally. */
   public int privateTablesPerCpuAtBoot() {
     return layout.privateTablesPerCpuAtBoot();

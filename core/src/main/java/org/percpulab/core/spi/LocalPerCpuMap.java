@@ -31,4 +31,24 @@ public interface LocalPerCpuMap {
   default int privateLevel() {
     return 0;
   }
+
+  /**
+   * Room for the packed local layout ({@code percpu.localLayout=packed}, mm-percpu): the most VA,
+   * in bytes, that the CPU-major percpu region may take. That region holds unit {@code c} of the
+   * chunk in slot {@code k} at {@code region + c * stride + k * unitSize}, is
+   * {@code num_possible_cpus * percpu.stride} bytes large, is reserved at boot top-down in vmalloc
+   * space (right below the local area, where pcpu_get_vm_areas would place chunks) and is mapped in
+   * the shared kernel tables only; its slot {@code k} is aliased at
+   * {@code localArea().start() + k * unitSize} in each CPU's own tables, so the local area must be
+   * at least one stride large (mm-percpu caps the stride at the local area's size).
+   *
+   * <p>Return a page-aligned byte count no larger than the vmalloc space left below the local
+   * area, or 0 (the default) when this backend does not allow the packed layout; mm-percpu then
+   * uses the mirror layout (a chunk's local range at its pcpu_get_vm_areas base plus the local
+   * area's size) and rejects an explicit {@code percpu.localLayout=packed} with a one-line error.
+   * Must not throw.
+   */
+  default long packedRegionBudget() {
+    return 0;
+  }
 }

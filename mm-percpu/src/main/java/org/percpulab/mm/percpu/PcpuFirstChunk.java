@@ -107,4 +107,44 @@ public final class PcpuFirstChunk {
     pcpu.setupFirstChunk(ai, vmAreaBase, spec.perCpuStart());
     return new Boot(ai, vmAreaBase, log);
   }
+
+  /**
+   * The packed layout's first chunk (the model's variant of pcpu_page_first_chunk, see
+   * {@link PcpuPackedRegion}): the page first chunk's alloc info with every CPU's unit moved into
+   * a group of its own at {@code base_offset = cpu × stride}, so that pcpu_setup_first_chunk gives
+   * {@code pcpu_unit_offsets[cpu] = cpu × stride} (the kernel allows any group base offsets; only
+   * pcpu_page_first_chunk insists on one group). The first chunk sits in slot 0, at the region base
+   * {@code placer} returns for {@code cpus × stride} bytes; the caller maps the unit pages.
+   */
+  public static Boot packed(PercpuAllocator pcpu, PerCpuAreaSpec spec, long stride,
+      AreaPlacer placer) {
+    long pageSize = pcpu.pageSize();
+    PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize,
+        false);
+    if (ai.nrGroups() != 1) {
+      throw new IllegalStateException("percpu: the packed first chunk needs one group, got "
+          + ai.nrGroups());
+    }
+    PcpuAllocInfo.Group g0 = ai.groups.get(0);
+    ai.groups.clear();
+    for (int i = 0; i < g0.nrUnits; i++) {
+      if (g0.cpuMap[i] == PcpuAllocInfo.NO_CPU) {
+        continue;
+      }
+      PcpuAllocInfo.Group g = new PcpuAllocInfo.Group(1);
+      g.nrUnits = 1;
+      g.cpuMap[0] = g0.cpuMap[i];
+      g.baseOffset = g0.cpuMap[i] * stride;
+      ai.groups.add(g);
+    }
+    long base = placer.place(spec.cpus() * stride);
+    List<String> log = new ArrayList<>();
+    log.add(String.format("percpu: %d %dK pages/cpu s%d r%d d%d", ai.unitSize / pageSize,
+        pageSize >> 10, ai.staticSize, ai.reservedSize, ai.dynSize));
+    log.add(String.format("percpu: packed region 0x%016x-0x%016x stride 0x%x (%d slots of %d)",
+        base, base + spec.cpus() * stride, stride, stride / ai.unitSize, ai.unitSize));
+    log.addAll(ai.dumpLines());
+    pcpu.setupFirstChunk(ai, base, spec.perCpuStart());
+    return new Boot(ai, base, log);
+  }
 }

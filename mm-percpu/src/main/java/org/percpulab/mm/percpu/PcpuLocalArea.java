@@ -18,17 +18,27 @@ import java.util.TreeMap;
  * (seed-and-review.md, "Inferences"); the fixed-shift rule is this model's answer and is stated in
  * the README.
  *
+ * <p>The packed layout ({@link PcpuPackedRegion}) uses the same class with another shift: the
+ * distance from the percpu region to the local area, so that chunk slot k's range is
+ * {@code start + k × unit}; its ranges are then contiguous from {@code start}.
+ *
  * <p>Ranges are kept in an ordered map: chunk creation and destruction are rare, not a hot path.
  */
 public final class PcpuLocalArea {
   private final long start;
   private final long end;
   private final long unitSize;
+  private final long shift;
   private final TreeMap<Long, Long> ranges = new TreeMap<>(Long::compareUnsigned);
   private long bytesInUse;
   private long peak;
 
   public PcpuLocalArea(long start, long end, long unitSize) {
+    this(start, end, unitSize, end - start);
+  }
+
+  /** A local area whose chunk ranges are each chunk's base plus {@code shift} (packed layout). */
+  public PcpuLocalArea(long start, long end, long unitSize, long shift) {
     if (Long.compareUnsigned(start, end) >= 0 || Long.compareUnsigned(unitSize, end - start) > 0) {
       throw new IllegalArgumentException(String.format(
           "percpu local area 0x%016x-0x%016x must hold at least one %d-byte unit", start, end,
@@ -37,10 +47,14 @@ public final class PcpuLocalArea {
     this.start = start;
     this.end = end;
     this.unitSize = unitSize;
+    this.shift = shift;
   }
 
-  /** The fixed shift from a chunk's base address to its local range: the area's size. */
-  public long shift() { return end - start; }
+  /**
+   * The fixed shift from a chunk's base address to its local range: the area's size (mirror), or
+   * local start minus region base (packed).
+   */
+  public long shift() { return shift; }
 
   /** Lowest chunk base address whose local range fits: the bottom of the percpu window. */
   public long windowStart() { return start - shift(); }

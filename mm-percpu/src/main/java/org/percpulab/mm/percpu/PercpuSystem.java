@@ -31,7 +31,11 @@ import org.percpulab.mm.vmalloc.Vmalloc;
  * chunk (linear map), so with the local map the backend asks for the page first chunk, and its vm
  * area is placed top-down like pcpu_get_vm_areas (right below the local area, where the dynamic
  * chunks follow). How the series itself does this is not in the stored sources
- * (seed-and-review.md); this is the model's construction, stated in the README.
+ * (seed-and-review.md); this is the model's construction, stated in the README. That is the
+ * mirror layout; {@code percpu.localLayout=packed} (the default where the backend gives a region
+ * budget) instead reserves a CPU-major percpu region ({@link PcpuPackedRegion}): the first chunk
+ * is slot 0 ({@link PcpuFirstChunk#packed}), {@code __per_cpu_local_off = pcpu_base_addr −
+ * __per_cpu_start + (local start − region base)}, and the local ranges pack unit after unit.
  */
 public final class PercpuSystem {
   private final Machine machine;
@@ -39,6 +43,8 @@ public final class PercpuSystem {
   private final VmChunkBackend backend;
   private final PercpuAllocator pcpu;
   private final PcpuLocalArea local;
+  private final PcpuPackedPlan plan;
+  private final PcpuPackedRegion region;
   private final List<String> bootLog;
   private final long perCpuLocalOff;
   private final long firstLocalBase;
@@ -52,21 +58,39 @@ public final class PercpuSystem {
     PerCpuAreaSpec spec = m.model().perCpuAreas();
     boolean pageFc = spec.firstChunk() == PerCpuAreaSpec.FirstChunk.PAGE;
     PcpuLocalArea la = null;
+    PcpuPackedPlan p = null;
+    PcpuPackedRegion rg = null;
     if (m.localMapActive()) {
       if (!pageFc) {
         throw new IllegalStateException("percpu: the local map needs the page first chunk (one "
             + "__per_cpu_local_off for the first and the dynamic chunks); the backend chose embed");
       }
+      p = PcpuPackedPlan.decide(m.model(), m.cpus().count(), m.config());
       Region r = m.kpt().localArea();
-      la = new PcpuLocalArea(r.start(), r.end(),
-          PcpuFirstChunk.allocInfo(spec, pageSize, nodes(spec) > 1).unitSize);
+      long unit = PcpuFirstChunk.allocInfo(spec, pageSize, nodes(spec) > 1).unitSize;
+      if (p.layout() == PcpuLocalLayout.PACKED) {
+        long base = reserveRegion(p);
+        rg = new PcpuPackedRegion(base, m.cpus().count(), p.stride(), unit, pageSize, vmalloc);
+        la = new PcpuLocalArea(r.start(), r.start() + p.stride(), unit, r.start() - base);
+      } else {
+        la = new PcpuLocalArea(r.start(), r.end(), unit);
+      }
     }
+    this.plan = p;
+    this.region = rg;
     this.local = la;
-    this.backend = new VmChunkBackend(m, vmalloc, la);
+    this.backend = new VmChunkBackend(m, vmalloc, la, rg);
     this.pcpu = new PercpuAllocator(pageSize, backend);
-    PcpuFirstChunk.Boot boot = pageFc
-        ? PcpuFirstChunk.page(pcpu, spec, this::pageFirstChunkArea)
-        : PcpuFirstChunk.embed(pcpu, spec, nodes(spec) > 1, this::memblockPlace);
+    PcpuFirstChunk.Boot boot;
+    if (rg != null) {
+      long base = rg.base();
+      boot = PcpuFirstChunk.packed(pcpu, spec, p.stride(), bytes -> base);
+      rg.takeFirst();
+    } else {
+      boot = pageFc
+          ? PcpuFirstChunk.page(pcpu, spec, this::pageFirstChunkArea)
+          : PcpuFirstChunk.embed(pcpu, spec, nodes(spec) > 1, this::memblockPlace);
+    }
     this.bootLog = boot.log();
     for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
       m.cpu(cpu).setPerCpuOffset(pcpu.perCpuOffset(cpu));
@@ -96,6 +120,23 @@ public final class PercpuSystem {
       firstLocalBase = 0;
       perCpuLocalOff = 0;
     }
+  }
+
+  /**
+   * The packed layout's percpu region: {@code cpus × stride} bytes reserved as one vm area
+   * (VM_ALLOC, caller pcpu_packed_region) top-down from VMALLOC_END, i.e. right below the local
+   * area, aligned to the stride's lowest set bit, so that vmalloc never hands its VA out. It is the
+   * region's one /proc/vmallocinfo line; its chunks add none.
+   */
+  private long reserveRegion(PcpuPackedPlan p) {
+    long align = Math.max(Long.lowestOneBit(p.stride()), machine.geometry().pageSize());
+    VmStruct[] vms = vmalloc.pcpuGetVmAreas(new long[] {0}, new long[] {p.regionBytes()}, align,
+        Caller.of("pcpu_packed_region"));
+    if (vms == null) {
+      throw new IllegalStateException("percpu: no " + p.regionBytes() + " bytes of vmalloc space"
+          + " for the packed percpu region");
+    }
+    return vms[0].addr();
   }
 
   /**
@@ -192,6 +233,15 @@ public final class PercpuSystem {
   public VmChunkBackend backend() { return backend; }
   public PercpuAllocator allocator() { return pcpu; }
   public PcpuLocalArea localArea() { return local; }
+
+  /** The layout decision (null without the local map). */
+  public PcpuPackedPlan layoutPlan() { return plan; }
+
+  /** The local layout in effect: "mirror", "packed", or "none" without the local map. */
+  public String layoutName() { return plan == null ? "none" : plan.layout().id(); }
+
+  /** The packed layout's region, or null. */
+  public PcpuPackedRegion packedRegion() { return region; }
   public List<String> bootLog() { return bootLog; }
   public boolean localMapActive() { return local != null; }
 

@@ -24,6 +24,13 @@ import org.percpulab.mm.vmalloc.Vmalloc;
  * also covers the local pages (a broadcast flush, since every CPU cached its own alias), and
  * destroy issues one broadcast flush of the chunk's local range.
  *
+ * <p>Packed layout ({@link PcpuPackedRegion}): a new chunk takes the lowest free slot k of the
+ * percpu region instead of pcpu_get_vm_areas areas (base = region + k × unit; no vm area of its
+ * own, so no vmallocinfo line: the region's one boot-time line covers it), its local range is the
+ * local area start + k × unit, and destroy frees the slot lazily (reusable after the next purge
+ * and its TLB flush) instead of pcpu_free_vm_areas. Populate, depopulate and the post-unmap flush
+ * (one range from the lowest to the highest unit, here spanning cpus × stride) are unchanged.
+ *
  * <p>Model shortcut: the pages of a chunk are kept in {@code pages} (the kernel re-finds them with
  * vmalloc_to_page when depopulating); page→chunk ({@code page->private}) is a map keyed by PFN.
  */
@@ -31,6 +38,7 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   private final Machine m;
   private final Vmalloc vmalloc;
   private final PcpuLocalArea local;
+  private final PcpuPackedRegion packed;
   private final long prot;
   private final LongObjectMap<PcpuChunk> pagePrivate = new LongObjectMap<>(64);
   private long localBroadcastFlushes;
@@ -48,13 +56,22 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   }
 
   public VmChunkBackend(Machine m, Vmalloc vmalloc, PcpuLocalArea local) {
+    this(m, vmalloc, local, null);
+  }
+
+  /** With {@code packed} non-null, chunks take slots of that region (packed layout). */
+  public VmChunkBackend(Machine m, Vmalloc vmalloc, PcpuLocalArea local, PcpuPackedRegion packed) {
     this.m = m;
     this.vmalloc = vmalloc;
     this.local = local;
+    this.packed = packed;
     this.prot = m.model().descriptors().prot(ProtKind.KERNEL);
   }
 
   public PcpuLocalArea localArea() { return local; }
+
+  /** The packed layout's region, or null (mirror layout or no local map). */
+  public PcpuPackedRegion packedRegion() { return packed; }
 
   public long localBroadcastFlushes() { return localBroadcastFlushes; }
 
@@ -65,11 +82,21 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   @Override
   public PcpuChunk createChunk(PercpuAllocator pcpu) {
     PcpuChunk chunk = pcpu.allocChunk();
-    VmStruct[] vms = getVmAreas(pcpu);
-    if (vms == null) {
-      return null;
+    VmStruct[] vms = null;
+    if (packed != null) {
+      int slot = packed.allocSlot();
+      if (slot < 0) {
+        windowRefusals++;
+        return null;
+      }
+      chunk.baseAddr = packed.slotBase(slot);
+    } else {
+      vms = getVmAreas(pcpu);
+      if (vms == null) {
+        return null;
+      }
+      chunk.baseAddr = vms[0].addr() - pcpu.groupOffset(0);
     }
-    chunk.baseAddr = vms[0].addr() - pcpu.groupOffset(0);
     if (local != null) {
       local.reserve(chunk.baseAddr);
       long l = local.rangeOf(chunk.baseAddr);
@@ -103,13 +130,18 @@ public final class VmChunkBackend implements PcpuChunkBackend {
     }
   }
 
-  /** Chunk creations that failed because no room was left inside the percpu window. */
+  /**
+   * Chunk creations that failed because no room was left inside the percpu window (mirror) or no
+   * slot was left in the percpu region (packed).
+   */
   public long windowRefusals() { return windowRefusals; }
 
   @Override
   public void destroyChunk(PercpuAllocator pcpu, PcpuChunk chunk) {
     VmData d = (VmData) chunk.data;
-    vmalloc.pcpuFreeVmAreas(d.vms);
+    if (d.vms != null) {
+      vmalloc.pcpuFreeVmAreas(d.vms);
+    }
     if (chunk.localBase != 0) {
       for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
         m.kpt().unmapPrivate(cpu, chunk.localBase, pcpu.unitSize());
@@ -118,6 +150,9 @@ public final class VmChunkBackend implements PcpuChunkBackend {
       localBroadcastFlushes++;
       vmalloc.unregisterLocalArea(chunk.localBase);
       local.free(chunk.localBase);
+    }
+    if (packed != null) {
+      packed.freeSlot(packed.slotOf(chunk.baseAddr));
     }
   }
 

@@ -35,8 +35,12 @@ class Arm64BootTest {
   private static final long W = 0x80_0000_0000L;
   private static final long UNIT = 114688;
 
+  /** Boots the mirror layout, which these figures describe. */
   private static PercpuSystem boot(int cpus, String... kv) {
-    Machine m = TestMachines.boot("arm64", cpus, kv);
+    String[] all = java.util.Arrays.copyOf(kv, kv.length + 2);
+    all[kv.length] = "percpu.localLayout";
+    all[kv.length + 1] = "mirror";
+    Machine m = TestMachines.boot("arm64", cpus, all);
     return PercpuSystem.boot(m);
   }
 
@@ -105,7 +109,8 @@ class Arm64BootTest {
     // every unit page is its own percpu page, mapped 4K in the shared tables and in the own pgd
     // taken from memblock (reserved for good), top-down from the end of RAM
     assertThat(s.machine().allocator().pages(PagePurpose.Kind.PERCPU)).isZero();
-    long reservedBefore = TestMachines.boot("arm64", 4, "percpu.localMap", "on").allocator()
+    long reservedBefore = TestMachines.boot("arm64", 4, "percpu.localMap", "on",
+        "percpu.localLayout", "mirror").allocator()
         .reservedPages();
     assertThat(s.machine().allocator().reservedPages() - reservedBefore).isEqualTo(4 * 28);
     assertThat(s.machine().cpu(0).translate(s.allocator().baseAddr())).isEqualTo(0x13ffff000L);

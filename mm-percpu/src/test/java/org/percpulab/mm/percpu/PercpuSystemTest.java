@@ -15,7 +15,7 @@ class PercpuSystemTest {
 
   private static PercpuSystem boot(int cpus, String localMap) {
     Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", Integer.toString(cpus),
-        "percpu.localMap", localMap, "mm.memory", "1G"));
+        "percpu.localMap", localMap, "mm.memory", "1G", "percpu.localLayout", "mirror"));
     return PercpuSystem.boot(m);
   }
 

@@ -42,6 +42,16 @@ public final class RunCommand extends BaseCommand {
           + " mmapfork: ops, fork: forks, memcg-create: memcgs).")
   Long count;
 
+  @Option(names = "--live", paramLabel = "N",
+      description = "Churn: at most N alive at once (memcg-create: memcgs, removing the oldest"
+          + " before each new one; process workloads: processes, i.e. workers or jobs).")
+  Long live;
+
+  @Option(names = "--breakdown",
+      description = "memcg-create: list every percpu object one mkdir allocates (struct, bytes"
+          + " per CPU, count, source).")
+  boolean breakdown;
+
   @Mixin
   WorkloadOptions wopts;
 
@@ -55,6 +65,12 @@ public final class RunCommand extends BaseCommand {
       if (count != null) {
         params.put(Workloads.countParam(workload), count);
       }
+      if (live != null) {
+        params.put(Workloads.liveParam(workload), live);
+      }
+      if (breakdown && !workload.equals("memcg-create")) {
+        throw new IllegalArgumentException("option '--breakdown': only for memcg-create");
+      }
       params.putAll(wopts.params());
       w = Workloads.create(workload, cpus, params);
       wopts.sysCostModel();
@@ -65,9 +81,16 @@ public final class RunCommand extends BaseCommand {
     RunResult r = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed,
         Progress.forTerminal(err())).run(w);
     if (json()) {
-      printJson(ResultsJson.run(r));
+      Map<String, Object> doc = ResultsJson.run(r);
+      if (breakdown) {
+        org.percpulab.bench.report.MemcgBreakdown.addTo(doc, r, wopts.nodes);
+      }
+      printJson(doc);
     } else {
       out().print(text(r));
+      if (breakdown) {
+        out().print(org.percpulab.bench.report.MemcgBreakdown.text(r, wopts.nodes));
+      }
     }
     return ExitCodes.OK;
   }
@@ -82,6 +105,7 @@ public final class RunCommand extends BaseCommand {
     TextTable t = new TextTable("", "baseline", "localMap");
     ModeResult a = r.baseline();
     ModeResult l = r.localMap();
+    t.row("layout", a.layout(), l.layout());
     t.row("percpuOps", a.percpuOps(), l.percpuOps());
     t.row("instructions", a.instructions(), l.instructions());
     t.row("opCycles", a.opCycles(), l.opCycles());

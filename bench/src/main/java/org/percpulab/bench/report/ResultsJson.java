@@ -48,6 +48,7 @@ public final class ResultsJson {
     if (!r.note().isEmpty()) {
       m.put("note", r.note());
     }
+    m.put("layout", r.layout());
     m.put("percpuOps", r.percpuOps());
     m.put("instructions", r.instructions());
     m.put("percpuCycles", r.percpuCycles());
@@ -69,6 +70,8 @@ public final class ResultsJson {
     m.put("chunksDestroyed", r.chunksDestroyed());
     m.put("percpuBytes", r.percpuBytes());
     m.put("localMapVirtualBytes", r.localMapVirtualBytes());
+    m.put("unitSize", r.unitSize());
+    m.put("localUnits", r.unitSize() == 0 ? 0 : r.localMapVirtualBytes() / r.unitSize());
     m.put("perCpuPageTableBytes", r.perCpuPageTableBytes());
     m.put("pageTableBytesTotal", r.pageTableBytesTotal());
     m.put("memoryFiguresAre", "peak over the run");
@@ -124,6 +127,7 @@ public final class ResultsJson {
   static Map<String, Object> sweepMode(ModeResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("available", r.available());
+    m.put("layout", r.layout());
     m.put("chunksCreated", r.chunksCreated());
     m.put("chunkPageTableCycles", r.chunkPageTableCycles());
     m.put("percpuBytes", r.percpuBytes());

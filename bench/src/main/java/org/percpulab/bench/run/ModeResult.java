@@ -33,6 +33,10 @@ import java.util.Map;
  * @param skippedPerCpuStores per_cpu_ptr initialisation stores counted but not executed
  * @param counterDigest digest of every counter value (identical across backends and modes)
  * @param wallMillis host time of the run
+ * @param layout the local area's layout ({@code mirror}, {@code packed}; {@code none} without the
+ *     local map)
+ * @param unitSize percpu unit size in bytes (localMapVirtualBytes / unitSize = local units)
+ * @param memcgBytesPerCpu percpu bytes per CPU one created memcg requested (0: none created)
  */
 public record ModeResult(boolean available, String note, long percpuOps, long instructions,
     long opCycles, long chunkPageTableCycles, long percpuCycles, long sysCycles,
@@ -40,7 +44,7 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
     long chunksDestroyed, long percpuBytes, long localMapVirtualBytes, long perCpuPageTableBytes,
     long pageTableBytesTotal, long allocations, long failedAllocations, long frees,
     Map<String, Long> events, long zappedPages, long perCpuPtrAccesses, long skippedPerCpuStores,
-    long counterDigest, long wallMillis) {
+    long counterDigest, long wallMillis, String layout, long unitSize, long memcgBytesPerCpu) {
 
   /** This result re-labelled as not available in a mode, with the reason. */
   public ModeResult unavailable(String why) {
@@ -48,6 +52,6 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
         percpuCycles, sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed,
         percpuBytes, localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
         failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
-        counterDigest, 0);
+        counterDigest, 0, layout, unitSize, memcgBytesPerCpu);
   }
 }

@@ -67,6 +67,10 @@ public final class PercpuKernelModel implements KernelModel {
     org.percpulab.core.machine.LocalMapGate gate = org.percpulab.core.machine.LocalMapGate.decide(
         backend, ctx.model(), ctx.topology(), "auto");
     final Optional<String> why = gate.active() ? Optional.empty() : Optional.of(gate.reason());
+    if (gate.active()) {
+      // a stride that cannot fit is a one-line error before any machine boots
+      org.percpulab.mm.percpu.PcpuPackedPlan.decide(ctx.model(), cpus, base);
+    }
     return new KernelModelFactory() {
       @Override
       public String arch() {
@@ -170,6 +174,16 @@ public final class PercpuKernelModel implements KernelModel {
   @Override
   public long opCycles() {
     return opCycles;
+  }
+
+  @Override
+  public String layout() {
+    return sys.layoutName();
+  }
+
+  @Override
+  public long unitSize() {
+    return sys.allocator().unitSize();
   }
 
   @Override

@@ -63,6 +63,19 @@ public interface KernelModel {
   ModelStats stats();
 
   /**
+   * The percpu local area's layout this machine uses ({@code mirror}, {@code packed}), or
+   * {@code none} without the local map.
+   */
+  default String layout() {
+    return "none";
+  }
+
+  /** The percpu unit size in bytes (0 when the model has no units). */
+  default long unitSize() {
+    return 0;
+  }
+
+  /**
    * Counters a run reports. Memory fields are current values; the runner keeps their peak.
    *
    * @param tlbHits TLB hits of all CPUs

@@ -12,12 +12,16 @@ import java.util.Map;
  * (1 = remove them again), {@code balanceEvery} (assumption: the percpu balance work, which the
  * allocator schedules when empty populated pages run low, gets to run once every this many
  * mkdirs). The CPU doing each mkdir is drawn from the seed (assumption: the creating shell is not
- * pinned).
+ * pinned). {@code live} (0 = all alive, the seed's test): churn as on a container host, at most
+ * this many memcgs alive: once {@code live} exist, each mkdir is preceded by the rmdir of the
+ * oldest, so chunk reuse, depopulation and the lazy purge decide the cost. {@code distroControllers}
+ * (0 = "+memory" only, 1 = the distro default set, see {@link MemcgObjects}).
  */
 final class MemcgCreateWorkload extends AbstractWorkload {
 
   MemcgCreateWorkload(int cpus, Map<String, Long> overrides) {
-    super("memcg-create", cpus, defaults("memcgs", 10_000, "destroy", 1, "balanceEvery", 256),
+    super("memcg-create", cpus, defaults("memcgs", 10_000, "destroy", 1, "balanceEvery", 256,
+        "live", 0, "distroControllers", 0),
         overrides);
   }
 
@@ -43,10 +47,17 @@ final class MemcgCreateWorkload extends AbstractWorkload {
   }
 
   @Override
+  public void configure(ModelledKernel k) {
+    k.setControllers(p("distroControllers") != 0 ? MemcgObjects.Controllers.DISTRO
+        : MemcgObjects.Controllers.MEMORY);
+  }
+
+  @Override
   public Iterator<KernelEvent> events(long seed) {
     final long n = p("memcgs");
     final long every = Math.max(1, p("balanceEvery"));
     final boolean destroy = p("destroy") != 0;
+    final long live = p("live");
     return new EventGenerator(seed) {
       long created;
       long destroyed;
@@ -55,6 +66,11 @@ final class MemcgCreateWorkload extends AbstractWorkload {
       @Override
       protected boolean step() {
         if (created < n) {
+          if (live > 0 && created - destroyed >= live) {
+            destroyed++;
+            emit(KernelEvent.Type.MEMCG_DESTROY, -1, random.nextInt(cpus),
+                SESSION_MEMCG + destroyed);
+          }
           created++;
           emit(KernelEvent.Type.MEMCG_CREATE, -1, random.nextInt(cpus), SESSION_MEMCG + created);
           if (created % every == 0) {

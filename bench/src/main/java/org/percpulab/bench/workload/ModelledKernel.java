@@ -124,6 +124,17 @@ public final class ModelledKernel {
   private final long[] zoneGlobal = new long[NR_VM_ZONE_STAT_ITEMS];
   private long committedGlobal;
 
+  /** Index of MEMCG_PERCPU_B and MEMCG_KMEM in memcg_vmstats state[] (33 node items + position). */
+  static final int MEMCG_PERCPU_B = 33 + 2;
+  static final int MEMCG_KMEM = 33 + 4;
+  /** Assumption: PAGE_SIZE of the modelled kernel's charge arithmetic (4K, as STACK_PAGES). */
+  static final int CHARGE_PAGE_SIZE = 4096;
+
+  private MemcgObjects.Controllers controllers = MemcgObjects.Controllers.MEMORY;
+  /** The memcg the mkdir-ing shell runs in (a session scope), made on the first mkdir. */
+  private Memcg creator;
+  private long memcgObjectBytes;
+  private long memcgsCreated;
   private final Map<Long, Memcg> memcgs = new HashMap<>();
   private final java.util.Set<Long> failedMemcgs = new java.util.HashSet<>();
   private final Map<Integer, Task> tasks = new HashMap<>();
@@ -133,10 +144,12 @@ public final class ModelledKernel {
   private static final class Obj {
     final PercpuObject kind;
     final long ptr;
+    final boolean accounted;
 
-    Obj(PercpuObject kind, long ptr) {
+    Obj(PercpuObject kind, long ptr, boolean accounted) {
       this.kind = kind;
       this.ptr = ptr;
+      this.accounted = accounted;
     }
   }
 
@@ -162,6 +175,7 @@ public final class ModelledKernel {
   private static final class Mm {
     long rss;
     long cid;
+    long futexRef;
     final long[] rssGlobal = new long[4];
     long anonPages;
     long areaPages;
@@ -303,73 +317,126 @@ public final class ModelledKernel {
 
   // ---------------------------------------------------------------- memcg create / destroy
 
+  /** The controllers each mkdir enables (a workload parameter; default memory only). */
+  public void setControllers(MemcgObjects.Controllers c) {
+    this.controllers = c;
+  }
+
+  /** Percpu bytes per CPU requested by the memcgs created so far (sizes as passed, no padding). */
+  public long memcgObjectBytes() {
+    return memcgObjectBytes;
+  }
+
+  /** mkdirs whose percpu allocations all succeeded. */
+  public long memcgsCreated() {
+    return memcgsCreated;
+  }
+
   /**
-   * mkdir of a memory cgroup. Percpu allocations, in the kernel's order:
-   * <ol>
-   * <li>kernel/cgroup/cgroup.c cgroup_create: percpu_ref_init(&cgrp->self.refcnt) — PERCPU_REF;
-   * <li>kernel/cgroup/rstat.c css_rstat_init(&cgrp->self): cgroup_rstat_base_cpu and
-   *     css_rstat_cpu; for each possible CPU {@code rstatc->updated_children = css} (per_cpu_ptr
-   *     write);
-   * <li>kernel/sched/psi.c psi_cgroup_alloc: psi_group_cpu;
-   * <li>kernel/bpf/cgroup.c cgroup_bpf_inherit: percpu_ref_init(&cgrp->bpf.refcnt);
-   * <li>kernel/cgroup/cgroup.c css_create (memory controller): percpu_ref_init(&css->refcnt),
-   *     css_rstat_init(css) (memory has css_rstat_flush): css_rstat_cpu + the per-CPU writes;
-   * <li>mm/memcontrol.c mem_cgroup_alloc: memcg_vmstats_percpu, then for each possible CPU
-   *     {@code statc->parent_pcpu} and {@code statc->vmstats} (two per_cpu_ptr writes);
-   *     for each node alloc_mem_cgroup_per_node_info: lruvec_stats_percpu; memcg_wb_domain_init:
-   *     one percpu_counter;
-   * <li>mm/memcontrol.c mem_cgroup_css_online -> memcg_online_kmem -> obj_cgroup_alloc:
-   *     percpu_ref_init(&objcg->refcnt); then css_get(css): this_cpu_add_8 on css->refcnt
-   *     (include/linux/percpu-refcount.h percpu_ref_get_many).
-   * </ol>
-   * Assumption: only the memory controller is enabled in the parent's subtree_control.
+   * mkdir of a cgroup with {@link #setControllers the controller set}: the percpu allocations of
+   * {@link MemcgObjects#sites} in the kernel's order. The two GFP_KERNEL_ACCOUNT ones
+   * (memcg_vmstats_percpu, each node's lruvec_stats_percpu) are charged to the creating shell's
+   * memcg ({@link #chargePercpu}). Then mem_cgroup_css_online's css_get: {@code this_cpu_add_8}
+   * on css->refcnt (include/linux/percpu-refcount.h percpu_ref_get_many). Assumption: the shell
+   * runs in a session scope memcg below the root (the root memcg is never charged), made before
+   * the first mkdir.
    */
   void memcgCreate(long id, int cpu) {
     if (memcgs.containsKey(id)) {
       throw new IllegalArgumentException("memcg " + id + " exists");
     }
+    if (creator == null) {
+      creator = new Memcg(-1, memcgs.get(0L));
+      if (!allocMemcgObjects(creator, MemcgObjects.Controllers.MEMORY, -1)) {
+        throw new IllegalStateException("percpu allocation for the session memcg failed");
+      }
+    }
     Memcg m = new Memcg(id, memcgs.get(0L));
-    if (!allocMemcgObjects(m)) {
+    if (!allocMemcgObjects(m, controllers, cpu)) {
       failedMemcgs.add(id);
       return;
     }
     memcgs.put(id, m);
+    memcgsCreated++;
+    for (Obj o : m.objs) {
+      memcgObjectBytes += o.kind.size();
+    }
     op(cpu, ThisCpuOp.ADD, THIS_CPU, 8, m.cssRef, 1);
   }
 
   private boolean allocMemcgObjects(Memcg m) {
-    m.selfRef = obj(m, PercpuObject.PERCPU_REF);
-    m.selfRstat = obj(m, PercpuObject.CSS_RSTAT_CPU);
-    obj(m, PercpuObject.CGROUP_RSTAT_BASE_CPU);
-    obj(m, PercpuObject.PSI_GROUP_CPU);
-    obj(m, PercpuObject.PERCPU_REF);
-    m.cssRef = obj(m, PercpuObject.PERCPU_REF);
-    m.cssRstat = obj(m, PercpuObject.CSS_RSTAT_CPU);
-    m.vmstats = obj(m, PercpuObject.MEMCG_VMSTATS_PERCPU);
+    return allocMemcgObjects(m, MemcgObjects.Controllers.MEMORY, -1);
+  }
+
+  /** Allocates the sites of one mkdir; {@code cpu} >= 0 charges accounted ones to the creator. */
+  private boolean allocMemcgObjects(Memcg m, MemcgObjects.Controllers c, int cpu) {
     m.lruvec = new long[nodes];
-    for (int n = 0; n < nodes; n++) {
-      m.lruvec[n] = obj(m, PercpuObject.LRUVEC_STATS_PERCPU);
-    }
-    obj(m, PercpuObject.WB_DOMAIN_COMPLETIONS);
-    m.objcgRef = obj(m, PercpuObject.PERCPU_REF);
-    for (Obj o : m.objs) {
-      if (o.ptr == 0) {
-        freeObjects(m.objs);
-        return false;
+    int node = 0;
+    int rstatCsses = 0;
+    for (MemcgObjects.Site site : MemcgObjects.sites(c, nodes)) {
+      for (int i = 0; i < site.perMemcg(); i++) {
+        long p = alloc(site.kind());
+        m.objs.add(new Obj(site.kind(), p, site.accounted() && cpu >= 0));
+        if (p == 0) {
+          uncharge(m, cpu);
+          freeObjects(m.objs);
+          return false;
+        }
+        if (site.accounted() && cpu >= 0) {
+          chargePercpu(cpu, site.kind().size(), 1);
+        }
+        switch (site.role()) {
+          case SELF_REF -> m.selfRef = p;
+          case SELF_RSTAT -> m.selfRstat = p;
+          case CSS_REF -> m.cssRef = p;
+          case CSS_RSTAT -> m.cssRstat = p;
+          case VMSTATS -> m.vmstats = p;
+          case LRUVEC -> m.lruvec[node++] = p;
+          case OBJCG_REF -> m.objcgRef = p;
+          default -> { }
+        }
+        if (site.kind() == PercpuObject.CSS_RSTAT_CPU) {
+          rstatCsses++;
+        }
       }
     }
-    // The per-CPU initialisation stores (rstatc->updated_children, statc->parent_pcpu,
-    // statc->vmstats: 4 per CPU) are counted but not executed: the model walks the hierarchy in
-    // Java, and executing them would materialise every page of the simulated percpu memory
-    // (10,000 memcgs x 160 CPUs = 4 GB, as on the real machine).
-    skippedPerCpuStores += 4L * cpus;
+    // The per-CPU initialisation stores (css_rstat_init: updated_children, owner and the lnode per
+    // rstat css; mem_cgroup_alloc: statc->parent_pcpu, statc->vmstats) are counted but not
+    // executed: the model walks the hierarchy in Java, and executing them would materialise every
+    // page of the simulated percpu memory (10,000 memcgs x 160 CPUs = 4 GB, as on the real machine).
+    skippedPerCpuStores += (3L * rstatCsses + 2) * cpus;
     return true;
   }
 
-  private long obj(Memcg m, PercpuObject kind) {
-    long p = alloc(kind);
-    m.objs.add(new Obj(kind, p));
-    return p;
+  /**
+   * mm/percpu.c pcpu_memcg_post_alloc_hook for a GFP_KERNEL_ACCOUNT allocation of {@code size}
+   * bytes per CPU ({@code sign} +1) or pcpu_memcg_free_hook (-1), on the creator's memcg:
+   * obj_cgroup_charge of size x num_possible_cpus bytes, whose whole pages go through
+   * memcg_account_kmem -> mod_memcg_state(MEMCG_KMEM, pages) (the byte remainder comes from the
+   * per-CPU obj stock: plain accesses, not modelled), then mod_memcg_state(MEMCG_PERCPU_B, bytes).
+   * mod_memcg_state (mm/memcontrol.c): {@code this_cpu_add_8} on vmstats_percpu->state[i] and
+   * memcg_rstat_updated with the value in pages (at least 1).
+   */
+  private void chargePercpu(int cpu, int size, int sign) {
+    long bytes = (long) size * cpus;
+    int pages = (int) ((bytes + CHARGE_PAGE_SIZE - 1) / CHARGE_PAGE_SIZE);
+    modMemcgState(creator, cpu, MEMCG_KMEM, sign * pages, pages);
+    modMemcgState(creator, cpu, MEMCG_PERCPU_B, sign * bytes, Math.max(1, pages));
+  }
+
+  private void modMemcgState(Memcg m, int cpu, int item, long val, int pages) {
+    k.preemptDisable(cpu);
+    op(cpu, ThisCpuOp.ADD, THIS_CPU, 8, m.vmstats + STATC_STATE + 8L * item, val);
+    rstatUpdated(m, cpu, pages);
+    k.preemptEnable(cpu);
+  }
+
+  private void uncharge(Memcg m, int cpu) {
+    for (Obj o : m.objs) {
+      if (o.accounted && o.ptr != 0) {
+        chargePercpu(cpu, o.kind.size(), -1);
+      }
+    }
   }
 
   /**
@@ -399,6 +466,7 @@ public final class ModelledKernel {
     if (m.touched) {
       foldMemcgCounters(m);
     }
+    uncharge(m, cpu);
     freeObjects(m.objs);
   }
 
@@ -423,8 +491,8 @@ public final class ModelledKernel {
    *     cached_stacks[0..1] until one is non-NULL; account_kernel_stack(+1): per stack page
    *     mod_lruvec_page_state(NR_KERNEL_STACK_KB, 4) (see {@link #modLruvecState});
    * <li>dup_mm -> mm_init: mm_alloc_cid (alloc MM_CID, then mm_init_cid writes cid and recent_cid
-   *     = MM_CID_UNSET on every possible CPU) and percpu_counter_init_many(rss_stat) (alloc
-   *     MM_RSS_STAT); page tables of the new mm (assumption: {@value #MM_PGTABLE_PAGES} pages,
+   *     = MM_CID_UNSET on every possible CPU), percpu_counter_init_many(rss_stat) (alloc
+   *     MM_RSS_STAT) and futex_mm_init (alloc MM_FUTEX_REF, {@code this_cpu_inc_4}); page tables of the new mm (assumption: {@value #MM_PGTABLE_PAGES} pages,
    *     each NR_PAGETABLE +1); dup_mmap: vm_acct_memory per accounted VMA (assumption:
    *     {@value #FORK_ACCOUNTED_VMAS}) and add_mm_rss_vec: the child's rss = the parent's
    *     resident pages (COW-shared, one percpu_counter_add);
@@ -499,9 +567,12 @@ public final class ModelledKernel {
     Mm mm = new Mm();
     mm.cid = alloc(PercpuObject.MM_CID);
     mm.rss = alloc(PercpuObject.MM_RSS_STAT);
-    if (mm.cid == 0 || mm.rss == 0) {
+    // futex_mm_init (kernel/futex/core.c): alloc_percpu(unsigned int), this_cpu_inc 0 -> 1
+    mm.futexRef = alloc(PercpuObject.MM_FUTEX_REF);
+    if (mm.cid == 0 || mm.rss == 0 || mm.futexRef == 0) {
       throw new IllegalStateException("percpu allocation for mm_init failed (-ENOMEM)");
     }
+    op(cpu, ThisCpuOp.INC, THIS_CPU, 4, mm.futexRef, 1);
     for (int c = 0; c < cpus; c++) {
       perCpuWrite(mm.cid + 8, c, 4, MM_CID_UNSET);
       perCpuWrite(mm.cid + 12, c, 4, MM_CID_UNSET);
@@ -539,6 +610,7 @@ public final class ModelledKernel {
     }
     free(mm.cid);
     free(mm.rss);
+    free(mm.futexRef);
   }
 
   /**

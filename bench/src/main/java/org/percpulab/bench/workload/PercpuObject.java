@@ -20,9 +20,10 @@ public enum PercpuObject {
 
   /**
    * kernel/cgroup/rstat.c css_rstat_init: struct css_rstat_cpu (include/linux/cgroup-defs.h,
-   * v6.17: updated_children + updated_next, two pointers) = 16 bytes.
+   * v6.17: updated_children + updated_next (two pointers, 16), lnode (struct llist_node, one
+   * pointer, 8, the lockless update list) and owner (back pointer, 8)) = 32 bytes, aligned 8.
    */
-  CSS_RSTAT_CPU(16, 8, "kernel/cgroup/rstat.c css_rstat_init; include/linux/cgroup-defs.h"),
+  CSS_RSTAT_CPU(32, 8, "kernel/cgroup/rstat.c css_rstat_init; include/linux/cgroup-defs.h"),
 
   /**
    * kernel/cgroup/rstat.c css_rstat_init (self css only): struct cgroup_rstat_base_cpu = bsync
@@ -57,6 +58,27 @@ public enum PercpuObject {
    * lib/flex_proportions.c fprop_global_init -> percpu_counter_init: one s32 per CPU.
    */
   WB_DOMAIN_COMPLETIONS(4, 4, "lib/flex_proportions.c fprop_global_init (percpu_counter)"),
+
+  /**
+   * kernel/events/core.c perf_cgroup_css_alloc (perf_event is implicit_on_dfl: a css in every
+   * cgroup of the default hierarchy with CONFIG_CGROUP_PERF=y): struct perf_cgroup_info
+   * (include/linux/perf_event.h, v6.17: time, timestamp, timeoffset (3 x u64) + int active,
+   * padded to 8) = 32 bytes.
+   */
+  PERF_CGROUP_INFO(32, 8, "kernel/events/core.c perf_cgroup_css_alloc; include/linux/perf_event.h"),
+
+  /**
+   * block/blk-cgroup.c blkcg_css_alloc -> init_blkcg_llists: one struct llist_head (one pointer)
+   * per CPU = 8 bytes.
+   */
+  BLKCG_LHEAD(8, 8, "block/blk-cgroup.c blkcg_css_alloc (init_blkcg_llists)"),
+
+  /**
+   * kernel/futex/core.c futex_mm_init (from kernel/fork.c mm_init, CONFIG_FUTEX_PRIVATE_HASH=y):
+   * mm->futex_ref = alloc_percpu(unsigned int) = 4 bytes, then this_cpu_inc on it; freed by
+   * futex_hash_free from __mmdrop.
+   */
+  MM_FUTEX_REF(4, 4, "kernel/futex/core.c futex_mm_init"),
 
   /**
    * kernel/fork.c mm_init -> percpu_counter_init_many(mm->rss_stat, NR_MM_COUNTERS = 4): one

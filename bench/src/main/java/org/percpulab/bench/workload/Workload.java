@@ -27,4 +27,7 @@ public interface Workload {
 
   /** The event stream for {@code seed}. */
   Iterator<KernelEvent> events(long seed);
+
+  /** Sets what the workload's parameters decide in the modelled kernel (before any event). */
+  default void configure(ModelledKernel kernel) { }
 }

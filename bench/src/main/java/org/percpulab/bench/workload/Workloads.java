@@ -34,6 +34,23 @@ public final class Workloads {
     }
   }
 
+  /**
+   * The parameter {@code --live N} sets: memcg-create's {@code live} (memcgs alive at once); for
+   * the process workloads the processes alive at once ({@code workers}, kernel-build's
+   * {@code jobs}).
+   */
+  public static String liveParam(String name) {
+    switch (name) {
+      case "memcg-create":
+        return "live";
+      case "kernel-build":
+        return "jobs";
+      default:
+        countParam(name);
+        return "workers";
+    }
+  }
+
   /** The parameter {@code --count N} sets for each workload. */
   public static String countParam(String name) {
     switch (name) {

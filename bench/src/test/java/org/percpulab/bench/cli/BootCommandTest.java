@@ -23,10 +23,10 @@ class BootCommandTest {
   @Test
   @SuppressWarnings("unchecked")
   void jsonWithLocalMapOnAndOffFor160CpusDiffersOnlyInPerCpuPages() {
-    Cli on = Cli.run("boot", "--format", "json", "--set", "cpus=160");
-    Cli off = Cli.run("boot", "--format", "json", "--set", "cpus=160", "--set",
+    Cli on = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--format", "json", "--set", "cpus=160");
+    Cli off = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--format", "json", "--set", "cpus=160", "--set",
         "percpu.localMap=off", "--set", "arm64.percpuAlloc=page");
-    Cli embed = Cli.run("boot", "--format", "json", "--set", "cpus=160", "--set",
+    Cli embed = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--format", "json", "--set", "cpus=160", "--set",
         "percpu.localMap=off");
     assertThat(on.code()).as(on.err()).isZero();
     assertThat(off.code()).as(off.err()).isZero();
@@ -90,12 +90,12 @@ class BootCommandTest {
 
   @Test
   void textShowsGeometryLayoutGateAndTables() {
-    Cli c = Cli.run("boot", "--arch", "generic");
+    Cli c = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--arch", "generic");
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(c.out()).contains("local map:   inactive (backend generic does not select "
         + "HAVE_LOCAL_PER_CPU_MAP)");
     assertThat(c.out()).contains("LEVEL  NAME");
-    Cli bad = Cli.run("boot", "--arch", "generic", "--set", "percpu.localMap=on");
+    Cli bad = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--arch", "generic", "--set", "percpu.localMap=on");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("error: config key 'percpu.localMap': value 'on' is not "
         + "allowed; allowed: auto|off (backend generic does not select HAVE_LOCAL_PER_CPU_MAP)\n");

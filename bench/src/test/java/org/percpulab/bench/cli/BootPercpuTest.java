@@ -26,11 +26,13 @@ class BootPercpuTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> percpu(String... extra) {
-    String[] args = new String[3 + extra.length];
+    String[] args = new String[5 + extra.length];
     args[0] = "boot";
     args[1] = "--format";
     args[2] = "json";
-    System.arraycopy(extra, 0, args, 3, extra.length);
+    args[3] = "--set";
+    args[4] = "percpu.localLayout=mirror";
+    System.arraycopy(extra, 0, args, 5, extra.length);
     Cli c = Cli.run(args);
     assertThat(c.code()).as(c.err()).isZero();
     Map<String, Object> j = (Map<String, Object>) c.json();
@@ -89,7 +91,7 @@ class BootPercpuTest {
 
   @Test
   void textHasTheKernelBootLines() {
-    Cli c = Cli.run("boot");
+    Cli c = Cli.run("boot", "--set", "percpu.localLayout=mirror");
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(c.out()).contains("\npercpu (setup_per_cpu_areas):\n"
         + "  percpu: 28 4K pages/cpu s84248 r8192 d22248\n"
@@ -98,7 +100,7 @@ class BootPercpuTest {
         + "  first chunk at 0xfffffcfffff90000, unit 114688 B, atom 4096 B\n"
         + "  local area 0xfffffd0000000000-0xfffffd8000000000, first chunk's local range at "
         + "0xfffffd7ffff90000, __per_cpu_local_off 0x00007d7f7e110000\n\npage tables (");
-    Cli big = Cli.run("boot", "--set", "cpus=160", "--set", "percpu.localMap=off");
+    Cli big = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--set", "cpus=160", "--set", "percpu.localMap=off");
     assertThat(big.out()).contains("  pcpu-alloc: [0] 156 [0] 157 [0] 158 [0] 159\n"
         + "  first chunk at 0xffff0000fed40000, unit 122880 B, atom 4096 B\n"
         + "  no local area (local map inactive)\n");

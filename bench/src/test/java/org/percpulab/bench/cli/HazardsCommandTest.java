@@ -19,7 +19,7 @@ class HazardsCommandTest {
   @Test
   @SuppressWarnings("unchecked")
   void osqLockStyleEscapeIsReportedWithBothCpusAndTheAddress() {
-    Cli c = Cli.run("hazards", "--format", "json");
+    Cli c = Cli.run("hazards", "--set", "percpu.localLayout=mirror", "--format", "json");
     assertThat(c.code()).as(c.err()).isZero();
     Map<String, Object> j = (Map<String, Object>) c.json();
     assertThat(j.get("localAlias")).isEqualTo("0xfffffd7ffff90040");
@@ -32,7 +32,7 @@ class HazardsCommandTest {
             + "cpu 1",
         "percpu local alias escape (dereferenced by another cpu): 0xfffffd7ffff90040 from cpu 0 "
             + "used on cpu 1");
-    Cli t = Cli.run("hazards", "--from", "2", "--to", "3");
+    Cli t = Cli.run("hazards", "--set", "percpu.localLayout=mirror", "--from", "2", "--to", "3");
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.out()).contains(
         "cpu 3: reads node->cpu through 0xfffffd7ffff90040 -> PA 0x000000013ffab054: 4; cpu 2's "
@@ -46,7 +46,7 @@ class HazardsCommandTest {
   @Test
   @SuppressWarnings("unchecked")
   void forcedLocalMapWithSmtSharedTlbReachesTheSiblingsCopy() {
-    Cli c = Cli.run("hazards", "--scenario", "smt-tlb", "--format", "json");
+    Cli c = Cli.run("hazards", "--set", "percpu.localLayout=mirror", "--scenario", "smt-tlb", "--format", "json");
     assertThat(c.code()).as(c.err()).isZero();
     Map<String, Object> j = (Map<String, Object>) c.json();
     assertThat(j.get("wrongCopy")).isEqualTo(true);
@@ -61,11 +61,11 @@ class HazardsCommandTest {
 
   @Test
   void withoutTheLocalMapTheScenarioIsBadInput() {
-    Cli c = Cli.run("hazards", "--set", "percpu.localMap=off");
+    Cli c = Cli.run("hazards", "--set", "percpu.localLayout=mirror", "--set", "percpu.localMap=off");
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err()).isEqualTo("error: config key 'percpu.localMap': the scenario needs the "
         + "local map, which is inactive (percpu.localMap=off)\n");
-    Cli bad = Cli.run("hazards", "--scenario", "aba");
+    Cli bad = Cli.run("hazards", "--set", "percpu.localLayout=mirror", "--scenario", "aba");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("error: option '--scenario': value 'aba' is not allowed; "
         + "allowed: osq|smt-tlb\n");

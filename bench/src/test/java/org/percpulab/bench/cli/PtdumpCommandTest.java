@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class PtdumpCommandTest {
 
   @Test void swapperDumpOfTheBootedArm64Machine() {
-    Cli r = Cli.run("ptdump", "--no-percpu", "--set", "arch=arm64", "--set", "cpus=2");
+    Cli r = Cli.run("ptdump", "--set", "percpu.localLayout=mirror", "--no-percpu", "--set", "arch=arm64", "--set", "cpus=2");
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     String[] lines = r.out().split("\n");
@@ -21,18 +21,18 @@ class PtdumpCommandTest {
   }
 
   @Test void checkWxPassesOnBoot() {
-    Cli r = Cli.run("ptdump", "--check-wx", "--set", "arch=arm64", "--set", "cpus=2");
+    Cli r = Cli.run("ptdump", "--set", "percpu.localLayout=mirror", "--check-wx", "--set", "arch=arm64", "--set", "cpus=2");
     assertThat(r.out()).isEqualTo("Checked W+X mappings: passed, no W+X pages found\n");
   }
 
   @Test void badCpu() {
-    Cli r = Cli.run("ptdump", "--cpu", "7", "--set", "arch=arm64", "--set", "cpus=2");
+    Cli r = Cli.run("ptdump", "--set", "percpu.localLayout=mirror", "--cpu", "7", "--set", "arch=arm64", "--set", "cpus=2");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: option '--cpu': value '7' is not allowed; allowed: 0..1\n");
   }
 
   @Test void diffOfTwoCpusShowsOnlyTheLocalArea() {
-    Cli d = Cli.run("ptdump", "--diff", "0", "1", "--set", "arch=arm64", "--set", "cpus=2");
+    Cli d = Cli.run("ptdump", "--set", "percpu.localLayout=mirror", "--diff", "0", "1", "--set", "arch=arm64", "--set", "cpus=2");
     assertThat(d.err()).isEmpty();
     assertThat(d.code()).isZero();
     String[] lines = d.out().split("\n");
@@ -51,11 +51,11 @@ class PtdumpCommandTest {
   }
 
   @Test void diffOfBareCpusIsEmptyAndJson() {
-    Cli r = Cli.run("ptdump", "--no-percpu", "--diff", "0", "1", "--set", "arch=arm64",
+    Cli r = Cli.run("ptdump", "--set", "percpu.localLayout=mirror", "--no-percpu", "--diff", "0", "1", "--set", "arch=arm64",
         "--set", "cpus=2");
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEmpty();
-    Cli j = Cli.run("ptdump", "--cpu", "1", "--format", "json", "--set", "arch=arm64",
+    Cli j = Cli.run("ptdump", "--set", "percpu.localLayout=mirror", "--cpu", "1", "--format", "json", "--set", "arch=arm64",
         "--set", "cpus=2");
     assertThat(j.out()).contains("\"table\"").contains("cpu1").contains("percpu local area");
   }

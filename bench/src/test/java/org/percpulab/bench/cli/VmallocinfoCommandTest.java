@@ -18,7 +18,7 @@ class VmallocinfoCommandTest {
 
   @Test
   void arm64BootShowsTheKernelImageAsAnEarlyVmapArea() {
-    String[] r = run("vmallocinfo", "--set", "arch=arm64", "--set", "percpu.localMap=off");
+    String[] r = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--set", "arch=arm64", "--set", "percpu.localMap=off");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     // 32 MiB image + the guard page of its last segment, at VMALLOC_START (KIMAGE_VADDR)
     assertThat(r[1]).isEqualTo("0xffff800080000000-0xffff800082001000 33558528"
@@ -27,7 +27,7 @@ class VmallocinfoCommandTest {
 
   @Test
   void percpuLocalRangesFollowTheKernelLines() {
-    String[] r = run("vmallocinfo");
+    String[] r = run("vmallocinfo", "--set", "percpu.localLayout=mirror");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     // the page first chunk (4 x 112 KiB) sits right below the local area; its local range is
     // 512 GiB (the local area's size) higher
@@ -39,7 +39,7 @@ class VmallocinfoCommandTest {
     // 200 allocations of 4..4096 bytes need 4 dynamic chunks: one pcpu_get_vm_areas area of
     // 4 CPUs x 112 KiB each (no guard page), top-down below the first chunk, and one local range
     // each at the same 512 GiB shift
-    String[] d = run("vmallocinfo", "--allocs", "200");
+    String[] d = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--allocs", "200");
     assertThat(d[0]).as(d[2]).isEqualTo("0");
     String[] lines = d[1].split("\n");
     assertThat(lines).hasSize(11);
@@ -49,9 +49,9 @@ class VmallocinfoCommandTest {
         + " pcpu_create_chunk+0x0/0x100 chunk=percpu-chunk-5 percpu-local");
     assertThat(lines[9]).isEqualTo("0xfffffd7ffff20000-0xfffffd7ffff3c000  114688"
         + " pcpu_create_chunk+0x0/0x100 chunk=percpu-chunk-2 percpu-local");
-    String[] k = run("vmallocinfo", "--allocs", "200", "--kernel-only");
+    String[] k = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--allocs", "200", "--kernel-only");
     assertThat(k[1].split("\n")).hasSize(6).noneMatch(l -> l.endsWith("percpu-local"));
-    String[] j = run("vmallocinfo", "--allocs", "200", "--format", "json");
+    String[] j = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--allocs", "200", "--format", "json");
     assertThat(j[1]).contains("{\"kind\":\"percpu_local\",\"start\":\"0xfffffd7fffdd0000\","
         + "\"end\":\"0xfffffd7fffdec000\",\"size\":114688,"
         + "\"caller\":\"pcpu_create_chunk+0x0/0x100\","
@@ -61,7 +61,7 @@ class VmallocinfoCommandTest {
   @Test
   void pageFirstChunkWithoutTheLocalMapIsAnEarlyAreaWithoutCaller() {
     // vm_area_register_early never sets a caller: the kernel prints none
-    String[] r = run("vmallocinfo", "--set", "percpu.localMap=off", "--set",
+    String[] r = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--set", "percpu.localMap=off", "--set",
         "arm64.percpuAlloc=page");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1]).endsWith("\n0xffff800082001000-0xffff800082071000  458752 vmalloc\n");
@@ -69,7 +69,7 @@ class VmallocinfoCommandTest {
 
   @Test
   void jsonHasOneObjectPerArea() {
-    String[] r = run("vmallocinfo", "--set", "arch=arm64", "--format", "json");
+    String[] r = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--set", "arch=arm64", "--format", "json");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1]).startsWith("[\n  {\"kind\":\"area\",\"start\":\"0xffff800080000000\"")
         .contains("\"caller\":\"paging_init+0x0/0x100\"", "\"flags\":[\"vmap\"]").endsWith("\n]\n");
@@ -77,7 +77,7 @@ class VmallocinfoCommandTest {
 
   @Test
   void badConfigIsBadInput() {
-    String[] r = run("vmallocinfo", "--set", "cpus=0");
+    String[] r = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--set", "cpus=0");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).startsWith("error: ");
   }

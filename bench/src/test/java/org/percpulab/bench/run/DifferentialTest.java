@@ -34,9 +34,13 @@ class DifferentialTest {
 
   /** arm64 with the page first chunk in both modes (the local map needs it; baseline asks). */
   static KernelModelFactory pageFirstChunkFactory() {
+    return pageFirstChunkFactory("mirror");
+  }
+
+  static KernelModelFactory pageFirstChunkFactory(String layout) {
     return PercpuKernelModel.factory(Boot.boot(Boot.resolve(Config.of(Map.of("arch", "arm64",
         "cpus", Integer.toString(CPUS), "plugins.dir", "no-plugins",
-        "arm64.percpuAlloc", "page")))));
+        "arm64.percpuAlloc", "page", "percpu.localLayout", layout)))));
   }
 
   static Map<String, Long> small(String name) {
@@ -137,7 +141,11 @@ class DifferentialTest {
   }
 
   static Recording record(OpMode mode, String workload) {
-    PercpuKernelModel real = (PercpuKernelModel) pageFirstChunkFactory().boot(mode);
+    return record(mode, workload, "mirror");
+  }
+
+  static Recording record(OpMode mode, String workload, String layout) {
+    PercpuKernelModel real = (PercpuKernelModel) pageFirstChunkFactory(layout).boot(mode);
     org.percpulab.mm.percpu.PercpuAllocator pcpu = real.percpu().allocator();
     Recording rec = new Recording();
     rec.ordinal.put(pcpu.firstChunk(), 0);
@@ -208,6 +216,25 @@ class DifferentialTest {
     if (workload.equals("memcg-create")) {
       assertThat(off.chunks.get(off.chunks.size() - 1) / 1_000_000).as("chunks created")
           .isPositive();
+    }
+  }
+
+  /**
+   * The packed layout changes no allocator decision either: every chunk of the local-map run sits
+   * in a slot of the packed region (base = region + slot x unit).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"memcg-create", "fork"})
+  void packedLayoutMakesTheSameAllocatorDecisions(String workload) {
+    Recording off = record(OpMode.BASELINE, workload, "packed");
+    Recording on = record(OpMode.LOCAL_MAP, workload, "packed");
+    assertThat(on.decisions).as("%s: (chunk, offset) of every allocation", workload)
+        .hasSize(off.decisions.size()).isEqualTo(off.decisions);
+    assertThat(on.chunks).isEqualTo(off.chunks);
+    long region = on.chunkBases.get(0);
+    for (long base : on.chunkBases) {
+      assertThat(Long.remainderUnsigned(base - region, 0x1c000)).as("%x", base).isZero();
+      assertThat(base - region).isLessThan(1L << 40);
     }
   }
 }

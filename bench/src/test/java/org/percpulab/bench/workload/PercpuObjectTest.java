@@ -33,7 +33,8 @@ class PercpuObjectTest {
   void cgroupRstatAndPsi() {
     int cgroupBaseStat = 24 + 8; // task_cputime + ntime
     assertThat(PercpuObject.CGROUP_RSTAT_BASE_CPU.size()).isEqualTo(4 * cgroupBaseStat);
-    assertThat(PercpuObject.CSS_RSTAT_CPU.size()).isEqualTo(2 * 8);
+    // updated_children, updated_next, lnode (struct llist_node: one pointer), owner
+    assertThat(PercpuObject.CSS_RSTAT_CPU.size()).isEqualTo(4 * 8);
     int line1 = roundUp(4 + 4 * 4 + 4 + 8 * 4, 8) + 8; // seq, tasks[4], state_mask, times[8], start
     assertThat(roundUp(line1, 64) + 2 * 8 * 4).isEqualTo(PercpuObject.PSI_GROUP_CPU.size());
     assertThat(PercpuObject.PSI_GROUP_CPU.align()).isEqualTo(64);
@@ -49,11 +50,23 @@ class PercpuObjectTest {
   }
 
   @Test
-  void aMemcgAllocatesAbout2500BytesPerCpuWithTwoNodes() {
-    int perMemcg = 4 * PercpuObject.PERCPU_REF.size() + 2 * PercpuObject.CSS_RSTAT_CPU.size()
+  void aMemcgAllocatesAbout2600BytesPerCpuWithTwoNodes() {
+    // self ref, bpf ref, memory css ref, objcg ref, perf_event css ref
+    int perMemcg = 5 * PercpuObject.PERCPU_REF.size() + 2 * PercpuObject.CSS_RSTAT_CPU.size()
         + PercpuObject.CGROUP_RSTAT_BASE_CPU.size() + PercpuObject.PSI_GROUP_CPU.size()
         + PercpuObject.MEMCG_VMSTATS_PERCPU.size() + 2 * PercpuObject.LRUVEC_STATS_PERCPU.size()
-        + PercpuObject.WB_DOMAIN_COMPLETIONS.size();
-    assertThat(perMemcg).isEqualTo(2532);
+        + PercpuObject.WB_DOMAIN_COMPLETIONS.size() + PercpuObject.PERF_CGROUP_INFO.size();
+    assertThat(perMemcg).isEqualTo(2604)
+        .isEqualTo(MemcgObjects.bytesPerCpu(MemcgObjects.Controllers.MEMORY, 2));
+    // distro set: + io (blkcg lhead, css ref, css rstat) + 6 more css refs
+    assertThat(MemcgObjects.bytesPerCpu(MemcgObjects.Controllers.DISTRO, 2))
+        .isEqualTo(2604 + 8 + 8 + 32 + 6 * 8);
+  }
+
+  @Test
+  void mmFutexRefAndPerfCgroupInfo() {
+    assertThat(PercpuObject.MM_FUTEX_REF.size()).isEqualTo(4); // unsigned int
+    assertThat(PercpuObject.PERF_CGROUP_INFO.size()).isEqualTo(3 * 8 + 8); // 3 u64 + int, padded
+    assertThat(PercpuObject.BLKCG_LHEAD.size()).isEqualTo(8);
   }
 }

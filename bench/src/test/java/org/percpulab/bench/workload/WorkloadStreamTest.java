@@ -67,8 +67,9 @@ class WorkloadStreamTest {
       assertThat(fake.preemptCount(c)).as("%s preempt count cpu %d", name, c).isZero();
     }
     assertThat(mk.liveTasks()).as(name).isZero();
-    // root memcg and, for process workloads, the session memcg stay (its 12 objects with 2 nodes)
-    int session = name.equals("memcg-create") ? 0 : 12;
+    // root memcg stays; the creating shell's session scope memcg (15 objects with 2 nodes: memory
+    // and the implicit perf_event) stays, and process workloads also keep their own session memcg
+    int session = name.equals("memcg-create") ? 15 : 30;
     assertThat(fake.liveObjects()).as(name).isEqualTo(boot + session);
     assertThat(mk.opStats().totalOps()).as(name).isPositive();
   }
@@ -92,7 +93,7 @@ class WorkloadStreamTest {
   }
 
   @Test
-  void memcgCreateAllocatesTwelveObjectsPerMemcgWithTwoNodes() {
+  void memcgCreateAllocatesFifteenObjectsPerMemcgWithTwoNodes() {
     Workload w = Workloads.create("memcg-create", 4, Map.of("memcgs", 10L, "destroy", 0L));
     FakeKernelModel fake = new FakeKernelModel(4, 1);
     ModelledKernel mk = new ModelledKernel(fake, 2);
@@ -100,9 +101,14 @@ class WorkloadStreamTest {
     for (KernelEvent e : drain(w.events(3))) {
       mk.execute(e);
     }
-    assertThat(fake.liveObjects() - boot).isEqualTo(10 * 12);
-    // one css_get per memcg: this_cpu_add_8
-    assertThat(mk.opStats().byType().get("this_cpu_add_8")[0]).isEqualTo(10);
+    // the session scope memcg the shell runs in (15), then 15 per mkdir
+    assertThat(fake.liveObjects() - boot).isEqualTo(15 + 10 * 15);
+    // per memcg: css_get (this_cpu_add_8) and, for each of the 3 accounted objects
+    // (memcg_vmstats_percpu, 2 x lruvec_stats_percpu), mod_memcg_state of MEMCG_KMEM and
+    // MEMCG_PERCPU_B on the session memcg (this_cpu_add_8 each)
+    assertThat(mk.opStats().byType().get("this_cpu_add_8")[0]).isEqualTo(10 * (1 + 3 * 2));
+    assertThat(mk.memcgObjectBytes()).isEqualTo(10 * MemcgObjects.bytesPerCpu(
+        MemcgObjects.Controllers.MEMORY, 2));
     assertThat(mk.liveMemcgs()).isEqualTo(11);
   }
 

@@ -346,10 +346,12 @@ public final class ModelledKernel {
       throw new IllegalArgumentException("memcg " + id + " exists");
     }
     if (creator == null) {
-      creator = new Memcg(-1, memcgs.get(0L));
-      if (!allocMemcgObjects(creator, MemcgObjects.Controllers.MEMORY, -1)) {
-        throw new IllegalStateException("percpu allocation for the session memcg failed");
+      Memcg s = new Memcg(-1, memcgs.get(0L));
+      if (!allocMemcgObjects(s, MemcgObjects.Controllers.MEMORY, -1)) {
+        failedMemcgs.add(id);
+        return;
       }
+      creator = s;
     }
     Memcg m = new Memcg(id, memcgs.get(0L));
     if (!allocMemcgObjects(m, controllers, cpu)) {

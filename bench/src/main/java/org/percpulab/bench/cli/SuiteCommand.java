@@ -113,16 +113,42 @@ public final class SuiteCommand extends BaseCommand {
             .run(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs))));
       }
     }
+    int layoutStart = tasks.size();
+    LayoutSuite layouts = archs.contains(sweepArch)
+        ? new LayoutSuite(base, sweepArch, LayoutSuite.defaultPreemptModels(base)) : null;
+    if (layouts != null) {
+      List<org.percpulab.bench.workload.Workload> mw = new ArrayList<>();
+      for (String w : workloads) {
+        mw.add(Workloads.create(w, cpus, filter(w, cpus, params)));
+      }
+      List<org.percpulab.bench.workload.Workload> sw = new ArrayList<>();
+      for (int n : archs.contains(sweepArch) ? sweepCpus : List.<Integer>of()) {
+        sw.add(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs)));
+      }
+      tasks.addAll(layouts.tasks(base, (cfg, n) -> factory(reg, cfg, sweepArch, n), mw, cpus, sw,
+          sweepCpus, costs, wopts.nodes, wopts.seed));
+    }
     List<RunResult> all = runAll(tasks);
     List<RunResult> runs = all.subList(0, mainRuns);
-    List<RunResult> sweep = all.subList(mainRuns, all.size());
+    List<RunResult> sweep = all.subList(mainRuns, layoutStart);
+    List<org.percpulab.bench.report.DesignSpace.Cell> cells = layouts == null ? List.of()
+        : layouts.cells(runs, sweep, all.subList(layoutStart, all.size()));
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
     Files.createDirectories(out);
-    Files.writeString(out.resolve("results.json"), Json.write(ResultsJson.suite(s)),
-        StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s), StandardCharsets.UTF_8);
-    List<String> charts = Charts.writeAll(s, out);
+    Map<String, Object> doc = ResultsJson.suite(s);
+    String report = ReportMarkdown.write(s);
+    if (!cells.isEmpty()) {
+      doc.put("designSpace", org.percpulab.bench.report.DesignSpace.json(cells, SWEEP_WORKLOAD));
+      report += org.percpulab.bench.report.DesignSpace.markdown(cells, sweepArch, SWEEP_WORKLOAD,
+          cpus);
+    }
+    Files.writeString(out.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("report.md"), report, StandardCharsets.UTF_8);
+    List<String> charts = new ArrayList<>(Charts.writeAll(s, out));
+    if (!cells.isEmpty() && !sweep.isEmpty()) {
+      charts.add(LayoutSuite.writeChart(cells, s.sweepWorkload(), out));
+    }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -83,7 +83,7 @@ public final class Charts {
         "change %", d, PlotOrientation.VERTICAL, true, false, false);
   }
 
-  private static JFreeChart sweepXy(String title, String yLabel, XYSeriesCollection c) {
+  static JFreeChart sweepXy(String title, String yLabel, XYSeriesCollection c) {
     JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart(title, "CPUs", yLabel, c,
         PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();

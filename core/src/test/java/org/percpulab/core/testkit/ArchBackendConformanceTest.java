@@ -202,6 +202,12 @@ public abstract class ArchBackendConformanceTest {
         assertThat(Long.compareUnsigned(rl, first) < 0 || Long.compareUnsigned(r.start(), last) > 0)
             .as("region %s shares no level-%d entry with the local area %s", r, pl, la).isTrue();
       }
+      long budget = cap.get().packedRegionBudget();
+      assertThat(budget).as("packedRegionBudget >= 0").isNotNegative();
+      assertThat(budget % g.pageSize()).as("packedRegionBudget page aligned").isZero();
+      assertThat(Long.compareUnsigned(budget, la.start() - l.vmallocStart()) <= 0)
+          .as("packedRegionBudget %d within the vmalloc space below the local area", budget)
+          .isTrue();
     }
   }
 

@@ -92,12 +92,7 @@ public final class PcpuFirstChunk {
    */
   public static Boot page(PercpuAllocator pcpu, PerCpuAreaSpec spec, AreaPlacer placer) {
     long pageSize = pcpu.pageSize();
-    PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize,
-        false);
-    if (ai.nrGroups() != 1) {
-      throw new IllegalStateException("percpu: the page first chunk needs one group, got "
-          + ai.nrGroups());
-    }
+    PcpuAllocInfo ai = oneGroupInfo(pcpu, spec, "page");
     long vmAreaBase = placer.place(spec.cpus() * ai.unitSize);
     List<String> log = new ArrayList<>();
     long unitPages = ai.unitSize / pageSize;
@@ -119,12 +114,7 @@ public final class PcpuFirstChunk {
   public static Boot packed(PercpuAllocator pcpu, PerCpuAreaSpec spec, long stride,
       AreaPlacer placer) {
     long pageSize = pcpu.pageSize();
-    PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize,
-        false);
-    if (ai.nrGroups() != 1) {
-      throw new IllegalStateException("percpu: the packed first chunk needs one group, got "
-          + ai.nrGroups());
-    }
+    PcpuAllocInfo ai = oneGroupInfo(pcpu, spec, "packed");
     PcpuAllocInfo.Group g0 = ai.groups.get(0);
     ai.groups.clear();
     for (int i = 0; i < g0.nrUnits; i++) {
@@ -146,5 +136,18 @@ public final class PcpuFirstChunk {
     log.addAll(ai.dumpLines());
     pcpu.setupFirstChunk(ai, base, spec.perCpuStart());
     return new Boot(ai, base, log);
+  }
+
+  /** The page first chunk's alloc info (dyn 0, atom PAGE_SIZE), which must have one group. */
+  private static PcpuAllocInfo oneGroupInfo(PercpuAllocator pcpu, PerCpuAreaSpec spec,
+      String what) {
+    long pageSize = pcpu.pageSize();
+    PcpuAllocInfo ai = PcpuBuildAllocInfo.build(spec, spec.reservedSize(), 0, pageSize, pageSize,
+        false);
+    if (ai.nrGroups() != 1) {
+      throw new IllegalStateException("percpu: the " + what + " first chunk needs one group, got "
+          + ai.nrGroups());
+    }
+    return ai;
   }
 }

@@ -141,7 +141,7 @@ public final class SuiteCommand extends BaseCommand {
     if (!cells.isEmpty()) {
       doc.put("designSpace", org.percpulab.bench.report.DesignSpace.json(cells, SWEEP_WORKLOAD));
       report += org.percpulab.bench.report.DesignSpace.markdown(cells, sweepArch, SWEEP_WORKLOAD,
-          cpus);
+          cpus, base.raw("percpu.localLayout").orElse("packed"));
     }
     Files.writeString(out.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("report.md"), report, StandardCharsets.UTF_8);
@@ -159,7 +159,9 @@ public final class SuiteCommand extends BaseCommand {
       printJson(m);
     } else {
       out().println("percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
-          + " CPUs, seed " + wopts.seed + "; local map off (baseline) and on");
+          + " CPUs, seed " + wopts.seed + "; local map off (baseline) and on ("
+          + base.raw("percpu.localLayout").orElse("packed") + " layout"
+          + (cells.isEmpty() ? "" : "; both layouts in report.md's design space") + ")");
       out().print(ReportMarkdown.mainTable(s));
       out().println();
       out().println("scaling (counts simulated vs the seed's runs):");

@@ -35,7 +35,8 @@ public final class DesignSpace {
       Map<Integer, RunResult> sweep) { }
 
   /** The markdown section for report.md. */
-  public static String markdown(List<Cell> cells, String arch, String mainWorkload, int cpus) {
+  public static String markdown(List<Cell> cells, String arch, String mainWorkload, int cpus,
+      String mainLayout) {
     StringBuilder b = new StringBuilder();
     b.append("\n## Design space: local-area layout x preemption model (").append(arch)
         .append(")\n\n");
@@ -45,7 +46,9 @@ public final class DesignSpace {
         + " unit c of chunk slot k at region + c x stride + k x unit, local ranges unit after unit"
         + " (README, \"Local-area layouts\"). Cycles per op and the percpu work change are from"
         + " the ").append(mainWorkload).append(" run at ").append(cpus).append(" CPUs; the"
-        + " memory columns from the CPU sweep (peak over the run).\n\n");
+        + " memory columns from the CPU sweep (peak over the run). The main table, the other"
+        + " charts and sweep above use the local map in the `").append(mainLayout)
+        .append("` layout.\n\n");
     b.append("| layout | preempt | cycles/op baseline | cycles/op local map | percpu work change");
     for (int n : TABLE_CPUS) {
       b.append(" | per-CPU page tables @").append(n);

@@ -35,7 +35,7 @@ class SuiteCommandTest {
     assertThat(dir.resolve("results.json")).exists();
     assertThat(dir.resolve("report.md")).exists();
     for (String png : new String[] {"cycles-per-op.png", "change-per-workload.png",
-        "sweep-memory.png", "sweep-chunk-work.png"}) {
+        "sweep-memory.png", "sweep-chunk-work.png", "sweep-layouts.png"}) {
       assertThat(Files.size(dir.resolve(png))).as(png).isGreaterThan(1000);
     }
     String json = Files.readString(dir.resolve("results.json"));
@@ -44,6 +44,11 @@ class SuiteCommandTest {
     String md = Files.readString(dir.resolve("report.md"));
     assertThat(md).contains("| fork | arm64 |", "| fork | generic |", "## CPU sweep",
         "## Cost-model assumptions", "| PAGE_FAULT | 2500 |");
+    // the design space: both layouts of the configured preemption model, both table CPU counts
+    // outside a 4,16 sweep
+    assertThat(md).contains("## Design space: local-area layout x preemption model (arm64)",
+        "| packed | dynamic |", "| mirror | dynamic |", "not swept", "| fork | -60.00% | -60.00% |");
+    assertThat(json).contains("\"designSpace\"", "\"layout\": \"mirror\"");
     assertThat(out.toString()).contains("wrote " + dir.resolve("results.json"),
         "  fork: 10 forks simulated of the seed's 10,000,000 fork ops (x1000000 fewer)",
         "  memcg-create: 20 memcgs of the seed's 10,000 (x500.0 fewer; chunk counts and memory"

@@ -99,7 +99,9 @@ public final class Machine {
 
   /** The injector {@link #create} uses, for callers that bind more (mm modules). */
   public static Injector injector(ArchBackend backend, ConfigView config, Module... extra) {
-    List<ConfigProblem> problems = backend.validate(config);
+    List<ConfigProblem> problems = new ArrayList<>();
+    backend.nrCpusLimit().check(config, backend.id()).ifPresent(problems::add);
+    problems.addAll(backend.validate(config));
     if (!problems.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       for (ConfigProblem p : problems) {

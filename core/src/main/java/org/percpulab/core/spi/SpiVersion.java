@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>History: 1.0.0 = the SPI before issue 15; 1.1.0 adds {@code ArchBackend.configure(config,
  * LocalMapDecision)}, {@code localMapRefusal}, {@code nrCpusLimit}, {@code provenance},
- * {@code Geometry.linearMapLevel} and deprecates {@code LocalPerCpuMap.refuseReason}.
+ * {@code ArchModel.linearMapMaxShift} and deprecates {@code LocalPerCpuMap.refuseReason}.
  *
  * @param major incompatible changes
  * @param minor additions

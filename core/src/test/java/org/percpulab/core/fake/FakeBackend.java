@@ -104,7 +104,8 @@ public class FakeBackend implements ArchBackend {
         new ConfigKey(id + ".bits", "9,9,9,9", "index bits per level, top first", "2..5 numbers",
             raw -> parseBits(raw) != null),
         ConfigKey.bool(id + ".invalidBit", false, "none descriptor has an invalid bit set"),
-        ConfigKey.bool(id + ".blocks", true, "block leaves allowed below the top level"));
+        ConfigKey.bool(id + ".blocks", true, "block leaves allowed below the top level"),
+        ConfigKey.bool(id + ".linearPages", false, "linear map page by page (linearMapMaxShift)"));
   }
 
   static int[] parseBits(String raw) {
@@ -196,9 +197,11 @@ public class FakeBackend implements ArchBackend {
     boolean blocks = Boolean.parseBoolean(c.raw(id + ".blocks").orElse("true"));
     int cpus = Integer.parseInt(c.raw("cpus").orElse("4").trim());
     Geometry g = geometry(ps, bits, blocks);
-    return new Model(g, new Format(ps, inv, g.levels(),
+    Model m = new Model(g, new Format(ps, inv, g.levels(),
         breakage == Breakage.DESCRIPTOR_NO_ROUND_TRIP), cpus, local, local && gate.active(),
         breakage);
+    m.linearMaxShift = Boolean.parseBoolean(c.raw(id + ".linearPages").orElse("false")) ? ps : 63;
+    return m;
   }
 
   /** The fake's descriptor format. */
@@ -272,6 +275,7 @@ public class FakeBackend implements ArchBackend {
     private final boolean local;
     private final boolean active;
     private final Breakage breakage;
+    private int linearMaxShift = 63;
 
     Model(Geometry g, Format f, int cpus, boolean local, boolean active, Breakage breakage) {
       this.g = g;
@@ -304,6 +308,8 @@ public class FakeBackend implements ArchBackend {
     @Override public DescriptorFormat descriptors() { return f; }
 
     @Override public String translationBaseRegister() { return "FAKE_BASE"; }
+
+    @Override public int linearMapMaxShift() { return linearMaxShift; }
 
     @Override public TlbSpec tlb() { return new TlbSpec(64, false); }
 

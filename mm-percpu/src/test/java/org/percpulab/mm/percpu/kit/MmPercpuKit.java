@@ -36,8 +36,12 @@ public final class MmPercpuKit implements PercpuKit {
       }
 
       @Override public String bootLine() {
-        List<String> log = sys.bootLog();
-        return log.isEmpty() ? "" : log.get(log.size() - 1);
+        for (String l : sys.bootLog()) {
+          if (l.startsWith("percpu:")) {
+            return l;
+          }
+        }
+        return String.join(" / ", sys.bootLog());
       }
 
       @Override public String workload(long seed, int rounds) {

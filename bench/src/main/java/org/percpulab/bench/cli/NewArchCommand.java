@@ -28,6 +28,13 @@ public final class NewArchCommand extends BaseCommand {
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,31}");
   private static final String BASE = "/org/percpulab/bench/newarch/";
+  /** Placeholder, versions.properties key. */
+  private static final String[][] VERSION_KEYS = {{"__CORE_VERSION__", "core"},
+      {"__SPI__", "spi"}, {"__PF4J__", "pf4j"}, {"__JUNIT__", "junit"}, {"__ASSERTJ__", "assertj"},
+      {"__LOG4J__", "log4j"}, {"__COMPILER_PLUGIN__", "compilerPlugin"},
+      {"__SUREFIRE__", "surefirePlugin"}, {"__JAR_PLUGIN__", "jarPlugin"},
+      {"__RESOURCES_PLUGIN__", "resourcesPlugin"}, {"__CLEAN_PLUGIN__", "cleanPlugin"},
+      {"__INSTALL_PLUGIN__", "installPlugin"}};
   private static final String[] ROLES = {"Backend", "Model", "Geometry", "Layout", "Descriptors",
       "Ops", "PerCpuAreas", "Costs"};
 
@@ -73,18 +80,9 @@ public final class NewArchCommand extends BaseCommand {
     sub.put("__PKG__", pkg);
     sub.put("__Name__", name);
     sub.put("__ID__", id);
-    sub.put("__CORE_VERSION__", v.getProperty("core"));
-    sub.put("__SPI__", v.getProperty("spi"));
-    sub.put("__PF4J__", v.getProperty("pf4j"));
-    sub.put("__JUNIT__", v.getProperty("junit"));
-    sub.put("__ASSERTJ__", v.getProperty("assertj"));
-    sub.put("__LOG4J__", v.getProperty("log4j"));
-    sub.put("__COMPILER_PLUGIN__", v.getProperty("compilerPlugin"));
-    sub.put("__SUREFIRE__", v.getProperty("surefirePlugin"));
-    sub.put("__JAR_PLUGIN__", v.getProperty("jarPlugin"));
-    sub.put("__RESOURCES_PLUGIN__", v.getProperty("resourcesPlugin"));
-    sub.put("__CLEAN_PLUGIN__", v.getProperty("cleanPlugin"));
-    sub.put("__INSTALL_PLUGIN__", v.getProperty("installPlugin"));
+    for (String[] k : VERSION_KEYS) {
+      sub.put(k[0], v.getProperty(k[1]));
+    }
     Map<String, String> out = new LinkedHashMap<>();
     out.put("pom.xml", fill("pom.xml.tmpl", sub));
     out.put("README.md", fill("README.md.tmpl", sub));

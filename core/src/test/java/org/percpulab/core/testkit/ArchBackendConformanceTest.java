@@ -49,7 +49,11 @@ import org.percpulab.core.spi.VaLayout;
  * when executed, boot with the local map on (if selected) and off with {@code verifyConsistent},
  * map/walk round trips, seeded-random map/unmap sequences against a shadow (verifyConsistent after
  * every mutation, walk agrees, table pages back to the baseline after freeing), and injected
- * allocation failures that must leave every mapping as it was with no table page leaked.
+ * allocation failures that must leave every mapping as it was with no table page leaked; the
+ * local-map contract ({@link LocalMapContract}) with the gate off, auto and force. The percpu half
+ * (percpu objects, every this_cpu op via the global address and the local alias on several CPUs,
+ * per-CPU table diffs, a short workload) is inherited from {@link PercpuConformanceTest} and runs
+ * when mm-percpu's {@link PercpuKit} is on the test classpath (else it is reported as skipped).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
@@ -347,17 +351,7 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
                   + " round " + round + " v0 " + Long.toHexString(v0) + " a "
                   + Long.toHexString(operand) + " b " + Long.toHexString(b);
               long r = m.executor().execute(cpu, op, seq, ptr, operand, b, size);
-              long expMem = switch (op) {
-                case READ -> v0;
-                case WRITE, XCHG -> a;
-                case ADD, ADD_RETURN -> (v0 + a) & mask;
-                case SUB -> (v0 - a) & mask;
-                case INC -> (v0 + 1) & mask;
-                case DEC -> (v0 - 1) & mask;
-                case AND -> v0 & a;
-                case OR -> v0 | a;
-                case CMPXCHG, TRY_CMPXCHG -> cmpHit ? b : v0;
-              };
+              long expMem = memoryAfter(op, v0, a, b, cmpHit, mask);
               assertThat(m.mem().read(pa, size)).as(what + " memory").isEqualTo(expMem);
               Long expRet = switch (op) {
                 case READ, XCHG, CMPXCHG -> v0;

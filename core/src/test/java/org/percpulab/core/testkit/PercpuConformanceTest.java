@@ -148,17 +148,7 @@ public abstract class PercpuConformanceTest {
                   + op.kernelName() + "_" + size + " on cpu " + cpu;
               m.executor().execute(m.cpu(cpu), op, seq, ptr, operand, b, size);
               long v0 = before[cpu];
-              long exp = switch (op) {
-                case READ -> v0;
-                case WRITE, XCHG -> a;
-                case ADD, ADD_RETURN -> (v0 + a) & mask;
-                case SUB -> (v0 - a) & mask;
-                case INC -> (v0 + 1) & mask;
-                case DEC -> (v0 - 1) & mask;
-                case AND -> v0 & a;
-                case OR -> v0 | a;
-                case CMPXCHG, TRY_CMPXCHG -> b;
-              };
+              long exp = memoryAfter(op, v0, a, b, true, mask);
               for (int x = 0; x < KIT_CPUS; x++) {
                 assertThat(m.mem().read(pa[x], size)).as("%s: copy of cpu %d", what, x)
                     .isEqualTo(x == cpu ? exp : before[x]);
@@ -170,6 +160,25 @@ public abstract class PercpuConformanceTest {
       pc.free(ptr);
       m.verifyConsistent();
     }
+  }
+
+  /**
+   * The percpu variable's value after the kernel's {@code this_cpu_<op>} on old value {@code v0}
+   * with operand {@code a} (cmpxchg: new value {@code b}, taken when {@code cmpHit}).
+   */
+  protected static long memoryAfter(ThisCpuOp op, long v0, long a, long b, boolean cmpHit,
+      long mask) {
+    return switch (op) {
+      case READ -> v0;
+      case WRITE, XCHG -> a;
+      case ADD, ADD_RETURN -> (v0 + a) & mask;
+      case SUB -> (v0 - a) & mask;
+      case INC -> (v0 + 1) & mask;
+      case DEC -> (v0 - 1) & mask;
+      case AND -> v0 & a;
+      case OR -> v0 | a;
+      case CMPXCHG, TRY_CMPXCHG -> cmpHit ? b : v0;
+    };
   }
 
   // ---- ptdump and --diff: CPUs differ only in the local area ----

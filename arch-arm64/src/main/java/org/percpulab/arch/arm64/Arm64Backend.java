@@ -3,12 +3,16 @@ package org.percpulab.arch.arm64;
 import java.util.List;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.KernelBuildKeys;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.KconfigMapping;
+import org.percpulab.core.spi.KconfigRule;
+import org.percpulab.core.spi.ProfileSource;
 import org.pf4j.Extension;
 
 /**
@@ -17,7 +21,7 @@ import org.pf4j.Extension;
  * {@link Arm64Geometries}; layout and local area in {@link Arm64Layout}.
  */
 @Extension
-public final class Arm64Backend implements ArchBackend {
+public final class Arm64Backend implements ArchBackend, KconfigMapping, ProfileSource {
 
   public static final String ID = "arm64";
   public static final String VERSION = "0.1.0";
@@ -38,8 +42,18 @@ public final class Arm64Backend implements ArchBackend {
 
   @Override public ArchModel configure(ConfigView config) {
     Arm64Config c = Arm64Config.from(config);
-    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config));
+    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config),
+        KernelBuildKeys.moduleReserve(config), KernelBuildKeys.dynamicReserve(config, c.pageShift()));
   }
+
+  @Override public List<String> profileResources() {
+    return List.of("/percpu-lab/profiles/ampereone-a160.yaml",
+        "/percpu-lab/profiles/neoverse-v2-72.yaml", "/percpu-lab/profiles/board-a720-8.yaml");
+  }
+
+  @Override public String archSymbol() { return Arm64Kconfig.ARCH_SYMBOL; }
+
+  @Override public List<KconfigRule> kconfigRules() { return Arm64Kconfig.RULES; }
 
   /** Whether the local area exists: {@link Arm64Config#localMapWanted}. */
   static boolean localActive(ConfigView config, Arm64Config c) {

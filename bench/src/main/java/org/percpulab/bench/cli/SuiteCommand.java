@@ -79,7 +79,7 @@ public final class SuiteCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
-    Config base = ConfigLoader.load(common.configFile(), common.sets);
+    Config base = inputs(common.sets).config();
     ArchRegistry reg = registry();
     List<String> archs = archs(reg);
     int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);

@@ -12,6 +12,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
+import org.apache.batik.svggen.SVGIDGenerator;
 import org.jfree.chart.JFreeChart;
 import org.w3c.dom.Document;
 
@@ -30,13 +31,16 @@ public final class SvgCharts {
   public static Map<String, String> render(SuiteResult s) {
     Map<String, String> m = new LinkedHashMap<>();
     for (Map.Entry<String, JFreeChart> e : Charts.charts(s).entrySet()) {
-      m.put(e.getKey(), svg(e.getValue()));
+      m.put(e.getKey(), svg(e.getValue(), e.getKey().replaceFirst("\\.png$", "")));
     }
     return m;
   }
 
-  /** One chart as an {@code <svg>} element sized by a viewBox (scales with the page). */
-  static String svg(JFreeChart chart) {
+  /**
+   * One chart as an {@code <svg>} element sized by a viewBox (scales with the page); its element
+   * ids (clip paths) start with {@code idPrefix} so that several charts can share one page.
+   */
+  static String svg(JFreeChart chart, String idPrefix) {
     Document doc;
     try {
       doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation()
@@ -47,6 +51,12 @@ public final class SvgCharts {
     SVGGeneratorContext ctx = SVGGeneratorContext.createDefault(doc);
     ctx.setEmbeddedFontsOn(false);
     ctx.setComment(null);
+    ctx.setIDGenerator(new SVGIDGenerator() {
+      @Override
+      public String generateID(String prefix) {
+        return idPrefix + "-" + super.generateID(prefix);
+      }
+    });
     SVGGraphics2D g = new SVGGraphics2D(ctx, false);
     g.setSVGCanvasSize(new Dimension(W, H));
     chart.setBackgroundPaint(Color.WHITE);

@@ -15,7 +15,9 @@ import org.percpulab.core.spi.ThisCpuOp;
  * (page fault, fork, exit, memcg create, ...) and the chunk page-table work of every
  * alloc_percpu/free_percpu/balance call to one "chunk create/populate/destroy" path (it names the
  * events that triggered it). Work done while the modelled kernel sets up its static objects is
- * charged to "boot (static percpu objects)".
+ * charged to "boot (static percpu objects)". Within an event, op cycles are split by the kind of
+ * percpu object the op touched ({@link KernelModel#label}): "page fault: vmstat update",
+ * "page fault: memcg charge/stat", "page fault: mm rss counter", ...
  */
 public final class PathAttribution implements KernelModel {
 
@@ -23,7 +25,26 @@ public final class PathAttribution implements KernelModel {
   public static final String CHUNK_PATH = "chunk create/populate/destroy (page tables)";
   static final String BOOT_PATH = "boot (static percpu objects)";
 
+  /** Object kind -> the part of a path it stands for. */
+  private static final Map<String, String> GROUPS = Map.ofEntries(
+      Map.entry("vm_event_states", "vmstat update"), Map.entry("vm_node_stat", "vmstat update"),
+      Map.entry("vm_zone_stat", "vmstat update"), Map.entry("vm_committed_as", "vmstat update"),
+      Map.entry("memcg_vmstats_percpu", "memcg charge/stat"),
+      Map.entry("lruvec_stats_percpu", "memcg charge/stat"),
+      Map.entry("css_rstat_cpu", "memcg charge/stat"),
+      Map.entry("cgroup_rstat_base_cpu", "memcg charge/stat"),
+      Map.entry("mm_rss_stat", "mm rss counter"), Map.entry("mm_cid", "mm_cid"),
+      Map.entry("percpu_ref", "percpu_ref"), Map.entry("psi_group_cpu", "psi"),
+      Map.entry("wb_domain_completions", "writeback domain"),
+      Map.entry("process_counts", "process count"), Map.entry("cached_stacks", "stack cache"));
+  private static final String OTHER = "other";
+
   private final KernelModel k;
+  /** Object base -> {size, group index}. */
+  private final java.util.TreeMap<Long, int[]> objects = new java.util.TreeMap<>();
+  private final List<String> groups = new ArrayList<>(List.of(OTHER));
+  /** [path][group] op cycles; the group dimension grows as objects are named. */
+  private long[][] split = new long[KernelEvent.Type.values().length + 1][16];
   private final long[] opCycles = new long[KernelEvent.Type.values().length + 1];
   private final long[] ptCycles = new long[KernelEvent.Type.values().length + 1];
   private int current = KernelEvent.Type.values().length;
@@ -46,9 +67,9 @@ public final class PathAttribution implements KernelModel {
       case FORK -> "fork (copy_process, mm_init)";
       case EXEC -> "exec (mm_alloc)";
       case EXIT -> "exit (do_exit, mm teardown)";
-      case PAGE_FAULT -> "page fault (vmstat, memcg charge/stat, rss)";
+      case PAGE_FAULT -> "page fault";
       case MMAP -> "mmap (vm_acct_memory)";
-      case MUNMAP -> "munmap (zap: vmstat, memcg uncharge, rss)";
+      case MUNMAP -> "munmap (zap_pte_range)";
       case MIGRATE -> "migrate (mm_cid)";
       case BALANCE -> "percpu balance work";
       case SAMPLE -> "sample";
@@ -64,8 +85,10 @@ public final class PathAttribution implements KernelModel {
     long pt = 0;
     for (int i = 0; i < opCycles.length; i++) {
       pt += ptCycles[i];
-      if (opCycles[i] != 0) {
-        m.put(name(i), new long[] {opCycles[i], 0});
+      for (int g = 0; g < groups.size(); g++) {
+        if (split[i][g] != 0) {
+          m.put(name(i) + ": " + groups.get(g), new long[] {split[i][g], 0});
+        }
       }
     }
     if (pt != 0) {
@@ -106,6 +129,7 @@ public final class PathAttribution implements KernelModel {
   @Override
   public void free(long ptr) {
     long pt0 = k.stats().chunkPageTableCycles();
+    objects.remove(ptr);
     k.free(ptr);
     ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
   }
@@ -115,8 +139,32 @@ public final class PathAttribution implements KernelModel {
       long expected) {
     long c0 = k.opCycles();
     long r = k.op(cpu, op, form, size, ptr, value, expected);
-    opCycles[current] += k.opCycles() - c0;
+    long d = k.opCycles() - c0;
+    opCycles[current] += d;
+    split[current][group(ptr)] += d;
     return r;
+  }
+
+  private int group(long ptr) {
+    Map.Entry<Long, int[]> e = objects.floorEntry(ptr);
+    return e != null && ptr - e.getKey() < e.getValue()[0] ? e.getValue()[1] : 0;
+  }
+
+  @Override
+  public void label(long ptr, int size, String what) {
+    String g = GROUPS.getOrDefault(what, what);
+    int idx = groups.indexOf(g);
+    if (idx < 0) {
+      groups.add(g);
+      idx = groups.size() - 1;
+      if (idx == split[0].length) {
+        for (int i = 0; i < split.length; i++) {
+          split[i] = java.util.Arrays.copyOf(split[i], idx * 2);
+        }
+      }
+    }
+    objects.put(ptr, new int[] {size, idx});
+    k.label(ptr, size, what);
   }
 
   @Override

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
         PercpuStatsCommand.class,
         OpsCommand.class,
         HazardsCommand.class,
+        ExploreCommand.class,
         RunCommand.class,
         SuiteCommand.class,
         CommandLine.HelpCommand.class,

@@ -9,6 +9,7 @@ import org.percpulab.core.config.PageSizes;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
+import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
@@ -18,9 +19,9 @@ import org.pf4j.Extension;
 /**
  * The asm-generic backend (include/asm-generic/percpu.h): {@code __per_cpu_offset[]} indexed by the
  * CPU number, IRQ save/restore around a plain read-modify-write for {@code this_cpu_*}, a
- * preemption-disabled native-word read, and a simple documented 4-level page table. It does not
- * select {@code HAVE_LOCAL_PER_CPU_MAP}, so it pays nothing for it. Being the simplest backend, it
- * is the oracle of the differential tests.
+ * preemption-disabled native-word read, and a simple documented 4-level page table. Its local map
+ * is experimental and off by default ({@code generic.localMap}), so by default it pays nothing for
+ * it. Being the simplest backend, it is the oracle of the differential tests.
  */
 @Extension
 public final class GenericBackend implements ArchBackend {
@@ -29,6 +30,11 @@ public final class GenericBackend implements ArchBackend {
 
   /** Default size of {@code .data..percpu}; see {@link GenericPerCpuAreas#DEFAULT_STATIC_SIZE}. */
   static final String KEY_STATIC_SIZE = ID + ".percpu.staticSize";
+
+  /** Translation-root model: split (user and kernel roots) or single (one root, the default). */
+  static final String KEY_ROOTS = ID + ".roots";
+  /** The experimental local map ({@link GenericLocalPerCpuMap}): off (default) or on. */
+  static final String KEY_LOCAL_MAP = ID + ".localMap";
 
   private static final List<ConfigKey> KEYS = buildKeys();
 
@@ -40,9 +46,12 @@ public final class GenericBackend implements ArchBackend {
     return VERSION;
   }
 
-  /** None: asm-generic does not select HAVE_LOCAL_PER_CPU_MAP. */
+  /**
+   * HAVE_LOCAL_PER_CPU_MAP for the experimental local map; asm-generic itself selects nothing, so
+   * the capability (and with it the selection) exists only with {@code generic.localMap=on}.
+   */
   @Override public Set<String> features() {
-    return Set.of();
+    return Set.of(Features.HAVE_LOCAL_PER_CPU_MAP);
   }
 
   @Override public List<ConfigKey> configKeys() {
@@ -93,6 +102,11 @@ public final class GenericBackend implements ArchBackend {
     List<ConfigKey> keys = new ArrayList<>();
     keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, GenericPerCpuAreas.DEFAULT_STATIC_SIZE,
         "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
+    keys.add(ConfigKey.choice(KEY_ROOTS, "single", "translation roots: single (one root for "
+        + "user and kernel, as RISC-V satp / x86 CR3) or split (a TTBR0/TTBR1-like pair)",
+        "single", "split"));
+    keys.add(ConfigKey.choice(KEY_LOCAL_MAP, "off", "experimental percpu local map (per-CPU "
+        + "top-level tables; off keeps the oracle's results)", "off", "on"));
     keys.addAll(GenericCosts.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);
   }

@@ -1,5 +1,8 @@
 package org.percpulab.arch.generic;
 
+import java.util.Optional;
+import org.percpulab.core.spi.LocalPerCpuMap;
+import org.percpulab.core.spi.TranslationRoots;
 import org.percpulab.core.config.ConfigView;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.CostTable;
@@ -12,10 +15,12 @@ import org.percpulab.core.spi.VaLayout;
 
 /**
  * One configured generic machine. The translation base register is named {@code PTBR} (a generic
- * page-table base register; a model). No capabilities: {@code capability(LocalPerCpuMap.class)} is
- * empty.
+ * page-table base register; a model). One translation root by default ({@code generic.roots}:
+ * single, as RISC-V satp and x86 CR3; split models a TTBR0/TTBR1-like pair). Its only capability is
+ * the experimental local map ({@link GenericLocalPerCpuMap}) when {@code generic.localMap=on}.
  */
-record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) implements ArchModel {
+record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
+    TranslationRoots translationRoots, boolean localMap) implements ArchModel {
   /**
    * Assumption: 1536 entries, the size of a typical second-level TLB of a current x86-64/arm64
    * core; config {@code tlb.entries} overrides.
@@ -26,8 +31,11 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
     int entries =
         config.intOr("tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
+    String roots = config.raw(GenericBackend.KEY_ROOTS).orElse("single").trim();
+    String local = config.raw(GenericBackend.KEY_LOCAL_MAP).orElse("off").trim();
     return new GenericModel(GenericPerCpuAreas.fromConfig(config), GenericCosts.fromConfig(config),
-        new TlbSpec(entries, smt));
+        new TlbSpec(entries, smt), roots.equals("split") ? TranslationRoots.SPLIT
+            : TranslationRoots.SINGLE, local.equals("on"));
   }
 
   @Override public Geometry geometry() {
@@ -48,5 +56,13 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
 
   @Override public OpSequences ops() {
     return GenericOps.INSTANCE;
+  }
+
+  /** {@link GenericLocalPerCpuMap} when {@code generic.localMap=on}, else nothing. */
+  @Override public <T> Optional<T> capability(Class<T> type) {
+    if (localMap && type == LocalPerCpuMap.class) {
+      return Optional.of(type.cast(GenericLocalPerCpuMap.INSTANCE));
+    }
+    return Optional.empty();
   }
 }

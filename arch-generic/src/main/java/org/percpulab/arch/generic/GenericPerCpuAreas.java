@@ -27,15 +27,41 @@ public final class GenericPerCpuAreas {
 
   /** The spec for {@code cpus} CPUs, all on node 0. */
   public static PerCpuAreaSpec spec(int cpus, long staticSize) {
+    return spec(cpus, staticSize, false);
+  }
+
+  /**
+   * The spec; with the experimental local map active the page first chunk (as arm64 with the
+   * seed series: one {@code __per_cpu_local_off} must cover the first and the dynamic chunks).
+   */
+  static PerCpuAreaSpec spec(int cpus, long staticSize, boolean localActive) {
     return new PerCpuAreaSpec(staticSize, PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE,
-        GenericGeometry.GEOMETRY.pageSize(), PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
-        new int[][] {{LOCAL_DISTANCE}}, GenericLayout.PER_CPU_START, false);
+        GenericGeometry.GEOMETRY.pageSize(), localActive ? PerCpuAreaSpec.FirstChunk.PAGE
+            : PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
+        new int[][] {{LOCAL_DISTANCE}}, GenericLayout.PER_CPU_START, localActive);
+  }
+
+  /**
+   * Whether the experimental local map will be active: {@code generic.localMap=on} and
+   * {@code percpu.localMap} on/force, or auto and not refused (SMT siblings sharing a TLB).
+   */
+  static boolean localActive(ConfigView c) {
+    if (!"on".equals(c.raw(GenericBackend.KEY_LOCAL_MAP).orElse("off").trim())) {
+      return false;
+    }
+    String mode = c.raw("percpu.localMap").orElse("auto").trim();
+    if ("on".equals(mode) || "force".equals(mode)) {
+      return true;
+    }
+    boolean smt = "smt".equals(c.raw("tlb.shared").orElse("none").trim())
+        && !"1".equals(c.raw("topology.threadsPerCore").orElse("1").trim());
+    return "auto".equals(mode) && !smt;
   }
 
   static PerCpuAreaSpec fromConfig(ConfigView config) {
     int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(GenericBackend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(GenericBackend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
-    return spec(cpus, staticSize);
+    return spec(cpus, staticSize, localActive(config));
   }
 }

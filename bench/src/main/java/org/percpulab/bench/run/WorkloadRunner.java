@@ -50,6 +50,7 @@ public final class WorkloadRunner {
     KernelModel km = factory.boot(mode);
     KernelModel.ModelStats boot = km.stats();
     ModelledKernel mk = new ModelledKernel(km, nodes);
+    mk.setTranslationRoots(TranslationRootCosts.of(km));
     long[] peak = new long[4];
     sample(km, peak);
     progress.start(w.name() + " " + factory.arch() + " " + modeName(mode), w.expectedEvents());
@@ -82,7 +83,8 @@ public final class WorkloadRunner {
         end.tlbHits() - boot.tlbHits(), end.tlbMisses() - boot.tlbMisses(),
         end.chunksCreated() - boot.chunksCreated(), end.chunksDestroyed() - boot.chunksDestroyed(),
         peak[0], peak[1], peak[2], peak[3], mk.allocations(), mk.failedAllocations(), mk.frees(),
-        events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000);
+        events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000,
+        mk.translationRoots().figures());
   }
 
   private static void sample(KernelModel km, long[] peak) {

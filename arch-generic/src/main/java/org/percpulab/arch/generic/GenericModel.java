@@ -55,7 +55,7 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
   }
 
   @Override public OpSequences ops() {
-    return GenericOps.INSTANCE;
+    return localMap ? GenericOps.WITH_LOCAL_MAP : GenericOps.INSTANCE;
   }
 
   /** {@link GenericLocalPerCpuMap} when {@code generic.localMap=on}, else nothing. */

@@ -47,14 +47,20 @@ public final class GenericOps implements OpSequences {
 
   private static final int[] SIZES = {1, 2, 4, 8};
 
-  public static final GenericOps INSTANCE = new GenericOps();
+  /** Without the local map: LOCAL_MAP is refused. */
+  public static final GenericOps INSTANCE = new GenericOps(false);
+  /** With the experimental local map ({@code generic.localMap=on}). */
+  public static final GenericOps WITH_LOCAL_MAP = new GenericOps(true);
+
+  private final boolean withLocalMap;
 
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
   private final MicroOp[][][][] local =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
 
-  private GenericOps() {
+  private GenericOps(boolean withLocalMap) {
+    this.withLocalMap = withLocalMap;
     for (ThisCpuOp op : ThisCpuOp.values()) {
       for (int s = 0; s < SIZES.length; s++) {
         for (OpForm form : OpForm.values()) {
@@ -66,6 +72,10 @@ public final class GenericOps implements OpSequences {
   }
 
   @Override public MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode) {
+    if (mode != OpMode.BASELINE && !withLocalMap) {
+      throw new IllegalArgumentException("generic has no local per-CPU map (mode " + mode
+          + "); only BASELINE is allowed");
+    }
     MicroOp[][][][] t = mode == OpMode.LOCAL_MAP ? local : table;
     return t[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }

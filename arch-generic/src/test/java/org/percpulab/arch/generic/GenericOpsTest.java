@@ -91,6 +91,7 @@ class GenericOpsTest {
 
   @Test
   void experimentalLocalMapUsesTheAliasAndKeepsIrqProtectionOnlyForRmw() {
+    GenericOps ops = GenericOps.WITH_LOCAL_MAP;
     MicroOp[] add = ops.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP);
     assertThat(mnemonics(add)).isEqualTo("local_irq_save a3; ld t2, __per_cpu_local_off; "
         + "add a1, a1, t2; ld a0, 0(a1); add t0, a0, a2; sd t0, 0(a1); local_irq_restore a3");
@@ -101,7 +102,10 @@ class GenericOpsTest {
   }
 
   @Test
-  void noOddSizes() {
+  void noLocalMapWithoutTheKeyAndNoOddSizes() {
+    assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("generic has no local per-CPU map (mode LOCAL_MAP); only BASELINE is allowed");
     assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 3, OpForm.THIS_CPU, OpMode.BASELINE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("this_cpu op size 3 is not allowed; allowed: 1, 2, 4, 8");

@@ -168,7 +168,8 @@ public final class ExploreCommand extends BaseCommand {
       m = BootCommand.machine(Boot.injector(Boot.boot(r), new MachineModule()));
     } catch (ConfigException e) {
       if (strict) {
-        throw e;
+        throw new ConfigException("option '--access': value '" + access + "' is not allowed on "
+            + resolved().backend().id() + " (" + String.join("; ", e.lines()) + ")");
       }
       o.put("verdict", "n/a");
       o.put("reason", String.join("; ", e.lines()));

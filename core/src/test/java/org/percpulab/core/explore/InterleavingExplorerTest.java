@@ -8,36 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.percpulab.core.fake.FakeBackend;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PagePurpose;
-import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.MicroOp;
-import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.core.testkit.FakeSequences;
 import org.percpulab.core.testkit.TestMachines;
 
 /**
  * The explorer on hand-made sequences over the fake backend: a load/add/store that two tasks of
  * one CPU run loses an update only when a preemption splits it, and one under preempt_disable
- * only when an interrupt does; the protected LL/SC form never does. Counts are exact (the choice
- * order is fixed).
+ * only when an interrupt does; the protected LL/SC form never does.
  */
 class InterleavingExplorerTest {
 
-  private static final MicroOp[] UNPROTECTED_ADD = {
-      new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
-      new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
-      new MicroOp("ldr x2, [x0]", CostClass.LOAD, Effect.LOAD),
-      new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
-      new MicroOp("str x2, [x0]", CostClass.STORE, Effect.STORE)};
+  private static final MicroOp[] UNPROTECTED_ADD = FakeSequences.unprotectedAdd();
 
-  private static final MicroOp[] LLSC_ADD = {
-      new MicroOp("preempt_disable", CostClass.STORE, Effect.PREEMPT_INC),
-      new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
-      new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
-      new MicroOp("ldxr x2, [x0]", CostClass.LOAD_EXCLUSIVE, Effect.LOAD_EXCLUSIVE),
-      new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
-      new MicroOp("stxr w4, x2, [x0]", CostClass.STORE_EXCLUSIVE, Effect.STORE_EXCLUSIVE),
-      new MicroOp("cbnz w4, 1b", CostClass.BRANCH, Effect.NONE),
-      new MicroOp("preempt_enable", CostClass.STORE, Effect.PREEMPT_DEC_CHECK)};
+  private static final MicroOp[] LLSC_ADD = FakeSequences.llscAdd();
 
   /**
    * Two tasks that start on CPU0 add 1 each to their CPU's copy with {@code seq} (or one task and

@@ -43,13 +43,13 @@ public final class PercpuExploreCases {
     return List.of(
         new Case("add-no-protection", "this_cpu_add with the preempt protection ablated (T0) "
             + "next to a normal this_cpu_add (T1): a migration after the offset read sends the "
-            + "update to the previous CPU's copy", SPEC, Map.of(), AddNoProtection::new),
+            + "update to the previous CPU's copy", SPEC, Map.of(), s -> new Ablated(s, ThisCpuOp.ADD, 1, 10)),
         new Case("mixed-forms", "__this_cpu_add under preempt_disable (T0) and this_cpu_add in "
             + "an interrupt on the same CPU: an interrupt between the load and the store is "
             + "a lost update", SPEC, Map.of(), MixedForms::new),
         new Case("write-after-migration", "this_cpu_write with the protection ablated (T0) "
             + "and a this_cpu_write of another task on the same CPU (T1): an offset read before "
-            + "a migration clobbers the remote copy", SPEC, Map.of(), WriteAfterMigration::new),
+            + "a migration clobbers the remote copy", SPEC, Map.of(), s -> new Ablated(s, ThisCpuOp.WRITE, 0, 2)),
         new Case("read-then-write", "raw_cpu_add (load, add, store of one computed address) "
             + "in preemptible code on two CPUs whose copies start at 10 and 20", "no impossible "
             + "value: each copy ends within [its initial value, initial + number of adds] "
@@ -65,7 +65,8 @@ public final class PercpuExploreCases {
             AliasEscape::new),
         new Case("shared-tlb", "this_cpu_read of osq_node.cpu on two SMT siblings sharing a "
             + "TLB (topology.threadsPerCore=2, tlb.shared=smt; a local map is forced on)", SPEC,
-            Map.of("topology.threadsPerCore", "2", "tlb.shared", "smt"), SharedTlb::new));
+            Map.of("topology.threadsPerCore", "2", "tlb.shared", "smt"),
+            s -> new SameOpOnEachCpu(s, 1, ThisCpuOp.READ, OpForm.THIS_CPU, 0)));
   }
 
   /** The case called {@code name}, or null. */
@@ -79,26 +80,45 @@ public final class PercpuExploreCases {
   }
 
   private static long[] zeros(PercpuSystem s) {
-    return new long[s.machine().cpus().count()];
+    return perCpuValues(s, 0);
   }
 
-  /** T0: this_cpu_add(&x, 1) ablated; T1: this_cpu_add(&x, 10). */
-  static final class AddNoProtection extends PercpuLitmus {
+  /** Initial copies {@code step * (cpu + 1)}: 10, 20 for read-then-write; 1, 2 as node->cpu. */
+  private static long[] perCpuValues(PercpuSystem s, long step) {
+    long[] v = new long[s.machine().cpus().count()];
+    for (int c = 0; c < v.length; c++) {
+      v[c] = step * (c + 1);
+    }
+    return v;
+  }
+
+  /**
+   * T0: {@code op(&x, 1)} with the preempt protection ablated; T1, on {@code t1Cpu}, the same op
+   * unablated with {@code t1Value}. add-no-protection: add, T1 on CPU1, 10; write-after-migration:
+   * write, T1 on CPU0 (it starts once T0 leaves CPU0), 2.
+   */
+  static class Ablated extends PercpuLitmus {
+    private final ThisCpuOp op;
+    private final int t1Cpu;
+    private final long t1Value;
     private final MicroOp[] seq;
     private final MicroOpExecutor.Program prog;
 
-    AddNoProtection(PercpuSystem s) {
+    Ablated(PercpuSystem s, ThisCpuOp op, int t1Cpu, long t1Value) {
       super(s, 8, zeros(s));
-      seq = PreemptAblation.strip(sequence(ThisCpuOp.ADD, OpForm.THIS_CPU));
+      this.op = op;
+      this.t1Cpu = t1Cpu;
+      this.t1Value = t1Value;
+      seq = PreemptAblation.strip(sequence(op, OpForm.THIS_CPU));
       prog = exec.compile(seq);
     }
 
     @Override
     public List<ExploreTask> tasks() {
       return List.of(
-          new ExploreTask("T0", 0, c -> run(c, "this_cpu_add(&x, 1) [preempt protection ablated]",
-              seq, prog, ThisCpuOp.ADD, 1)),
-          new ExploreTask("T1", 1, c -> thisCpu(c, ThisCpuOp.ADD, OpForm.THIS_CPU, 0, 10, 0)));
+          new ExploreTask("T0", 0, c -> run(c, "this_cpu_" + op.kernelName()
+              + "(&x, 1) [preempt protection ablated]", seq, prog, op, 1)),
+          new ExploreTask("T1", t1Cpu, c -> thisCpu(c, op, OpForm.THIS_CPU, 0, t1Value, 0)));
     }
   }
 
@@ -127,46 +147,30 @@ public final class PercpuExploreCases {
     }
   }
 
-  /** T0: this_cpu_write(&x, 1) ablated; T1 (same CPU): this_cpu_write(&x, 2). */
-  static final class WriteAfterMigration extends PercpuLitmus {
-    private final MicroOp[] seq;
-    private final MicroOpExecutor.Program prog;
+  /** T0 on CPU0 and T1 on CPU1 run the same {@code form op(&x, value)}; copies step * (cpu + 1). */
+  static class SameOpOnEachCpu extends PercpuLitmus {
+    private final ThisCpuOp op;
+    private final OpForm form;
+    private final long value;
 
-    WriteAfterMigration(PercpuSystem s) {
-      super(s, 8, zeros(s));
-      seq = PreemptAblation.strip(sequence(ThisCpuOp.WRITE, OpForm.THIS_CPU));
-      prog = exec.compile(seq);
+    SameOpOnEachCpu(PercpuSystem s, long step, ThisCpuOp op, OpForm form, long value) {
+      super(s, 8, perCpuValues(s, step));
+      this.op = op;
+      this.form = form;
+      this.value = value;
     }
 
     @Override
     public List<ExploreTask> tasks() {
-      return List.of(
-          new ExploreTask("T0", 0, c -> run(c,
-              "this_cpu_write(&x, 1) [preempt protection ablated]", seq, prog, ThisCpuOp.WRITE,
-              1)),
-          new ExploreTask("T1", 0, c -> thisCpu(c, ThisCpuOp.WRITE, OpForm.THIS_CPU, 0, 2, 0)));
+      return List.of(new ExploreTask("T0", 0, c -> thisCpu(c, op, form, 0, value, 0)),
+          new ExploreTask("T1", 1, c -> thisCpu(c, op, form, 0, value, 0)));
     }
   }
 
-  /** T0 on CPU0, T1 on CPU1: raw_cpu_add(&x, 1) each, preemptible; copies start at 10, 20. */
-  static final class ReadThenWrite extends PercpuLitmus {
+  /** raw_cpu_add(&x, 1) on each CPU, preemptible; copies start at 10, 20. */
+  static final class ReadThenWrite extends SameOpOnEachCpu {
     ReadThenWrite(PercpuSystem s) {
-      super(s, 8, start(s));
-    }
-
-    private static long[] start(PercpuSystem s) {
-      long[] v = zeros(s);
-      for (int c = 0; c < v.length; c++) {
-        v[c] = 10L * (c + 1);
-      }
-      return v;
-    }
-
-    @Override
-    public List<ExploreTask> tasks() {
-      return List.of(
-          new ExploreTask("T0", 0, c -> thisCpu(c, ThisCpuOp.ADD, OpForm.RAW_CPU, 0, 1, 0)),
-          new ExploreTask("T1", 1, c -> thisCpu(c, ThisCpuOp.ADD, OpForm.RAW_CPU, 0, 1, 0)));
+      super(s, 10, ThisCpuOp.ADD, OpForm.RAW_CPU, 1);
     }
 
     @Override
@@ -306,28 +310,6 @@ public final class PercpuExploreCases {
       }
       return new Violation("T1 read prev->cpu=" + seen, "prev->cpu=" + (formedOn + 1)
           + " (T0 published CPU" + formedOn + "'s node)");
-    }
-  }
-
-  /** T0 on CPU0 and T1 on its SMT sibling CPU1: this_cpu_read(&x) each, x = cpu + 1. */
-  static final class SharedTlb extends PercpuLitmus {
-    SharedTlb(PercpuSystem s) {
-      super(s, 8, ids(s));
-    }
-
-    private static long[] ids(PercpuSystem s) {
-      long[] v = zeros(s);
-      for (int c = 0; c < v.length; c++) {
-        v[c] = c + 1;
-      }
-      return v;
-    }
-
-    @Override
-    public List<ExploreTask> tasks() {
-      return List.of(
-          new ExploreTask("T0", 0, c -> thisCpu(c, ThisCpuOp.READ, OpForm.THIS_CPU, 0, 0, 0)),
-          new ExploreTask("T1", 1, c -> thisCpu(c, ThisCpuOp.READ, OpForm.THIS_CPU, 0, 0, 0)));
     }
   }
 }

@@ -43,7 +43,8 @@ public final class ExploreCommand extends BaseCommand {
   boolean all;
 
   @Option(names = "--access", split = ",", paramLabel = "A,B",
-      description = "Accesses to explore (default: offset,local-map).")
+      description = "Accesses to explore (default: every access the config knows: offset,"
+          + "local-map, and with percpu.access also private-page,marker-fixup,restart,segment).")
   List<String> accesses;
 
   @Option(names = "--preemptions", paramLabel = "N",
@@ -58,9 +59,12 @@ public final class ExploreCommand extends BaseCommand {
       description = "Stop after N executions (the verdict then says not exhaustive).")
   long maxExecutions = ExploreBounds.DEFAULT.maxExecutions();
 
+  private ExploreAccess access;
+
   @Override
   protected int run() {
     List<PercpuExploreCases.Case> cases = cases();
+    access = new ExploreAccess(knowsAccessKey());
     List<String> acc = accesses();
     if (preemptions < 0 || preemptions > 4) {
       throw new ConfigException("option '--preemptions': value '" + preemptions
@@ -134,15 +138,25 @@ public final class ExploreCommand extends BaseCommand {
 
   private List<String> accesses() {
     if (accesses == null || accesses.isEmpty()) {
-      return ExploreAccess.names();
+      return access.names();
     }
     for (String a : accesses) {
-      if (!ExploreAccess.names().contains(a)) {
+      if (!access.names().contains(a)) {
         throw new ConfigException("option '--access': value '" + a + "' is not allowed; "
-            + "allowed: " + String.join("|", ExploreAccess.names()));
+            + "allowed: " + String.join("|", access.names()));
       }
     }
     return accesses;
+  }
+
+  /** Whether the config has {@code percpu.access} (an unknown key is named in the error). */
+  private boolean knowsAccessKey() {
+    try {
+      Boot.resolve(ConfigLoader.applySet(userConfig(), "percpu.access=offset"), registry());
+      return true;
+    } catch (ConfigException e) {
+      return !String.join(" ", e.lines()).contains("percpu.access");
+    }
   }
 
   /** One (case, access): boot its machine, explore, describe. */
@@ -157,7 +171,7 @@ public final class ExploreCommand extends BaseCommand {
     for (Map.Entry<String, String> e : c.config().entrySet()) {
       cfg = ConfigLoader.applySet(cfg, e.getKey() + "=" + e.getValue());
     }
-    Map<String, String> set = ExploreAccess.config(access, c.name());
+    Map<String, String> set = this.access.config(access, c.name());
     for (Map.Entry<String, String> e : set.entrySet()) {
       cfg = ConfigLoader.applySet(cfg, e.getKey() + "=" + e.getValue());
     }
@@ -243,7 +257,7 @@ public final class ExploreCommand extends BaseCommand {
     out().println("explore --all: " + header(arch, b));
     List<String> head = new ArrayList<>(List.of("case"));
     for (String a : acc) {
-      head.add(a + " (" + ExploreAccess.describe(a) + ")");
+      head.add(a + " (" + access.describe(a) + ")");
     }
     List<List<String>> rows = new ArrayList<>();
     long total = 0;
@@ -280,7 +294,7 @@ public final class ExploreCommand extends BaseCommand {
     out().println("condition: " + c.get("condition"));
     for (Map<String, Object> a : (List<Map<String, Object>>) c.get("accesses")) {
       out().println();
-      out().printf("access %s (%s): %s%n", a.get("access"), ExploreAccess.describe(
+      out().printf("access %s (%s): %s%n", a.get("access"), access.describe(
           (String) a.get("access")), cell(a));
       for (Map.Entry<String, Object> e : a.entrySet()) {
         if (e.getKey().startsWith("max")) {

@@ -263,6 +263,9 @@ public final class MicroOpExecutor {
     /** Number of micro-ops. */
     public int length() { return ops.length; }
 
+    /** The micro-ops (a copy). */
+    public MicroOp[] microOps() { return ops.clone(); }
+
     boolean matches(MicroOp[] seq) {
       if (seq != source) {
         return false;

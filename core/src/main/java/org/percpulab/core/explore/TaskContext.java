@@ -46,7 +46,7 @@ public interface TaskContext {
 
   /**
    * The last memory access of a sequence: the CPU that executed it and its position in the
-   * execution (steps order accesses across CPUs). {@code cpu} is -1 for a sequence without one.
+   * execution (steps order accesses across CPUs); {@code cpu} is -1 for a sequence without one.
    */
   record Access(int cpu, int step) {
   }

@@ -65,9 +65,9 @@ abstract class PercpuLitmus implements ExploreScenario {
     spec.reset();
   }
 
-  /** The backend's sequence of {@code form op} (8 bytes) for the machine's access. */
+  /** The sequence the engine runs for {@code form op} (8 bytes): the machine's access. */
   protected MicroOp[] sequence(ThisCpuOp op, OpForm form) {
-    return m.model().ops().sequence(op, 8, form, engine.mode());
+    return engine.sequence(op, form, 8);
   }
 
   /**

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
         ExploreCommand.class,
         RunCommand.class,
         SuiteCommand.class,
+        NewArchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -8,6 +8,9 @@ import org.percpulab.core.config.ConfigView;
 import org.percpulab.core.config.PageSizes;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.machine.LocalMapGate;
+import org.percpulab.core.spi.LocalMapDecision;
+import org.percpulab.core.spi.MachineTopology;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.ConfigProblem;
@@ -84,12 +87,32 @@ public final class GenericBackend implements ArchBackend {
     return List.copyOf(problems);
   }
 
+  /** With core's gate for this config ({@link LocalMapGate#configure}). */
   @Override public ArchModel configure(ConfigView config) {
+    return LocalMapGate.configure(this, config);
+  }
+
+  @Override public ArchModel configure(ConfigView config, LocalMapDecision localMap) {
     List<ConfigProblem> problems = validate(config);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0).message());
     }
-    return GenericModel.of(config);
+    return GenericModel.of(config, localMap.active());
+  }
+
+  /** The experimental local map exists only with {@code generic.localMap=on}. */
+  @Override public Optional<String> localMapConfigRefusal(ConfigView config) {
+    return "on".equals(config.raw(KEY_LOCAL_MAP).orElse("off").trim()) ? Optional.empty()
+        : Optional.of("generic.localMap=off (the generic backend's local map is experimental)");
+  }
+
+  /** As on arm64: SMT siblings sharing a TLB could hit each other's local translations. */
+  @Override public Optional<String> localMapRefusal(MachineTopology t) {
+    if (t.tlbSharedBySmt() && t.threadsPerCore() > 1) {
+      return Optional.of("SMT siblings share a TLB (tlb.shared=smt, " + t.threadsPerCore()
+          + " threads/core): a sibling could hit another CPU's local-area translation");
+    }
+    return Optional.empty();
   }
 
   @Override public List<String> provenance() {

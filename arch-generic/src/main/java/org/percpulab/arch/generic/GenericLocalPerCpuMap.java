@@ -1,8 +1,6 @@
 package org.percpulab.arch.generic;
 
-import java.util.Optional;
 import org.percpulab.core.spi.LocalPerCpuMap;
-import org.percpulab.core.spi.MachineTopology;
 import org.percpulab.core.spi.Region;
 
 /**
@@ -14,7 +12,7 @@ import org.percpulab.core.spi.Region;
  * directly below the local area). No region of {@link GenericLayout} shares its PGD entry, so each
  * CPU's private top level owns it entirely (private level 0). A model, not a kernel facility.
  *
- * <p>Refusal: as on arm64, SMT siblings sharing a TLB could hit each other's local translations.
+ * <p>Refusal ({@link GenericBackend#localMapRefusal}): as on arm64, SMT siblings sharing a TLB.
  */
 final class GenericLocalPerCpuMap implements LocalPerCpuMap {
   /** Start of the local area: VMALLOC_END (Documentation/arch/x86/x86_64/mm.rst: a hole). */
@@ -29,13 +27,5 @@ final class GenericLocalPerCpuMap implements LocalPerCpuMap {
 
   @Override public Region localArea() {
     return new Region("local", START, START + SIZE);
-  }
-
-  @Override public Optional<String> refuseReason(MachineTopology t) {
-    if (t.tlbSharedBySmt() && t.threadsPerCore() > 1) {
-      return Optional.of("SMT siblings share a TLB (tlb.shared=smt, " + t.threadsPerCore()
-          + " threads/core): a sibling could hit another CPU's local-area translation");
-    }
-    return Optional.empty();
   }
 }

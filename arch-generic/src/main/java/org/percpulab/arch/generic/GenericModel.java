@@ -17,7 +17,8 @@ import org.percpulab.core.spi.VaLayout;
  * One configured generic machine. The translation base register is named {@code PTBR} (a generic
  * page-table base register; a model). One translation root by default ({@code generic.roots}:
  * single, as RISC-V satp and x86 CR3; split models a TTBR0/TTBR1-like pair). Its only capability is
- * the experimental local map ({@link GenericLocalPerCpuMap}) when {@code generic.localMap=on}.
+ * the experimental local map ({@link GenericLocalPerCpuMap}) when core's gate is active (it is
+ * only with {@code generic.localMap=on}).
  */
 record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
     TranslationRoots translationRoots, boolean localMap) implements ArchModel {
@@ -27,23 +28,23 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
    */
   static final int DEFAULT_TLB_ENTRIES = 1536;
 
-  static GenericModel of(ConfigView config) {
+  static GenericModel of(ConfigView config, boolean localActive) {
     int entries =
         config.intOr("tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     String roots = config.raw(GenericBackend.KEY_ROOTS).orElse("single").trim();
-    String local = config.raw(GenericBackend.KEY_LOCAL_MAP).orElse("off").trim();
-    return new GenericModel(GenericPerCpuAreas.fromConfig(config), GenericCosts.fromConfig(config),
-        new TlbSpec(entries, smt), roots.equals("split") ? TranslationRoots.SPLIT
-            : TranslationRoots.SINGLE, local.equals("on"));
+    return new GenericModel(GenericPerCpuAreas.fromConfig(config, localActive),
+        GenericCosts.fromConfig(config), new TlbSpec(entries, smt), roots.equals("split")
+            ? TranslationRoots.SPLIT : TranslationRoots.SINGLE, localActive);
   }
 
   @Override public Geometry geometry() {
     return GenericGeometry.GEOMETRY;
   }
 
+  /** The layout; with the local map active, the local area is one more region. */
   @Override public VaLayout layout() {
-    return GenericLayout.LAYOUT;
+    return localMap ? GenericLayout.WITH_LOCAL_AREA : GenericLayout.LAYOUT;
   }
 
   @Override public DescriptorFormat descriptors() {

@@ -41,27 +41,11 @@ public final class GenericPerCpuAreas {
         new int[][] {{LOCAL_DISTANCE}}, GenericLayout.PER_CPU_START, localActive);
   }
 
-  /**
-   * Whether the experimental local map will be active: {@code generic.localMap=on} and
-   * {@code percpu.localMap} on/force, or auto and not refused (SMT siblings sharing a TLB).
-   */
-  static boolean localActive(ConfigView c) {
-    if (!"on".equals(c.raw(GenericBackend.KEY_LOCAL_MAP).orElse("off").trim())) {
-      return false;
-    }
-    String mode = c.raw("percpu.localMap").orElse("auto").trim();
-    if ("on".equals(mode) || "force".equals(mode)) {
-      return true;
-    }
-    boolean smt = "smt".equals(c.raw("tlb.shared").orElse("none").trim())
-        && !"1".equals(c.raw("topology.threadsPerCore").orElse("1").trim());
-    return "auto".equals(mode) && !smt;
-  }
 
-  static PerCpuAreaSpec fromConfig(ConfigView config) {
+  static PerCpuAreaSpec fromConfig(ConfigView config, boolean localActive) {
     int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(GenericBackend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(GenericBackend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
-    return spec(cpus, staticSize, localActive(config));
+    return spec(cpus, staticSize, localActive);
   }
 }

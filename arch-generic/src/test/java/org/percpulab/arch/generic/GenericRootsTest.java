@@ -31,7 +31,8 @@ class GenericRootsTest {
 
   @Test
   void keysChooseSplitAndTheLocalMap() {
-    ArchModel m = model(Map.of("generic.roots", "split", "generic.localMap", "on"));
+    ArchModel m = model(Map.of("generic.roots", "split", "generic.localMap", "on",
+        "percpu.localMap", "on"));
     assertThat(m.translationRoots()).isEqualTo(TranslationRoots.SPLIT);
     LocalPerCpuMap lm = m.capability(LocalPerCpuMap.class).orElseThrow();
     assertThat(lm.localArea().start()).isEqualTo(GenericLayout.VMALLOC_END);

@@ -6,6 +6,7 @@ import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.DescriptorFormat;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.LocalPerCpuMap;
+import org.percpulab.core.spi.TranslationRoots;
 import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.PerCpuAreaSpec;
 import org.percpulab.core.spi.PtdumpTables;
@@ -58,6 +59,11 @@ public final class Arm64Model implements ArchModel {
 
   @Override public String translationBaseRegister() {
     return config.vhe() ? "TTBR1_EL2" : "TTBR1_EL1";
+  }
+
+  /** TTBR0 (user) and TTBR1 (kernel) are separate roots. */
+  @Override public TranslationRoots translationRoots() {
+    return TranslationRoots.SPLIT;
   }
 
   @Override public TlbSpec tlb() { return new TlbSpec(config.tlbEntries(), config.tlbSharedBySmt()); }

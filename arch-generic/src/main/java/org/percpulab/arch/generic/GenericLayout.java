@@ -43,5 +43,15 @@ public final class GenericLayout {
       new Region("modules", MODULES_VADDR, MODULES_END)),
       PAGE_OFFSET, PHYS_OFFSET, VMALLOC_START, VMALLOC_END, KERNEL_START);
 
+  /** {@link #LAYOUT} plus the experimental local area ({@link GenericLocalPerCpuMap}). */
+  public static final VaLayout WITH_LOCAL_AREA = new VaLayout(List.of(
+      new Region("linear", PAGE_OFFSET, LINEAR_END),
+      new Region("vmalloc", VMALLOC_START, VMALLOC_END),
+      GenericLocalPerCpuMap.INSTANCE.localArea(),
+      new Region("vmemmap", VMEMMAP_START, VMEMMAP_END),
+      new Region("kernel", KERNEL_START, MODULES_VADDR),
+      new Region("modules", MODULES_VADDR, MODULES_END)),
+      PAGE_OFFSET, PHYS_OFFSET, VMALLOC_START, VMALLOC_END, KERNEL_START);
+
   private GenericLayout() { }
 }

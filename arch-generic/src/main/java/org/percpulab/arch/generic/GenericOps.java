@@ -36,44 +36,60 @@ import org.percpulab.core.spi.ThisCpuOp;
  * takes the op's return value at COMPUTE on the plain-store path; a compiler needs no move),
  * store. inc/dec/sub cost the same as add here (no immediate form).
  *
- * <p>No LOCAL_MAP mode: asm-generic does not select HAVE_LOCAL_PER_CPU_MAP.
+ * <p>LOCAL_MAP (only with the experimental {@code generic.localMap=on}; a model, no kernel has
+ * it): the offset becomes {@code __per_cpu_local_off}, a boot-time variable (load + add, as the
+ * seed series on arm64); this_cpu_read and this_cpu_write are one access through the alias and
+ * drop their protection; the read-modify-write ops keep the IRQ save/restore, since generic has no
+ * single-instruction RMW and a plain load/op/store through the alias can still lose an update to
+ * an interrupt or a task preempting it on the same CPU.
  */
 public final class GenericOps implements OpSequences {
 
   private static final int[] SIZES = {1, 2, 4, 8};
 
-  public static final GenericOps INSTANCE = new GenericOps();
+  /** Without the local map: LOCAL_MAP is refused. */
+  public static final GenericOps INSTANCE = new GenericOps(false);
+  /** With the experimental local map ({@code generic.localMap=on}). */
+  public static final GenericOps WITH_LOCAL_MAP = new GenericOps(true);
+
+  private final boolean withLocalMap;
 
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
+  private final MicroOp[][][][] local =
+      new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
 
-  private GenericOps() {
+  private GenericOps(boolean withLocalMap) {
+    this.withLocalMap = withLocalMap;
     for (ThisCpuOp op : ThisCpuOp.values()) {
       for (int s = 0; s < SIZES.length; s++) {
         for (OpForm form : OpForm.values()) {
-          table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form);
+          table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form, false);
+          local[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form, true);
         }
       }
     }
   }
 
   @Override public MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode) {
-    if (mode != OpMode.BASELINE) {
+    if (mode != OpMode.BASELINE && !withLocalMap) {
       throw new IllegalArgumentException("generic has no local per-CPU map (mode " + mode
           + "); only BASELINE is allowed");
     }
-    return table[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
+    MicroOp[][][][] t = mode == OpMode.LOCAL_MAP ? local : table;
+    return t[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }
 
 
-  private static MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
+  private static MicroOp[] build(ThisCpuOp op, int size, OpForm form, boolean localMap) {
     List<MicroOp> l = new ArrayList<>();
-    boolean protect = form == OpForm.THIS_CPU;
+    boolean protect = form == OpForm.THIS_CPU
+        && !(localMap && (op == ThisCpuOp.READ || op == ThisCpuOp.WRITE));
     if (op == ThisCpuOp.READ) {
       if (protect) {
         preemptDisable(l);
       }
-      offset(l);
+      offset(l, localMap);
       l.add(new MicroOp(ld(size) + " a0, 0(a1)", CostClass.LOAD, Effect.LOAD));
       if (protect) {
         preemptEnable(l);
@@ -83,7 +99,7 @@ public final class GenericOps implements OpSequences {
     if (protect) {
       l.add(new MicroOp("local_irq_save a3", CostClass.IRQ_SAVE, Effect.IRQ_SAVE));
     }
-    offset(l);
+    offset(l, localMap);
     switch (op) {
       case WRITE:
         l.add(store(size));
@@ -125,7 +141,12 @@ public final class GenericOps implements OpSequences {
     }
   }
 
-  private static void offset(List<MicroOp> l) {
+  private static void offset(List<MicroOp> l, boolean localMap) {
+    if (localMap) {
+      l.add(MicroOp.of("ld t2, __per_cpu_local_off", CostClass.LOAD));
+      l.add(new MicroOp("add a1, a1, t2", CostClass.ALU, Effect.ADDR_LOCAL));
+      return;
+    }
     l.add(MicroOp.of("lw t2, TI_CPU(tp)", CostClass.LOAD));
     l.add(new MicroOp("ld t2, __per_cpu_offset(t2<<3)", CostClass.LOAD, Effect.READ_OFFSET));
     l.add(new MicroOp("add a1, a1, t2", CostClass.ALU, Effect.ADDR_GLOBAL));

@@ -28,16 +28,26 @@ public final class GenericPerCpuAreas {
 
   /** The spec for {@code cpus} CPUs, all on node 0. */
   public static PerCpuAreaSpec spec(int cpus, long staticSize) {
-    return new PerCpuAreaSpec(staticSize, PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE,
-        GenericGeometry.GEOMETRY.pageSize(), PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
-        new int[][] {{LOCAL_DISTANCE}}, GenericLayout.PER_CPU_START, false);
+    return spec(cpus, staticSize, false);
   }
 
-  static PerCpuAreaSpec fromConfig(ConfigView config) {
+  /**
+   * The spec; with the experimental local map active the page first chunk (as arm64 with the
+   * seed series: one {@code __per_cpu_local_off} must cover the first and the dynamic chunks).
+   */
+  static PerCpuAreaSpec spec(int cpus, long staticSize, boolean localActive) {
+    return new PerCpuAreaSpec(staticSize, PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE,
+        GenericGeometry.GEOMETRY.pageSize(), localActive ? PerCpuAreaSpec.FirstChunk.PAGE
+            : PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
+        new int[][] {{LOCAL_DISTANCE}}, GenericLayout.PER_CPU_START, localActive);
+  }
+
+
+  static PerCpuAreaSpec fromConfig(ConfigView config, boolean localActive) {
     int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(GenericBackend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(GenericBackend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
-    return spec(cpus, staticSize).withReserves(KernelBuildKeys.moduleReserve(config),
+    return spec(cpus, staticSize, localActive).withReserves(KernelBuildKeys.moduleReserve(config),
         KernelBuildKeys.dynamicReserve(config, 12));
   }
 }

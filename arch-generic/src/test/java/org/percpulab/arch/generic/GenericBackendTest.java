@@ -22,7 +22,7 @@ class GenericBackendTest {
   void identity() {
     assertThat(backend.id()).isEqualTo("generic");
     assertThat(backend.version()).isEqualTo("0.1.0");
-    assertThat(backend.features()).isEmpty();
+    assertThat(backend.features()).containsExactly("HAVE_LOCAL_PER_CPU_MAP");
     assertThat(backend.supportedGeometries()).containsExactly(GenericGeometry.GEOMETRY);
   }
 
@@ -34,7 +34,7 @@ class GenericBackendTest {
 
   @Test
   void keysArePrefixedAndDefaultsValidate() {
-    assertThat(backend.configKeys()).hasSize(1 + CostClass.values().length);
+    assertThat(backend.configKeys()).hasSize(3 + CostClass.values().length);
     for (ConfigKey k : backend.configKeys()) {
       assertThat(k.name()).as(k.name()).startsWith("generic.");
       assertThat(k.validator().accepts(k.defaultValue())).as(k.name()).isTrue();

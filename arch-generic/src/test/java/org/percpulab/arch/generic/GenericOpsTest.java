@@ -90,7 +90,19 @@ class GenericOpsTest {
   }
 
   @Test
-  void noLocalMapAndNoOddSizes() {
+  void experimentalLocalMapUsesTheAliasAndKeepsIrqProtectionOnlyForRmw() {
+    GenericOps ops = GenericOps.WITH_LOCAL_MAP;
+    MicroOp[] add = ops.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP);
+    assertThat(mnemonics(add)).isEqualTo("local_irq_save a3; ld t2, __per_cpu_local_off; "
+        + "add a1, a1, t2; ld a0, 0(a1); add t0, a0, a2; sd t0, 0(a1); local_irq_restore a3");
+    assertThat(mnemonics(ops.sequence(ThisCpuOp.READ, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP)))
+        .isEqualTo("ld t2, __per_cpu_local_off; add a1, a1, t2; ld a0, 0(a1)");
+    assertThat(mnemonics(ops.sequence(ThisCpuOp.WRITE, 4, OpForm.THIS_CPU, OpMode.LOCAL_MAP)))
+        .isEqualTo("ld t2, __per_cpu_local_off; add a1, a1, t2; sw a2, 0(a1)");
+  }
+
+  @Test
+  void noLocalMapWithoutTheKeyAndNoOddSizes() {
     assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("generic has no local per-CPU map (mode LOCAL_MAP); only BASELINE is allowed");

@@ -1,6 +1,7 @@
 package org.percpulab.arch.s390;
 
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.spi.TranslationRoots;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.DescriptorFormat;
@@ -46,5 +47,10 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
 
   @Override public String translationBaseRegister() {
     return "CR13";
+  }
+
+  /** The kernel runs in the home space (CR13), user space in the primary space (CR1). */
+  @Override public TranslationRoots translationRoots() {
+    return TranslationRoots.SPLIT;
   }
 }

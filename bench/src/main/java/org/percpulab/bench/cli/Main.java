@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
         PercpuStatsCommand.class,
         OpsCommand.class,
         HazardsCommand.class,
+        ExploreCommand.class,
         RunCommand.class,
         SuiteCommand.class,
         NewArchCommand.class,

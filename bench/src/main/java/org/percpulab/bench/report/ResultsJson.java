@@ -82,6 +82,7 @@ public final class ResultsJson {
     m.put("events", new LinkedHashMap<>(r.events()));
     m.put("zappedPages", r.zappedPages());
     m.put("perCpuPtrAccesses", r.perCpuPtrAccesses());
+    m.put("translationRoots", r.translationRoots());
     m.put("skippedPerCpuStores", r.skippedPerCpuStores());
     m.put("counterDigest", String.format("%016x", r.counterDigest()));
     return m;

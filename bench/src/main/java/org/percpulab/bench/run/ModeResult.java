@@ -39,6 +39,8 @@ import java.util.Map;
  *     local map)
  * @param unitSize percpu unit size in bytes (localMapVirtualBytes / unitSize = local units)
  * @param memcgBytesPerCpu percpu bytes per CPU one created memcg requested (0: none created)
+ * @param translationRoots per-mm cost of the backend's translation-root model
+ *     ({@link org.percpulab.bench.workload.TranslationRootCost#figures()})
  */
 public record ModeResult(boolean available, String note, long percpuOps, long instructions,
     long opCycles, long chunkPageTableCycles, long percpuCycles, long sysCycles,
@@ -47,7 +49,7 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
     long pageTableBytesTotal, long allocations, long failedAllocations, long frees,
     Map<String, Long> events, long zappedPages, long perCpuPtrAccesses, long skippedPerCpuStores,
     long counterDigest, long wallMillis, Map<String, long[]> byPath, String layout,
-    long unitSize, long memcgBytesPerCpu) {
+    long unitSize, long memcgBytesPerCpu, Map<String, Object> translationRoots) {
 
   /** A result without a per-path split. */
   public ModeResult(boolean available, String note, long percpuOps, long instructions,
@@ -61,7 +63,7 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
         sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed, percpuBytes,
         localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
         failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
-        counterDigest, wallMillis, Map.of(), "none", 0, 0);
+        counterDigest, wallMillis, Map.of(), "none", 0, 0, Map.of());
   }
 
   /** This result re-labelled as not available in a mode, with the reason. */
@@ -70,6 +72,6 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
         percpuCycles, sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed,
         percpuBytes, localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
         failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
-        counterDigest, 0, byPath, layout, unitSize, memcgBytesPerCpu);
+        counterDigest, 0, byPath, layout, unitSize, memcgBytesPerCpu, translationRoots);
   }
 }

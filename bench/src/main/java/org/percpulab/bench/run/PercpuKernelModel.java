@@ -65,7 +65,7 @@ public final class PercpuKernelModel implements KernelModel {
     final Config base = ctx.config();
     final int cpus = ctx.topology().cpus();
     org.percpulab.core.machine.LocalMapGate gate = org.percpulab.core.machine.LocalMapGate.decide(
-        backend, ctx.model(), ctx.topology(), "auto");
+        backend, ctx.topology(), "auto", base);
     final Optional<String> why = gate.active() ? Optional.empty() : Optional.of(gate.reason());
     if (gate.active()) {
       // a stride that cannot fit is a one-line error before any machine boots

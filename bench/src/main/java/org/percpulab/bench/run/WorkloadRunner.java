@@ -52,6 +52,7 @@ public final class WorkloadRunner {
     PathAttribution paths = new PathAttribution(km);
     ModelledKernel mk = new ModelledKernel(paths, nodes);
     w.configure(mk);
+    mk.setTranslationRoots(TranslationRootCosts.of(km));
     long[] peak = new long[4];
     sample(km, peak);
     progress.start(w.name() + " " + factory.arch() + " " + modeName(mode), w.expectedEvents());
@@ -87,7 +88,8 @@ public final class WorkloadRunner {
         peak[0], peak[1], peak[2], peak[3], mk.allocations(), mk.failedAllocations(), mk.frees(),
         events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000,
         paths.byPath(), km.layout(), km.unitSize(),
-        mk.memcgsCreated() == 0 ? 0 : mk.memcgObjectBytes() / mk.memcgsCreated());
+        mk.memcgsCreated() == 0 ? 0 : mk.memcgObjectBytes() / mk.memcgsCreated(),
+        mk.translationRoots().figures());
   }
 
   private static void sample(KernelModel km, long[] peak) {

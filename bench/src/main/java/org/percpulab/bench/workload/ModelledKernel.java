@@ -173,6 +173,8 @@ public final class ModelledKernel {
   }
 
   private static final class Mm {
+    /** Id in {@link #roots}. */
+    int root;
     long rss;
     long cid;
     long futexRef;
@@ -205,6 +207,7 @@ public final class ModelledKernel {
     this.k = k;
     this.cpus = k.cpus();
     this.nodes = nodes;
+    this.roots = TranslationRootCost.none(cpus);
     vmEventStates = bootAlloc(NR_VM_EVENT_ITEMS * 8, 8);
     processCounts = bootAlloc(8, 8);
     cachedStacks = bootAlloc(8 * NR_CACHED_STACKS, 8);
@@ -287,6 +290,18 @@ public final class ModelledKernel {
     return skippedPerCpuStores;
   }
 
+  /** Per-mm cost of the translation-root model (default: none). */
+  private TranslationRootCost roots;
+
+  /** Counts the translation-root model's per-mm work from now on (set before the first event). */
+  public void setTranslationRoots(TranslationRootCost r) {
+    this.roots = r;
+  }
+
+  public TranslationRootCost translationRoots() {
+    return roots;
+  }
+
   /** Runs one event. */
   public void execute(KernelEvent e) {
     eventCounts[e.type().ordinal()]++;
@@ -304,6 +319,12 @@ public final class ModelledKernel {
       case BALANCE -> k.balance();
       case SAMPLE -> { }
       default -> throw new IllegalStateException(e.type().toString());
+    }
+    if (e.task() >= 0 && e.type() != KernelEvent.Type.EXIT) {
+      Task t = tasks.get(e.task());
+      if (t != null && t.mm != null) {
+        roots.run(t.mm.root, e.cpu());
+      }
     }
   }
 
@@ -575,6 +596,7 @@ public final class ModelledKernel {
 
   private Mm mmInit(Task t, int cpu) {
     Mm mm = new Mm();
+    mm.root = roots.created();
     mm.cid = alloc(PercpuObject.MM_CID);
     mm.rss = alloc(PercpuObject.MM_RSS_STAT);
     // futex_mm_init (kernel/futex/core.c): alloc_percpu(unsigned int), this_cpu_inc 0 -> 1
@@ -600,6 +622,7 @@ public final class ModelledKernel {
    * reads), mm_destroy_cid and percpu_counter_destroy_many free the two percpu objects.
    */
   private void mmDestroy(Task t, Mm mm, int cpu) {
+    roots.destroyed(mm.root);
     if (mm.anonPages > 0) {
       zapPages(t, mm, cpu, mm.anonPages, false);
       mm.anonPages = 0;

@@ -98,7 +98,8 @@ class BootCommandTest {
     Cli bad = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--arch", "generic", "--set", "percpu.localMap=on");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("error: config key 'percpu.localMap': value 'on' is not "
-        + "allowed; allowed: auto|off (backend generic does not select HAVE_LOCAL_PER_CPU_MAP)\n");
+        + "allowed; allowed: auto|off (backend generic does not select HAVE_LOCAL_PER_CPU_MAP: "
+        + "generic.localMap=off (the generic backend's local map is experimental))\n");
   }
 
   @Test

@@ -39,7 +39,8 @@ class PluginsCommandTest {
       assertThat((String) o.get("version")).matches("\\d+\\.\\d+\\.\\d+.*");
     }
     assertThat(byId(list, "arm64").get("features")).isEqualTo(List.of("HAVE_LOCAL_PER_CPU_MAP"));
-    assertThat(byId(list, "generic").get("features")).isEqualTo(List.of());
+    // generic selects it for its experimental local map (capability only with generic.localMap=on)
+    assertThat(byId(list, "generic").get("features")).isEqualTo(List.of("HAVE_LOCAL_PER_CPU_MAP"));
     assertThat(byId(list, "s390").get("features")).isEqualTo(List.of());
     assertThat((List<?>) byId(list, "arm64").get("geometries")).hasSize(9);
   }
@@ -119,7 +120,7 @@ class PluginsCommandTest {
     List<String> lines = r.out().lines().toList();
     assertThat(lines.get(0)).matches("ID +VERSION +SOURCE +FEATURES +GEOMETRIES");
     assertThat(lines.get(1)).matches("arm64 +\\S+ +classpath +HAVE_LOCAL_PER_CPU_MAP +4K/48-bit/4-level .*");
-    assertThat(lines.get(2)).matches("generic +\\S+ +classpath +- +.*");
+    assertThat(lines.get(2)).matches("generic +\\S+ +classpath +HAVE_LOCAL_PER_CPU_MAP +.*");
   }
 
   /** A plugin that claims the id of an in-tree backend. */

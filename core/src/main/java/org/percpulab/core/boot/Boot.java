@@ -97,7 +97,7 @@ public final class Boot {
     LocalMapDecision gate;
     try {
       gate = LocalMapGate.decide(resolved.backend().backend(), topology,
-          c.raw(CoreKeys.LOCAL_MAP).orElse("auto").trim()).decision();
+          c.raw(CoreKeys.LOCAL_MAP).orElse("auto").trim(), c).decision();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -21,8 +21,9 @@ import org.percpulab.core.spi.ThisCpuOp;
  * slots hashed by 64-byte line): any store to the line (or a hash-colliding one) after the
  * load-exclusive makes the store-exclusive fail, as does a migration to another CPU at a preemption
  * point (the context switch's exception return clears the monitor). An interrupt handler modelled by
- * the hook breaks the monitor through its stores. Model, not hardware: false conflicts from
- * collisions are possible, like a coarse reservation granule.
+ * the hook breaks the monitor through its stores. Where the CPU is not preemptible the hook's
+ * {@link PreemptionHook#pinnedPoint} is called instead, so an explorer sees every point. Model,
+ * not hardware: false conflicts from collisions are possible, like a coarse reservation granule.
  *
  * <p>While no preemption hook is installed, a sequence whose shape allows it ({@link
  * Program#fused()}: protection, address formation and one access pattern) runs fused: nothing can
@@ -261,6 +262,9 @@ public final class MicroOpExecutor {
 
     /** Number of micro-ops. */
     public int length() { return ops.length; }
+
+    /** The micro-ops (a copy). */
+    public MicroOp[] microOps() { return ops.clone(); }
 
     boolean matches(MicroOp[] seq) {
       if (seq != source) {
@@ -639,6 +643,8 @@ public final class MicroOpExecutor {
             disarm(c.id());
             c = to;
           }
+        } else {
+          hook.pinnedPoint(c, i);
         }
       } else if (effects[i] == E_NONE) {
         // no scheduler to observe the points between them: a run of count-only micro-ops at once
@@ -768,8 +774,12 @@ public final class MicroOpExecutor {
           throw new IllegalStateException("unknown effect " + prog.ops[i].effect());
       }
     }
-    if (hook != PreemptionHook.NONE && c.preemptible()) {
-      c = hook.preemptionPoint(c, n);
+    if (hook != PreemptionHook.NONE) {
+      if (c.preemptible()) {
+        c = hook.preemptionPoint(c, n);
+      } else {
+        hook.pinnedPoint(c, n);
+      }
     }
     c.addWork(insns, cyc);
     prog.loopInstructions += insns;

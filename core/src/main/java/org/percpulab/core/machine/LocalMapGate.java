@@ -31,7 +31,19 @@ public record LocalMapGate(boolean selected, boolean active, String reason,
    * @throws IllegalArgumentException (one line) for {@code on}/{@code force} where impossible
    */
   public static LocalMapGate decide(ArchBackend backend, MachineTopology topo, String mode) {
-    boolean selected = backend.features().contains(Features.HAVE_LOCAL_PER_CPU_MAP);
+    return decide(backend, topo, mode, null);
+  }
+
+  /**
+   * {@link #decide(ArchBackend, MachineTopology, String)} for {@code config}: a backend's
+   * {@link ArchBackend#localMapConfigRefusal} counts as not selecting the feature.
+   */
+  public static LocalMapGate decide(ArchBackend backend, MachineTopology topo, String mode,
+      org.percpulab.core.config.ConfigView config) {
+    Optional<String> cfgRefuse = config == null ? Optional.empty()
+        : backend.localMapConfigRefusal(config);
+    boolean selected = backend.features().contains(Features.HAVE_LOCAL_PER_CPU_MAP)
+        && cfgRefuse.isEmpty();
     String notSelected = "backend " + backend.id() + " does not select "
         + Features.HAVE_LOCAL_PER_CPU_MAP;
     if (mode.equals("off")) {
@@ -40,7 +52,8 @@ public record LocalMapGate(boolean selected, boolean active, String reason,
     if (!selected) {
       if (!mode.equals("auto")) {
         throw new IllegalArgumentException(new ConfigProblem("percpu.localMap", mode,
-            "auto|off (" + notSelected + ")").message());
+            "auto|off (" + notSelected + cfgRefuse.map(r -> ": " + r).orElse("") + ")")
+            .message());
       }
       return new LocalMapGate(false, false, notSelected, Optional.empty());
     }
@@ -75,7 +88,8 @@ public record LocalMapGate(boolean selected, boolean active, String reason,
    */
   public static ArchModel configure(ArchBackend backend, org.percpulab.core.config.ConfigView config) {
     MachineSettings s = MachineSettings.from(config);
-    return backend.configure(config, decide(backend, s.topology(), s.localMap()).decision());
+    return backend.configure(config, decide(backend, s.topology(), s.localMap(), config)
+        .decision());
   }
 
   /** What the backend is told. */

@@ -48,7 +48,7 @@ public final class MachineModule extends AbstractModule {
       install(new AbstractModule() {
         @Provides @Singleton
         ArchModel model(MachineTopology topo, MachineSettings s) {
-          return b.configure(c, LocalMapGate.decide(b, topo, s.localMap()).decision());
+          return b.configure(c, LocalMapGate.decide(b, topo, s.localMap(), c).decision());
         }
 
         @Provides @Singleton
@@ -67,7 +67,7 @@ public final class MachineModule extends AbstractModule {
   @Provides @Singleton
   LocalMapGate gate(ArchBackend backend, ArchModel model, MachineTopology topo,
       MachineSettings s, ConfigView config) {
-    LocalMapGate g = LocalMapGate.decide(backend, topo, s.localMap()).withModel(model);
+    LocalMapGate g = LocalMapGate.decide(backend, topo, s.localMap(), config).withModel(model);
     LocalMapContract.check(backend, model, g, config, topo);
     return g;
   }

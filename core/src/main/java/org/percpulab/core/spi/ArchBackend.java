@@ -95,6 +95,17 @@ public interface ArchBackend extends ExtensionPoint {
   }
 
   /**
+   * Whether this configuration lets the backend offer the local map at all, asked by core with
+   * {@link #localMapRefusal} before {@link #configure(ConfigView, LocalMapDecision)}: empty when it
+   * does, else a one-line reason (e.g. an experimental local map switched off by a backend key);
+   * core then treats the feature as not selected ({@code percpu.localMap=auto} stays off,
+   * {@code on}/{@code force} are config errors naming the reason). Must not throw. Default: empty.
+   */
+  default Optional<String> localMapConfigRefusal(ConfigView config) {
+    return Optional.empty();
+  }
+
+  /**
    * This arch's NR_CPUS as data (Kconfig range and default); core derives and checks
    * {@code kernel.nrCpus} from it. Default {@link NrCpusLimit#ANY}. Since SPI 1.1.0.
    */

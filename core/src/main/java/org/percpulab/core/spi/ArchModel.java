@@ -31,6 +31,16 @@ public interface ArchModel {
   CostTable costs();
 
   /**
+   * The translation-root model ({@link TranslationRoots}): {@code SPLIT} when the kernel half has
+   * its own root register, {@code SINGLE} when one root covers user and kernel. A single-root
+   * backend must override this: the per-process cost of a per-CPU kernel table (the local map)
+   * depends on it. Default {@code SPLIT}.
+   */
+  default TranslationRoots translationRoots() {
+    return TranslationRoots.SPLIT;
+  }
+
+  /**
    * An optional capability such as {@link LocalPerCpuMap}. Return empty when not supported; never
    * throw.
    */

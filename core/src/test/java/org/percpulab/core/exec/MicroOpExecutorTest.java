@@ -13,26 +13,14 @@ import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.MicroOp;
 import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.core.testkit.FakeSequences;
 import org.percpulab.core.testkit.TestMachines;
 
 class MicroOpExecutorTest {
 
-  private static final MicroOp[] LLSC_ADD = {
-      new MicroOp("preempt_disable", CostClass.STORE, Effect.PREEMPT_INC),
-      new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
-      new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
-      new MicroOp("ldxr x2, [x0]", CostClass.LOAD_EXCLUSIVE, Effect.LOAD_EXCLUSIVE),
-      new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
-      new MicroOp("stxr w4, x2, [x0]", CostClass.STORE_EXCLUSIVE, Effect.STORE_EXCLUSIVE),
-      new MicroOp("cbnz w4, 1b", CostClass.BRANCH, Effect.NONE),
-      new MicroOp("preempt_enable", CostClass.STORE, Effect.PREEMPT_DEC_CHECK)};
+  private static final MicroOp[] LLSC_ADD = FakeSequences.llscAdd();
 
-  private static final MicroOp[] UNPROTECTED_ADD = {
-      new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
-      new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
-      new MicroOp("ldr x2, [x0]", CostClass.LOAD, Effect.LOAD),
-      new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
-      new MicroOp("str x2, [x0]", CostClass.STORE, Effect.STORE)};
+  private static final MicroOp[] UNPROTECTED_ADD = FakeSequences.unprotectedAdd();
 
   /** Two CPUs whose percpu copies are two linear-map pages; returns {machine, ptr, pa0, pa1}. */
   private static long[] setup(Machine m) {

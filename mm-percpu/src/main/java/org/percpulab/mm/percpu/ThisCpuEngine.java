@@ -133,6 +133,15 @@ public final class ThisCpuEngine {
     return p == null ? 0 : p.cycles();
   }
 
+  /**
+   * The micro-ops this engine runs for {@code form op _size} (a copy; null when the backend has
+   * none): what a trace of the op shows.
+   */
+  public MicroOp[] sequence(ThisCpuOp op, OpForm form, int size) {
+    MicroOpExecutor.Program p = program(op, form, size);
+    return p == null ? null : p.microOps();
+  }
+
   private MicroOpExecutor.Program program(ThisCpuOp op, OpForm form, int size) {
     return size == 1 || size == 2 || size == 4 || size == 8 ? seqs[index(op, form, size)] : null;
   }

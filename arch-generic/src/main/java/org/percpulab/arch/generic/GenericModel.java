@@ -12,8 +12,8 @@ import org.percpulab.core.spi.VaLayout;
 
 /**
  * One configured generic machine. The translation base register is named {@code PTBR} (a generic
- * page-table base register; a model). No capabilities: {@code capability(LocalPerCpuMap.class)} is
- * empty.
+ * page-table base register; a model). Capabilities: {@link GenericPtdumpTables} only
+ * ({@code capability(LocalPerCpuMap.class)} is empty).
  */
 record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) implements ArchModel {
   /**
@@ -48,5 +48,12 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
 
   @Override public OpSequences ops() {
     return GenericOps.INSTANCE;
+  }
+
+  @Override public <T> java.util.Optional<T> capability(Class<T> type) {
+    if (type == org.percpulab.core.spi.PtdumpTables.class || type == GenericPtdumpTables.class) {
+      return java.util.Optional.of(type.cast(GenericPtdumpTables.INSTANCE));
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -154,7 +154,12 @@ public final class Machine {
    * allocator before anything else is allocated (memblock_reserve of the image).
    */
   public static long kernelImageBytes(PhysMem mem) {
-    return Math.min(KERNEL_IMAGE_BYTES, mem.bytes() / 4) & -mem.pageSize();
+    return kernelImageBytes(mem.bytes(), mem.pageSize());
+  }
+
+  /** {@link #kernelImageBytes(PhysMem)} for {@code ramBytes} of RAM in pages of {@code pageSize}. */
+  public static long kernelImageBytes(long ramBytes, long pageSize) {
+    return Math.min(KERNEL_IMAGE_BYTES, ramBytes / 4) & -pageSize;
   }
 
   /** Bytes from {@code start} (at most {@code want}) that stay inside the region holding it. */

@@ -122,4 +122,37 @@ class BootCommandTest {
     assertThat(bad.err()).isEqualTo("error: parameter 'VA': value '0xzz' is not allowed; allowed: a "
         + "64-bit address, hex with 0x or decimal\n");
   }
+
+  /**
+   * walk runs on the machine boot prints (percpu set up): CPU 1's walk of the first chunk's local
+   * range reaches the page swapper maps at CPU 1's unit of the first chunk; user-half and
+   * non-canonical addresses are bad input (one line, exit 2).
+   */
+  @Test
+  void walkSeesTheBootedPercpuAndRefusesNonKernelAddresses() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> pc = (Map<String, Object>) ((Map<String, Object>) Cli.run("boot",
+        "--format", "json").json()).get("percpu");
+    long local = Long.parseUnsignedLong(((String) pc.get("firstChunkLocalBase")).substring(2), 16);
+    long base = Long.parseUnsignedLong(((String) pc.get("baseAddr")).substring(2), 16);
+    long unit = ((Number) pc.get("unitSize")).longValue();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> viaLocal = (Map<String, Object>) Cli.run("walk",
+        String.format("0x%x", local), "--cpu", "1", "--format", "json").json();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> viaGlobal = (Map<String, Object>) Cli.run("walk",
+        String.format("0x%x", base + unit), "--swapper", "--format", "json").json();
+    assertThat(viaLocal.get("mapped")).isEqualTo(true);
+    assertThat(viaLocal.get("pa")).as("CPU 1's unit of the first chunk")
+        .isEqualTo(viaGlobal.get("pa"));
+    Cli user = Cli.run("walk", "0x1000");
+    assertThat(user.code()).isEqualTo(2);
+    assertThat(user.out()).isEmpty();
+    assertThat(user.err()).isEqualTo("error: parameter 'VA': value '0x1000' is not allowed; "
+        + "allowed: a kernel address 0xffff000000000000-0xffffffffffffffff (4K/48-bit/4-level; "
+        + "0x0000000000001000 is in the user half)\n");
+    Cli nonCanonical = Cli.run("walk", "0x8000000000001000");
+    assertThat(nonCanonical.code()).isEqualTo(2);
+    assertThat(nonCanonical.err()).endsWith("0x8000000000001000 is not canonical for 48-bit VAs)\n");
+  }
 }

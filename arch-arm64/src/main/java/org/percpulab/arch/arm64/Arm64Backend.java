@@ -38,7 +38,8 @@ public final class Arm64Backend implements ArchBackend {
 
   @Override public ArchModel configure(ConfigView config) {
     Arm64Config c = Arm64Config.from(config);
-    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config));
+    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config),
+        Arm64Config.rodataFull(config));
   }
 
   /** Whether the local area exists: {@link Arm64Config#localMapWanted}. */

@@ -26,8 +26,14 @@ public final class Arm64Model implements ArchModel {
   private final PerCpuAreaSpec perCpu;
   private final Arm64LocalPerCpuMap localMap;
   private final Arm64PtdumpTables ptdump;
+  private final Arm64BootMappings bootMappings;
 
   Arm64Model(Arm64Config config, boolean localActive, CostTable costs) {
+    this(config, localActive, costs, true);
+  }
+
+  /** @param rodataFull {@code arm64.rodataFull}: page-granular linear map (can_set_direct_map()) */
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, boolean rodataFull) {
     this.config = config;
     this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
     this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
@@ -39,6 +45,7 @@ public final class Arm64Model implements ArchModel {
     this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
+    this.bootMappings = new Arm64BootMappings(arm64Layout, descriptors, rodataFull);
   }
 
   public Arm64Config config() { return config; }
@@ -72,6 +79,9 @@ public final class Arm64Model implements ArchModel {
     }
     if (type == PtdumpTables.class || type == Arm64PtdumpTables.class) {
       return Optional.of(type.cast(ptdump));
+    }
+    if (type == org.percpulab.core.spi.BootMappings.class || type == Arm64BootMappings.class) {
+      return Optional.of(type.cast(bootMappings));
     }
     return Optional.empty();
   }

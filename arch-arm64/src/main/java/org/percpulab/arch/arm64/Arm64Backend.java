@@ -39,7 +39,7 @@ public final class Arm64Backend implements ArchBackend {
   @Override public ArchModel configure(ConfigView config) {
     Arm64Config c = Arm64Config.from(config);
     return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config),
-        Arm64Config.rodataFull(config));
+        Arm64Config.rodataFull(config), Arm64Config.lpa2(config));
   }
 
   /** Whether the local area exists: {@link Arm64Config#localMapWanted}. */

@@ -29,14 +29,22 @@ public final class Arm64Model implements ArchModel {
   private final Arm64BootMappings bootMappings;
 
   Arm64Model(Arm64Config config, boolean localActive, CostTable costs) {
-    this(config, localActive, costs, true);
+    this(config, localActive, costs, true, true);
   }
 
-  /** @param rodataFull {@code arm64.rodataFull}: page-granular linear map (can_set_direct_map()) */
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, boolean rodataFull) {
+  /**
+   * @param rodataFull {@code arm64.rodataFull}: page-granular linear map (can_set_direct_map())
+   * @param lpa2 {@code arm64.lpa2}: the CPU has FEAT_LPA2 (4K/16K) or FEAT_LVA (64K); without it a
+   *     52-bit build runs with vabits_actual = VA_BITS_MIN (one level fewer on 4K and 16K, as
+   *     early_map_kernel's root_level++)
+   */
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, boolean rodataFull,
+      boolean lpa2) {
     this.config = config;
-    this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
-    this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
+    int actual = lpa2 ? config.vaBits() : Arm64Geometries.vaBitsMin(config.pageShift(),
+        config.vaBits());
+    this.geometry = Arm64Geometries.of(config.pageShift(), actual);
+    this.arm64Layout = new Arm64Layout(geometry, config.nrCpus(), config.vaBits());
     this.localActive = localActive;
     this.layout = arm64Layout.toVaLayout(localActive);
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());

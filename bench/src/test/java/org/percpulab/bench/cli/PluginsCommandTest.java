@@ -41,7 +41,7 @@ class PluginsCommandTest {
     assertThat(byId(list, "arm64").get("features")).isEqualTo(List.of("HAVE_LOCAL_PER_CPU_MAP"));
     assertThat(byId(list, "generic").get("features")).isEqualTo(List.of());
     assertThat(byId(list, "s390").get("features")).isEqualTo(List.of());
-    assertThat((List<?>) byId(list, "arm64").get("geometries")).hasSize(9);
+    assertThat((List<?>) byId(list, "arm64").get("geometries")).hasSize(10);
   }
 
   @Test

@@ -28,8 +28,9 @@ public final class Arm64Model implements ArchModel {
   private final Arm64PtdumpTables ptdump;
   private final Arm64BootMappings bootMappings;
 
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs) {
-    this(config, localActive, costs, true, true);
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
+      long dynamicReserve) {
+    this(config, localActive, costs, moduleReserve, dynamicReserve, true, true);
   }
 
   /**
@@ -38,8 +39,8 @@ public final class Arm64Model implements ArchModel {
    *     52-bit build runs with vabits_actual = VA_BITS_MIN (one level fewer on 4K and 16K, as
    *     early_map_kernel's root_level++)
    */
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, boolean rodataFull,
-      boolean lpa2) {
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
+      long dynamicReserve, boolean rodataFull, boolean lpa2) {
     this.config = config;
     int actual = lpa2 ? config.vaBits() : Arm64Geometries.vaBitsMin(config.pageShift(),
         config.vaBits());
@@ -50,7 +51,8 @@ public final class Arm64Model implements ArchModel {
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());
     this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe());
     this.costs = costs;
-    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive);
+    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive)
+        .withReserves(moduleReserve, dynamicReserve);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
     this.bootMappings = new Arm64BootMappings(arm64Layout, descriptors, rodataFull);

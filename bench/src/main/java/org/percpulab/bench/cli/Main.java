@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        ProfilesCommand.class,
         PtdumpCommand.class,
         HotplugCommand.class,
         BootCommand.class,
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
         HazardsCommand.class,
         RunCommand.class,
         SuiteCommand.class,
+        NewArchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

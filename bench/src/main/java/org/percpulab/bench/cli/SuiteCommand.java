@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.percpulab.bench.report.Charts;
+import org.percpulab.bench.report.ReportHtml;
 import org.percpulab.bench.report.ReportMarkdown;
 import org.percpulab.bench.report.ResultsJson;
 import org.percpulab.bench.report.SuiteResult;
@@ -61,8 +62,8 @@ public final class SuiteCommand extends BaseCommand {
       description = "Workloads to run (default: all).")
   List<String> workloads = new ArrayList<>(Workloads.NAMES);
 
-  @Option(names = "--sweep-arch", paramLabel = "ID", defaultValue = "arm64",
-      description = "Backend of the CPU sweep (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sweep-arch", paramLabel = "ID",
+      description = "Backend of the CPU sweep (default: the first --arch, else arm64).")
   String sweepArch;
 
   @Option(names = "--sweep-memcgs", paramLabel = "N", defaultValue = "64",
@@ -73,17 +74,22 @@ public final class SuiteCommand extends BaseCommand {
       description = "Runs in parallel (default: available processors, at most 4).")
   int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
 
+  @Option(names = "--html", description = "Print the file URL of report.html to open"
+      + " (report.html is written in every suite output).")
+  boolean html;
+
   @Mixin
   WorkloadOptions wopts;
 
   @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
-    Config base = ConfigLoader.load(common.configFile(), common.sets);
+    Config base = inputs(common.sets).config();
     ArchRegistry reg = registry();
     List<String> archs = archs(reg);
     int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);
     List<Integer> sweepCpus = sweepCpus();
+    String sweepArch = this.sweepArch != null ? this.sweepArch : archs.get(0);
     SysCostModel costs;
     Map<String, Long> params;
     try {
@@ -106,7 +112,21 @@ public final class SuiteCommand extends BaseCommand {
       }
     }
     int mainRuns = tasks.size();
+    String dropped = "";
     if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
+      int max = reg.select(sweepArch).backend().nrCpusLimit().max();
+      List<Integer> kept = new ArrayList<>();
+      for (int n : sweepCpus) {
+        if (n <= max) {
+          kept.add(n);
+        } else {
+          dropped += (dropped.isEmpty() ? "" : ",") + n;
+        }
+      }
+      if (!dropped.isEmpty()) {
+        dropped = "; dropped " + dropped + " CPUs: above NR_CPUS max " + max + " of " + sweepArch;
+      }
+      sweepCpus = kept;
       for (int n : sweepCpus) {
         KernelModelFactory f = factory(reg, base, sweepArch, n);
         tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
@@ -117,12 +137,16 @@ public final class SuiteCommand extends BaseCommand {
     List<RunResult> runs = all.subList(0, mainRuns);
     List<RunResult> sweep = all.subList(mainRuns, all.size());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
-        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
+        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
+        costs.table(), provenance(reg, archs));
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.write(ResultsJson.suite(s)),
         StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s), StandardCharsets.UTF_8);
+    String md = ReportMarkdown.write(s);
+    Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
     List<String> charts = Charts.writeAll(s, out);
+    Files.writeString(out.resolve("report.html"), ReportHtml.forSuite(s, md, reg, base),
+        StandardCharsets.UTF_8);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -130,6 +154,7 @@ public final class SuiteCommand extends BaseCommand {
       m.put("results", out.resolve("results.json").toString());
       m.put("report", out.resolve("report.md").toString());
       m.put("charts", charts);
+      m.put("html", out.resolve("report.html").toString());
       printJson(m);
     } else {
       out().println("percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
@@ -149,6 +174,9 @@ public final class SuiteCommand extends BaseCommand {
       out().println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.md")
           + " and " + charts.size() + " charts (" + String.join(", ", charts) + ") in "
           + (ms / 1000.0) + " s");
+      out().println((html ? "open " + out.resolve("report.html").toUri() : "wrote "
+          + out.resolve("report.html")) + " (self-contained: tables, SVG charts, attribution,"
+          + " cost sources, per-CPU page tables)");
     }
     return ExitCodes.OK;
   }
@@ -208,16 +236,16 @@ public final class SuiteCommand extends BaseCommand {
   private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
     Config c = ConfigLoader.applySet(base, "arch=" + arch);
     c = ConfigLoader.applySet(c, "cpus=" + cpus);
-    // NR_CPUS must cover the CPU count: raise the backend's nrCpus key when it has one
-    String nrCpus = arch + ".nrCpus";
-    if (!base.isExplicit(nrCpus)) {
-      for (org.percpulab.core.spi.ConfigKey k : Boot.keys(reg)) {
-        if (k.name().equals(nrCpus) && cpus > Integer.parseInt(k.defaultValue())) {
-          c = ConfigLoader.applySet(c, nrCpus + "=" + cpus);
-        }
-      }
-    }
     return factories.apply(Boot.boot(Boot.resolve(c, reg)));
+  }
+
+  /** Each run backend's own provenance lines ({@code ArchBackend.provenance()}). */
+  private static Map<String, List<String>> provenance(ArchRegistry reg, List<String> archs) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String a : archs) {
+      m.put(a, reg.select(a).backend().provenance());
+    }
+    return m;
   }
 
   private List<String> archs(ArchRegistry reg) {

@@ -31,6 +31,7 @@ public final class ResultsJson {
     m.put("changePercent", r.changePercent());
     m.put("sysChangePercent", r.sysChangePercent());
     m.put("sysCostAssumptions", sysCosts(r.sysCosts()));
+    m.put("byPath", PathTable.json(r));
     return m;
   }
 
@@ -117,6 +118,7 @@ public final class ResultsJson {
     m.put("cpuSweep", sweep);
     m.put("sysCostAssumptions", sysCosts(s.sysCosts()));
     m.put("modelled", Provenance.MODELLED);
+    m.put("modelledByArch", s.archProvenance());
     m.put("copiedFromKernel", Provenance.FROM_KERNEL);
     return m;
   }

@@ -54,7 +54,8 @@ public final class Arm64Backend implements ArchBackend, KconfigMapping, ProfileS
     Arm64Config c = Arm64Config.from(config);
     Arm64Config.checkWithGate(c, localMap.active());
     return new Arm64Model(c, localMap.active(), Arm64Costs.fromConfig(config),
-        KernelBuildKeys.moduleReserve(config), KernelBuildKeys.dynamicReserve(config, c.pageShift()));
+        KernelBuildKeys.moduleReserve(config), KernelBuildKeys.dynamicReserve(config, c.pageShift()),
+        Arm64Config.rodataFull(config), Arm64Config.lpa2(config));
   }
 
   @Override public Optional<String> localMapRefusal(MachineTopology topology) {

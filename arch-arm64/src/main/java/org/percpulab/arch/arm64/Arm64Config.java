@@ -33,6 +33,10 @@ public record Arm64Config(
   public static final String COST_PREFIX = "arm64.cost.";
   /** The kernel's {@code percpu_alloc=} boot parameter (mm/percpu.c pcpu_chosen_fc). */
   public static final String PERCPU_ALLOC = "arm64.percpuAlloc";
+  /** rodata=full (v6.17 default): can_set_direct_map() holds, the linear map is page granular. */
+  public static final String RODATA_FULL = "arm64.rodataFull";
+  /** The CPU has FEAT_LPA2 (FEAT_LVA on 64K): a 52-bit build keeps 52 bits, else VA_BITS_MIN. */
+  public static final String LPA2 = "arm64.lpa2";
 
   public static final long DEFAULT_STATIC_SIZE = 84248;
   public static final int DEFAULT_NR_CPUS = 512;
@@ -49,6 +53,10 @@ public record Arm64Config(
     keys.add(ConfigKey.bool(ATOMICS_FAR, true, "store-only LSE atomics (stadd/stclr/stset) "
         + "execute far (Arm Ltd cores, per Catalin Marinas, Nov 2025); false = near"));
     keys.add(ConfigKey.bool(KPTI, false, "CONFIG_UNMAP_KERNEL_AT_EL0 active (trampoline, nG)"));
+    keys.add(ConfigKey.bool(RODATA_FULL, true, "rodata=full (v6.17 default, can_set_direct_map()):"
+        + " linear map with pages only; false: blocks and contiguous hints as map_mem chooses"));
+    keys.add(ConfigKey.bool(LPA2, true, "the CPU has FEAT_LPA2 (FEAT_LVA with 64K pages); false:"
+        + " a 52-bit build falls back to vabits_actual = 48 (47 with 16K), no effect below 52"));
     keys.add(ConfigKey.bool(VHE, false, "kernel runs at EL2 with VHE: offset in TPIDR_EL2"));
     keys.add(ConfigKey.intRange(STATIC_SIZE, DEFAULT_STATIC_SIZE,
         "size of .data..percpu in bytes (distro boot log: s84248)", 1, 1L << 24));
@@ -142,6 +150,16 @@ public record Arm64Config(
         NR_CPUS_LIMIT.effective(c),
         parseIntOr(c.raw(NUMA_NODES).orElse("1"), 1), cpus, tpc, smt, tlbEntries,
         c.raw(PERCPU_ALLOC).orElse("auto").trim());
+  }
+
+  /** {@link #LPA2}. */
+  static boolean lpa2(ConfigView c) {
+    return Boolean.parseBoolean(c.raw(LPA2).orElse("true").trim());
+  }
+
+  /** {@link #RODATA_FULL}, the linear-map granularity policy. */
+  static boolean rodataFull(ConfigView c) {
+    return Boolean.parseBoolean(c.raw(RODATA_FULL).orElse("true").trim());
   }
 
   static int parseIntOr(String raw, int fallback) {

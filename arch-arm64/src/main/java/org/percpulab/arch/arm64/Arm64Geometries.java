@@ -5,8 +5,10 @@ import java.util.List;
 import org.percpulab.core.spi.Geometry;
 
 /**
- * The nine arm64 translation geometries (arch/arm64/include/asm/pgtable-hwdef.h, arch/arm64/Kconfig
- * ARM64_VA_BITS / PGTABLE_LEVELS).
+ * The ten arm64 translation geometries (arch/arm64/include/asm/pgtable-hwdef.h, arch/arm64/Kconfig
+ * ARM64_VA_BITS / PGTABLE_LEVELS): 4K 39/48/52, 16K 36/47/48/52, 64K 42/48/52. 16K/52 is the
+ * LPA2 build (FEAT_LPA2, four levels, a 32-entry level 0); 4K/52 is LPA2 with five levels; 64K/52
+ * uses FEAT_LVA with three levels.
  *
  * <p>Per level the VA shift is {@code (PAGE_SHIFT - 3) * (4 - n) + 3} for architectural level n;
  * the top level has {@code 2^(VA_BITS - PGDIR_SHIFT)} entries (so 16K/48-bit has a 2-entry level 0,
@@ -22,11 +24,19 @@ public final class Arm64Geometries {
 
   private Arm64Geometries() { }
 
+  /**
+   * VA_BITS_MIN of a build with {@code vaBits}: what a 52-bit kernel falls back to at boot on a CPU
+   * without LPA2 (4K, 16K) or LVA (64K) - 48, or 47 with 16K pages (memory.h); else vaBits itself.
+   */
+  public static int vaBitsMin(int pageShift, int vaBits) {
+    return vaBits > 48 ? (pageShift == 14 ? 47 : 48) : vaBits;
+  }
+
   /** VA sizes the kernel allows per granule (Kconfig ARM64_VA_BITS_* depends on). */
   public static int[] allowedVaBits(int pageShift) {
     switch (pageShift) {
       case 12: return new int[] {39, 48, 52};
-      case 14: return new int[] {36, 47, 48};
+      case 14: return new int[] {36, 47, 48, 52};
       case 16: return new int[] {42, 48, 52};
       default: return new int[0];
     }
@@ -81,7 +91,7 @@ public final class Arm64Geometries {
     return new Geometry(pageShift, vaBits, shifts, entries, block, names(levels), cont);
   }
 
-  /** All nine, 4K/48 first (the default). */
+  /** All ten, 4K/48 first (the default). */
   public static List<Geometry> all() {
     List<Geometry> list = new ArrayList<>();
     list.add(of(12, 48));

@@ -66,6 +66,8 @@ public final class Arm64Layout {
 
   public final Geometry geometry;
   public final int vaBitsMin;
+  /** VA_BITS of the build (52 for a 52-bit kernel even when it runs with 48/47). */
+  public final int buildVaBits;
   public final long pageOffset;
   public final long pageEnd;
   public final long modulesVaddr;
@@ -87,10 +89,25 @@ public final class Arm64Layout {
   public final long localEnd;
 
   public Arm64Layout(Geometry g, int nrCpus) {
+    this(g, nrCpus, g.vaBits());
+  }
+
+  /**
+   * The layout of a build with {@code buildVaBits} (VA_BITS) running with {@code g.vaBits()} =
+   * vabits_actual: a 52-bit build on a CPU without LPA2/LVA falls back to VA_BITS_MIN. The build's
+   * constants stay (PAGE_END, VMEMMAP_START/SIZE for the 52-bit linear range, fixmap); the linear map
+   * starts at _PAGE_OFFSET(vabits_actual) (arm64_memblock_init lowers memstart_addr so that
+   * __phys_to_virt lands there), the used vmemmap starts at virt_to_page of that (the ptdump marker
+   * and {@link #vmemmapStart}), and VMALLOC_END = VMEMMAP_START + VMEMMAP_UNUSED_NPAGES x
+   * sizeof(struct page) - 8 MiB (pgtable.h) takes the unused vmemmap back into vmalloc.
+   */
+  public Arm64Layout(Geometry g, int nrCpus, int buildVaBits) {
     this.geometry = g;
     int ps = g.pageShift();
     int va = g.vaBits();
-    vaBitsMin = va > 48 ? (ps == 14 ? 47 : 48) : va;
+    this.buildVaBits = buildVaBits;
+    vaBitsMin = Arm64Geometries.vaBitsMin(ps, buildVaBits);
+    long buildPageOffset = -(1L << buildVaBits);
     pageOffset = -(1L << va);
     pageEnd = -(1L << (vaBitsMin - 1));
     modulesVaddr = pageEnd;
@@ -98,8 +115,9 @@ public final class Arm64Layout {
     kimageVaddr = modulesEnd;
     vmallocStart = modulesEnd;
     vmemmapEnd = -SZ_1G;
-    long vmemmapSize = ((pageEnd - pageOffset) >>> ps) * STRUCT_PAGE_SIZE;
-    vmemmapStart = vmemmapEnd - vmemmapSize;
+    long vmemmapSize = ((pageEnd - buildPageOffset) >>> ps) * STRUCT_PAGE_SIZE;
+    long unused = ((pageOffset - buildPageOffset) >>> ps) * STRUCT_PAGE_SIZE;
+    vmemmapStart = vmemmapEnd - vmemmapSize + unused;
     kernelVmallocEnd = vmemmapStart - SZ_8M;
     pciIoStart = vmemmapEnd + SZ_8M;
     pciIoEnd = pciIoStart + SZ_16M;

@@ -27,12 +27,26 @@ public final class Arm64Model implements ArchModel {
   private final PerCpuAreaSpec perCpu;
   private final Arm64LocalPerCpuMap localMap;
   private final Arm64PtdumpTables ptdump;
+  private final Arm64BootMappings bootMappings;
 
   Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
       long dynamicReserve) {
+    this(config, localActive, costs, moduleReserve, dynamicReserve, true, true);
+  }
+
+  /**
+   * @param rodataFull {@code arm64.rodataFull}: page-granular linear map (can_set_direct_map())
+   * @param lpa2 {@code arm64.lpa2}: the CPU has FEAT_LPA2 (4K/16K) or FEAT_LVA (64K); without it a
+   *     52-bit build runs with vabits_actual = VA_BITS_MIN (one level fewer on 4K and 16K, as
+   *     early_map_kernel's root_level++)
+   */
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
+      long dynamicReserve, boolean rodataFull, boolean lpa2) {
     this.config = config;
-    this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
-    this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
+    int actual = lpa2 ? config.vaBits() : Arm64Geometries.vaBitsMin(config.pageShift(),
+        config.vaBits());
+    this.geometry = Arm64Geometries.of(config.pageShift(), actual);
+    this.arm64Layout = new Arm64Layout(geometry, config.nrCpus(), config.vaBits());
     this.localActive = localActive;
     this.layout = arm64Layout.toVaLayout(localActive);
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());
@@ -42,6 +56,7 @@ public final class Arm64Model implements ArchModel {
         .withReserves(moduleReserve, dynamicReserve);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
+    this.bootMappings = new Arm64BootMappings(arm64Layout, descriptors, rodataFull);
   }
 
   public Arm64Config config() { return config; }
@@ -80,6 +95,9 @@ public final class Arm64Model implements ArchModel {
     }
     if (type == PtdumpTables.class || type == Arm64PtdumpTables.class) {
       return Optional.of(type.cast(ptdump));
+    }
+    if (type == org.percpulab.core.spi.BootMappings.class || type == Arm64BootMappings.class) {
+      return Optional.of(type.cast(bootMappings));
     }
     return Optional.empty();
   }

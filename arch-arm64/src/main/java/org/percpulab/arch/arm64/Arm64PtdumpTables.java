@@ -93,6 +93,25 @@ public final class Arm64PtdumpTables implements PtdumpTables {
     return PTE_BITS;
   }
 
+  /**
+   * arm64 note_page's line: {@code 0x%016lx-0x%016lx   %9lu%c %s} then, for a mapped range, each
+   * pte_bits[] column's set or clear string.
+   */
+  @Override public String rangeLine(long start, long end, int ptdumpLevel, long prot) {
+    StringBuilder sb = new StringBuilder(128);
+    sb.append(String.format("0x%016x-0x%016x   ", start, end));
+    sb.append(PtdumpTables.sizeField(start, end)).append(' ').append(levelName(ptdumpLevel));
+    if (prot != 0) {
+      for (ProtBit b : PTE_BITS) {
+        String s = (prot & b.mask()) == b.value() ? b.set() : b.clear();
+        if (s != null) {
+          sb.append(' ').append(s);
+        }
+      }
+    }
+    return sb.toString();
+  }
+
   @Override public boolean isWriteExec(long prot) {
     return (prot & Arm64Descriptors.RDONLY) == 0 && (prot & Arm64Descriptors.PXN) == 0;
   }

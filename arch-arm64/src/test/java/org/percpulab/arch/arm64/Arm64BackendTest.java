@@ -32,7 +32,7 @@ class Arm64BackendTest {
     assertThat(backend.id()).isEqualTo("arm64");
     assertThat(backend.version()).isEqualTo("0.1.0");
     assertThat(backend.features()).containsExactly(Features.HAVE_LOCAL_PER_CPU_MAP);
-    assertThat(backend.supportedGeometries()).hasSize(9);
+    assertThat(backend.supportedGeometries()).hasSize(10);
   }
 
   @Test void keysArePrefixedAndDefaultsValidate() {
@@ -52,7 +52,7 @@ class Arm64BackendTest {
         "config key 'mm.vaBits': value '47' is not allowed; allowed: 39|48|52 for 4K pages");
     assertThat(backend.validate(MapConfig.of("mm.pageSize", "16384", "mm.vaBits", "39")))
         .extracting(ConfigProblem::message).containsExactly(
-            "config key 'mm.vaBits': value '39' is not allowed; allowed: 36|47|48 for 16K pages");
+            "config key 'mm.vaBits': value '39' is not allowed; allowed: 36|47|48|52 for 16K pages");
     assertThat(backend.validate(MapConfig.of("mm.pageSize", "8K")))
         .extracting(ConfigProblem::message).containsExactly(
             "config key 'mm.pageSize': value '8K' is not allowed; allowed: 4K|16K|64K (or "

@@ -42,8 +42,8 @@ class Arm64GeometriesTest {
     assertThat(g.vaBits()).isEqualTo(va);
   }
 
-  @Test void allNineWithDefaultFirst() {
-    assertThat(Arm64Geometries.all()).hasSize(9);
+  @Test void allTenWithDefaultFirst() {
+    assertThat(Arm64Geometries.all()).hasSize(10);
     assertThat(Arm64Geometries.all().get(0).label()).isEqualTo("4K/48-bit/4-level");
   }
 

@@ -12,8 +12,9 @@ import org.percpulab.core.spi.Region;
 import org.percpulab.core.spi.VaLayout;
 
 /**
- * v6.17 layout per geometry. The 4K/48, 4K/39, 16K/47, 64K/42 and 64K/48 rows are kernel-facts
- * §1.2; the other four are derived here from the same memory.h formulas.
+ * v6.17 layout per geometry, all ten. The 4K/48, 4K/39, 16K/47, 64K/42 and 64K/48 rows are
+ * kernel-facts §1.2; the other five (16K/52 is the LPA2 four-level build) are derived here from the
+ * same memory.h formulas.
  */
 class Arm64LayoutTest {
 
@@ -26,6 +27,7 @@ class Arm64LayoutTest {
       "4, 52, fff0000000000000, ffff800000000000, ffff800080000000, ffffc1ffbf800000, ffffc1ffc0000000, ffffffffff22d000, ffffc10000000000, ffffc18000000000, 1, 5",
       "16, 36, fffffff000000000, fffffff800000000, fffffff880000000, ffffffffb7800000, ffffffffb8000000, fffffffffebf4000, ffffffff76000000, ffffffffb6000000, 0, 2",
       "16, 47, ffff800000000000, ffffc00000000000, ffffc00080000000, ffffffbfbf800000, ffffffbfc0000000, fffffffffebf4000, ffffffa000000000, ffffffb000000000, 0, 3",
+      "16, 52, fff0000000000000, ffffc00000000000, ffffc00080000000, fffff03fbf800000, fffff03fc0000000, fffffffffebf4000, fffff02000000000, fffff03000000000, 1, 4",
       "16, 48, ffff000000000000, ffff800000000000, ffff800080000000, ffffff7fbf800000, ffffff7fc0000000, fffffffffebf4000, ffffff6000000000, ffffff7000000000, 1, 4",
       "64, 42, fffffc0000000000, fffffe0000000000, fffffe0080000000, ffffffff3f800000, ffffffff40000000, fffffffffd310000, fffffffee0000000, ffffffff20000000, 0, 2",
       "64, 48, ffff000000000000, ffff800000000000, ffff800080000000, ffffffdfbf800000, ffffffdfc0000000, fffffffffd310000, fffff80000000000, fffffc0000000000, 0, 3",
@@ -104,6 +106,36 @@ class Arm64LayoutTest {
     VaLayout v = new Arm64Layout(Arm64Geometries.of(12, 48), 512).toVaLayout(true);
     assertThat(hex(v.physToVirt(0x4020_0000L))).isEqualTo("ffff000000200000");
     assertThat(v.virtToPhys(0xffff000000200000L)).isEqualTo(0x4020_0000L);
+  }
+
+  /**
+   * arm64.lpa2=false: a 52-bit build on a CPU without LPA2/LVA runs with vabits_actual =
+   * VA_BITS_MIN; the linear map starts at _PAGE_OFFSET(vabits_actual), the used vmemmap at
+   * virt_to_page of it, VMALLOC_END = VMEMMAP_START + VMEMMAP_UNUSED_NPAGES x 64 - 8 MiB.
+   */
+  @ParameterizedTest(name = "{0}K/52 without LPA2")
+  @CsvSource({
+      // k, actual VA, levels, PAGE_OFFSET, used VMEMMAP start, VMALLOC_END
+      "4, 48, 4, ffff000000000000, fffffdffc0000000, fffffdffbf800000",
+      "16, 47, 3, ffff800000000000, ffffffbfc0000000, ffffffbfbf800000",
+      "64, 48, 3, ffff000000000000, ffffffdfc0000000, ffffffdfbf800000",
+  })
+  void fiftyTwoBitBuildWithoutLpa2(int k, int actual, int levels, String po, String vms,
+      String ve) {
+    int ps = Integer.numberOfTrailingZeros(k * 1024);
+    assertThat(Arm64Geometries.vaBitsMin(ps, 52)).isEqualTo(actual);
+    Geometry g = Arm64Geometries.of(ps, actual);
+    assertThat(g.levels()).isEqualTo(levels);
+    Arm64Layout l = new Arm64Layout(g, 512, 52);
+    assertThat(hex(l.pageOffset)).isEqualTo(po);
+    assertThat(hex(l.vmemmapStart)).isEqualTo(vms);
+    assertThat(hex(l.kernelVmallocEnd)).isEqualTo(ve);
+    assertThat(l.buildVaBits).isEqualTo(52);
+    Arm64Layout build = new Arm64Layout(Arm64Geometries.of(ps, 52), 512);
+    assertThat(l.pageEnd).as("PAGE_END is the build's").isEqualTo(build.pageEnd);
+    assertThat(l.fixaddrTotStart).isEqualTo(build.fixaddrTotStart);
+    assertThat(l.vmemmapStart - build.vmemmapStart).as("unused vmemmap")
+        .isEqualTo(((l.pageOffset - build.pageOffset) >>> ps) * 64);
   }
 
   static String hex(long v) {

@@ -187,9 +187,10 @@ class Arm64PrivateLevelTest {
     assertThat(hp.addMemory(pa, size)).isZero();
     m.verifyConsistent();
     // the linear map lies in another top-level entry that already has its table: no sync at all;
-    // vmemmap is new under the path slot: exactly one new level-1 entry, written into every copy
+    // boot already populated vmemmap for boot RAM under the path slot, so the hot-added section's
+    // struct pages land under a level-1 entry every copy already shares: no sync either
     assertThat(k.syncedEntries(0) - top).as("top-level entries synced").isZero();
-    assertThat(k.syncedEntries(1) - lvl1).as("level-1 entries synced").isEqualTo(cpus);
+    assertThat(k.syncedEntries(1) - lvl1).as("level-1 entries synced").isZero();
     long va = m.layout().physToVirt(pa + 0x1234000L);
     long vm = l.vmemmapStart + ((pa - m.layout().physOffset()) >>> g.pageShift()) * 64;
     long vmPa = m.engine().translate(k.swapperPgd(), vm);
@@ -202,10 +203,9 @@ class Arm64PrivateLevelTest {
     }
     hp.removeMemory(pa, size);
     m.verifyConsistent();
-    // free_empty_tables(floor = VMEMMAP_START): the level-2 table under the level-1 entry that
-    // straddles VMEMMAP_START (it also spans the guard below vmemmap) is kept, so its level-1 entry
-    // stays and nothing is synced on removal; the lower table of the hot-plugged range is freed
-    assertThat(k.syncedEntries(1) - lvl1).as("no level-1 entry cleared").isEqualTo(cpus);
+    // free_empty_tables(floor = VMEMMAP_START): tables still holding boot vmemmap are kept, so no
+    // level-1 entry is cleared and nothing is synced on removal
+    assertThat(k.syncedEntries(1) - lvl1).as("no level-1 entry cleared").isZero();
     assertThat(k.syncedEntries(0) - top).isZero();
     for (int c : new int[] {0, cpus - 1}) {
       assertThat(m.cpu(c).translate(va)).as("cpu %d after remove", c).isEqualTo(Cpu.FAULT);
@@ -213,8 +213,8 @@ class Arm64PrivateLevelTest {
           .isEqualTo(Cpu.FAULT);
     }
     assertThat(k.perCpuTablePages()).isEqualTo(perCpu);
-    assertThat(k.sharedTablePages() - shared).as("the straddling vmemmap level-2 table kept")
-        .isEqualTo(1);
+    assertThat(k.sharedTablePages() - shared).as("every table hot-add created is freed again")
+        .isZero();
     PageTableChecks.assertTablesReachable(m);
   }
 
@@ -294,7 +294,8 @@ class Arm64PrivateLevelTest {
 
   private static final String[] CPU0_16K_48 = {
       "---[ Linear Mapping start ]---",
-      "0xffff000000000000-0xffff000040000000           1G PMD       RW NX SHD AF        BLK UXN    MEM/NORMAL",
+      "0xffff000000000000-0xffff000001a00000          26M PTE       ro NX SHD AF            UXN    MEM/NORMAL",
+      "0xffff000001a00000-0xffff000040000000         998M PTE       RW NX SHD AF            UXN    MEM/NORMAL",
       "0xffff000040000000-0xffff001000000000          63G PMD",
       "0xffff001000000000-0xffff800000000000      131008G PUD",
       "---[ Linear Mapping end ]---",
@@ -302,7 +303,10 @@ class Arm64PrivateLevelTest {
       "0xffff800000000000-0xffff800080000000           2G PMD",
       "---[ Modules end ]---",
       "---[ vmalloc() area ]---",
-      "0xffff800080000000-0xffff800082000000          32M PTE       ro x  SHD AF            UXN    MEM/NORMAL",
+      "0xffff800080000000-0xffff800081200000          18M PTE       ro x  SHD AF    CON     UXN    MEM/NORMAL",
+      "0xffff800081200000-0xffff800081a00000           8M PTE       ro NX SHD AF            UXN    MEM/NORMAL",
+      "0xffff800081a00000-0xffff800081f00000           5M PTE",
+      "0xffff800081f00000-0xffff800082000000           1M PTE       RW NX SHD AF            UXN    MEM/NORMAL",
       "0xffff800082000000-0xffff801000000000       63456M PMD",
       "0xffff801000000000-0xffffff6000000000      130368G PUD",
       "---[ vmalloc() end ]---",
@@ -311,13 +315,30 @@ class Arm64PrivateLevelTest {
       "0xffffff6000020000-0xffffff6002000000       32640K PTE",
       "0xffffff6002000000-0xffffff7000000000       65504M PMD",
       "---[ percpu local area end ]---",
-      "0xffffff7000000000-0xffffff8000000000          64G PUD",
+      "0xffffff7000000000-0xffffff7fc0000000          63G PMD",
       "---[ vmemmap start ]---",
-      "0xffffff8000000000-0x0000000000000000         512G PUD"};
+      "0xffffff7fc0000000-0xffffff7fc0400000           4M PTE       RW NX SHD AF            UXN    MEM/NORMAL",
+      "0xffffff7fc0400000-0xffffff7fc2000000          28M PTE",
+      "0xffffff7fc2000000-0xffffff8000000000         992M PMD",
+      "0xffffff8000000000-0xfffffff000000000         448G PUD",
+      "0xfffffff000000000-0xffffffffc0000000          63G PMD",
+      "---[ vmemmap end ]---",
+      "0xffffffffc0000000-0xffffffffc2000000          32M PMD",
+      "---[ PCI I/O start ]---",
+      "---[ PCI I/O end ]---",
+      "0xffffffffc2000000-0xfffffffffe000000         960M PMD",
+      "0xfffffffffe000000-0xfffffffffebf4000       12240K PTE",
+      "---[ Fixmap start ]---",
+      "0xfffffffffebf4000-0xffffffffff5f8000       10256K PTE",
+      "0xffffffffff5f8000-0xffffffffff6f8000           1M PTE       ro NX SHD AF            UXN    MEM/NORMAL",
+      "0xffffffffff6f8000-0xffffffffff800000        1056K PTE",
+      "---[ Fixmap end ]---",
+      "0xffffffffff800000-0x0000000000000000           8M PTE"};
 
   private static final String[] CPU0_4K_52 = {
       "---[ Linear Mapping start ]---",
-      "0xfff0000000000000-0xfff0000040000000           1G PUD       RW NX     AF        BLK UXN    MEM/NORMAL",
+      "0xfff0000000000000-0xfff0000001a00000          26M PTE       ro NX     AF            UXN    MEM/NORMAL",
+      "0xfff0000001a00000-0xfff0000040000000         998M PTE       RW NX     AF            UXN    MEM/NORMAL",
       "0xfff0000040000000-0xfff0008000000000         511G PUD",
       "0xfff0008000000000-0xfff1000000000000      261632G P4D",
       "0xfff1000000000000-0xffff000000000000        3584T PGD",
@@ -327,7 +348,11 @@ class Arm64PrivateLevelTest {
       "0xffff800000000000-0xffff800080000000           2G PUD",
       "---[ Modules end ]---",
       "---[ vmalloc() area ]---",
-      "0xffff800080000000-0xffff800082000000          32M PTE       ro x      AF            UXN    MEM/NORMAL",
+      "0xffff800080000000-0xffff800081200000          18M PMD       ro x      AF        BLK UXN    MEM/NORMAL",
+      "0xffff800081200000-0xffff800081a00000           8M PMD       ro NX     AF        BLK UXN    MEM/NORMAL",
+      "0xffff800081a00000-0xffff800081e00000           4M PMD",
+      "0xffff800081e00000-0xffff800081f00000           1M PTE",
+      "0xffff800081f00000-0xffff800082000000           1M PTE       RW NX     AF    CON     UXN    MEM/NORMAL",
       "0xffff800082000000-0xffff8000c0000000         992M PMD",
       "0xffff8000c0000000-0xffff808000000000         509G PUD",
       "0xffff808000000000-0xffffc10000000000       66048G P4D",
@@ -338,9 +363,25 @@ class Arm64PrivateLevelTest {
       "0xffffc10000200000-0xffffc10040000000        1022M PMD",
       "0xffffc10040000000-0xffffc18000000000         511G PUD",
       "---[ percpu local area end ]---",
-      "0xffffc18000000000-0xffffc20000000000         512G P4D",
+      "0xffffc18000000000-0xffffc1ffc0000000         511G PUD",
       "---[ vmemmap start ]---",
-      "0xffffc20000000000-0x0000000000000000          62T P4D"};
+      "0xffffc1ffc0000000-0xffffc1ffc1000000          16M PMD       RW NX     AF        BLK UXN    MEM/NORMAL",
+      "0xffffc1ffc1000000-0xffffc20000000000        1008M PMD",
+      "0xffffc20000000000-0xffffff8000000000       62976G P4D",
+      "0xffffff8000000000-0xffffffffc0000000         511G PUD",
+      "---[ vmemmap end ]---",
+      "0xffffffffc0000000-0xffffffffc0800000           8M PMD",
+      "---[ PCI I/O start ]---",
+      "0xffffffffc0800000-0xffffffffc1800000          16M PMD",
+      "---[ PCI I/O end ]---",
+      "0xffffffffc1800000-0xffffffffff200000         986M PMD",
+      "0xffffffffff200000-0xffffffffff22d000         180K PTE",
+      "---[ Fixmap start ]---",
+      "0xffffffffff22d000-0xffffffffff5fe000        3908K PTE",
+      "0xffffffffff5fe000-0xffffffffff6fe000           1M PTE       ro NX     AF            UXN    MEM/NORMAL",
+      "0xffffffffff6fe000-0xffffffffff800000        1032K PTE",
+      "---[ Fixmap end ]---",
+      "0xffffffffff800000-0x0000000000000000           8M PMD"};
 
   /** Swapper's local area lines (the rest of its dump is CPU 0's). */
   private static final String[] SWAPPER_LOCAL_16K_48 = {

@@ -18,7 +18,7 @@ import org.percpulab.core.spi.VaLayout;
  * page-table base register; a model). One translation root by default ({@code generic.roots}:
  * single, as RISC-V satp and x86 CR3; split models a TTBR0/TTBR1-like pair). Its only capability is
  * the experimental local map ({@link GenericLocalPerCpuMap}) when core's gate is active (it is
- * only with {@code generic.localMap=on}).
+ * only with {@code generic.localMap=on}), and {@link GenericPtdumpTables}.
  */
 record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
     TranslationRoots translationRoots, boolean localMap) implements ArchModel {
@@ -59,10 +59,13 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
     return localMap ? GenericOps.WITH_LOCAL_MAP : GenericOps.INSTANCE;
   }
 
-  /** {@link GenericLocalPerCpuMap} when {@code generic.localMap=on}, else nothing. */
+  /** {@link GenericLocalPerCpuMap} when {@code generic.localMap=on}; {@link GenericPtdumpTables}. */
   @Override public <T> Optional<T> capability(Class<T> type) {
     if (localMap && type == LocalPerCpuMap.class) {
       return Optional.of(type.cast(GenericLocalPerCpuMap.INSTANCE));
+    }
+    if (type == org.percpulab.core.spi.PtdumpTables.class || type == GenericPtdumpTables.class) {
+      return Optional.of(type.cast(GenericPtdumpTables.INSTANCE));
     }
     return Optional.empty();
   }

@@ -2,9 +2,13 @@ package org.percpulab.arch.s390;
 
 /**
  * The lowcore fields the s390 backend uses (arch/s390/include/asm/lowcore.h, v6.17). The lowcore
- * is each CPU's prefix area: the prefix register maps absolute 0..8 KiB to that CPU's own lowcore,
- * so one instruction with base register 0 reads the running CPU's copy (at LOWCORE_ALT_ADDRESS
- * 0x70000 instead when the MFEATURE_LOWCORE alternative is active; same instruction count).
+ * is each CPU's prefix area: the prefix register maps absolute 0..8 KiB to that CPU's own lowcore.
+ * v6.17 reaches it through {@code get_lowcore()}, an inline asm that loads the lowcore base into a
+ * register ({@code lghi %rX,0}, or {@code llilh %rX,7} = LOWCORE_ALT_ADDRESS 0x70000 when the
+ * MFEATURE_LOWCORE alternative is active; same count). The asm is not volatile, so the compiler
+ * loads the base once per function and every lowcore field of a this_cpu sequence
+ * (preempt_count, percpu_offset) is addressed off that register: {@link #GET_LOWCORE} then
+ * {@code 0x3a8(%r9)}. The register number is the model's choice.
  */
 public final class S390Lowcore {
   /** sizeof(struct lowcore): LC_ORDER 1, two 4 KiB pages. */
@@ -23,8 +27,13 @@ public final class S390Lowcore {
 
   private S390Lowcore() { }
 
-  /** {@code 0x3b8(%r0)}-style operand text for a lowcore field. */
+  /** The register holding get_lowcore() in the model's sequences. */
+  static final String BASE = "%r9";
+  /** get_lowcore() without the MFEATURE_LOWCORE alternative. */
+  static final String GET_LOWCORE = "lghi " + BASE + ",0 (get_lowcore)";
+
+  /** {@code 0x3b8(%r9)}-style operand text for a lowcore field off the get_lowcore() base. */
   static String operand(int offset) {
-    return "0x" + Integer.toHexString(offset) + "(%r0)";
+    return "0x" + Integer.toHexString(offset) + "(" + BASE + ")";
   }
 }

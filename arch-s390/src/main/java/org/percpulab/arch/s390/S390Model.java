@@ -19,10 +19,11 @@ import org.percpulab.core.spi.VaLayout;
  * (primary) and CR7 (secondary) hold the user ASCE (lowcore {@code user_asce}, 0x390) -
  * arch/s390/include/asm/mmu_context.h loads CR1 with the kernel ASCE only for TIF_ASCE_PRIMARY.
  *
- * <p>No capabilities: the local per-CPU map on s390 is off until a later issue.
+ * <p>Capabilities: {@link S390PtdumpTables} only; the local per-CPU map on s390 is off until a later
+ * issue.
  */
 record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec perCpuAreas,
-    OpSequences ops, CostTable costs, TlbSpec tlb) implements ArchModel {
+    OpSequences ops, CostTable costs, TlbSpec tlb, S390PtdumpTables ptdump) implements ArchModel {
   /**
    * Assumption: 2048 TLB entries (z/Architecture machines have a combined region/segment TLB and
    * a page TLB of a few thousand entries; IBM publishes no exact figure per model). Config
@@ -32,13 +33,17 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
 
   static S390Model of(ConfigView config) {
     Geometry g = S390Backend.geometry(config);
+    long ram = org.percpulab.core.machine.MachineSettings.from(config).memoryBytes()
+        & -(1L << g.pageShift());
     int entries =
         config.intOr("tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     boolean z196 = Boolean.parseBoolean(config.raw(S390Backend.KEY_Z196).orElse("true").trim());
     return new S390Model(g, new S390Descriptors(g.levels()),
         S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START), S390Ops.of(z196),
-        S390Costs.fromConfig(config), new TlbSpec(entries, smt));
+        S390Costs.fromConfig(config), new TlbSpec(entries, smt),
+        new S390PtdumpTables(g, ram, org.percpulab.core.machine.Machine.kernelImageBytes(ram,
+            1L << g.pageShift())));
   }
 
   @Override public VaLayout layout() {
@@ -52,5 +57,12 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
   /** The kernel runs in the home space (CR13), user space in the primary space (CR1). */
   @Override public TranslationRoots translationRoots() {
     return TranslationRoots.SPLIT;
+  }
+
+  @Override public <T> java.util.Optional<T> capability(Class<T> type) {
+    if (type == org.percpulab.core.spi.PtdumpTables.class || type == S390PtdumpTables.class) {
+      return java.util.Optional.of(type.cast(ptdump));
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -14,16 +14,21 @@ import org.percpulab.core.spi.ThisCpuOp;
  * s390 this_cpu op sequences (arch/s390/include/asm/percpu.h, preempt.h, atomic_ops.h,
  * cmpxchg.h; the rest from include/asm-generic/percpu.h).
  *
+ * <p><b>Lowcore base.</b> Every sequence starts with one {@code lghi %r9,0}: v6.17's get_lowcore()
+ * loads the lowcore base into a register, and since its asm is not volatile the compiler shares
+ * that one load between preempt_disable, __my_cpu_offset and preempt_enable (see
+ * {@link S390Lowcore}); the raw and {@code __this_cpu} forms need it for __my_cpu_offset alone.
+ *
  * <p><b>Offset.</b> {@code __my_cpu_offset} is {@code get_lowcore()->percpu_offset}: a load from
- * lowcore offset 0x3b8 (the lowcore is per CPU through the prefix register, so the same absolute
- * address 0x3b8 reads each CPU's own value), then an add to the pointer: {@code lg %r1,0x3b8(%r0)}
+ * lowcore offset 0x3b8 off the base (the lowcore is per CPU through the prefix register, so the same
+ * address reads each CPU's own value), then an add to the pointer: {@code lg %r1,0x3b8(%r9)}
  * (READ_OFFSET), {@code agr %r1,%r2} (ADDR_GLOBAL). The compiler may fuse the two into one
  * {@code ag}; not modelled.
  *
  * <p><b>Preemption.</b> preempt_count is the 32-bit lowcore field at 0x3a8 with PREEMPT_NEED_RESCHED
  * (0x80000000) folded in inverted. With the z196 facilities, preempt_disable_notrace is one
- * {@code asi 0x3a8(%r0),1} (__atomic_add_const) and preempt_enable_notrace is
- * {@code alsi 0x3a8(%r0),-1} plus a branch on the condition code to preempt_schedule_notrace
+ * {@code asi 0x3a8(%r9),1} (__atomic_add_const) and preempt_enable_notrace is
+ * {@code alsi 0x3a8(%r9),-1} plus a branch on the condition code to preempt_schedule_notrace
  * (__preempt_count_dec_and_test, taken when the result is zero: count 0 and resched pending).
  * Without them, both are CS loops on the lowcore word ({@code l; lr; ahi; cs; jl}, and the enable
  * also compares the old value: {@code chi; je}).
@@ -103,6 +108,7 @@ public final class S390Ops implements OpSequences {
 
   private MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
     List<MicroOp> l = new ArrayList<>();
+    l.add(MicroOp.of(S390Lowcore.GET_LOWCORE, CostClass.ALU));
     if (form != OpForm.THIS_CPU) {
       raw(l, op, size);
       return l.toArray(new MicroOp[0]);

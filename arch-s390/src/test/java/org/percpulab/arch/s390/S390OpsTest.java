@@ -43,28 +43,30 @@ class S390OpsTest {
 
   @Test
   void z196AddIsLaagBetweenAsiAndAlsi() {
-    assertThat(mnemonics(z(ThisCpuOp.ADD, 8))).isEqualTo("asi 0x3a8(%r0),1; lg %r1,0x3b8(%r0); "
-        + "agr %r1,%r2; laag %r2,%r3,0(%r1); alsi 0x3a8(%r0),-1; "
+    assertThat(mnemonics(z(ThisCpuOp.ADD, 8))).isEqualTo("lghi %r9,0 (get_lowcore); "
+        + "asi 0x3a8(%r9),1; lg %r1,0x3b8(%r9); agr %r1,%r2; "
+        + "laag %r2,%r3,0(%r1); alsi 0x3a8(%r9),-1; "
         + "brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)");
     assertThat(Arrays.stream(z(ThisCpuOp.ADD, 8)).map(MicroOp::effect)).containsExactly(
-        Effect.PREEMPT_INC, Effect.READ_OFFSET, Effect.ADDR_GLOBAL, Effect.ATOMIC_RMW,
+        Effect.NONE, Effect.PREEMPT_INC, Effect.READ_OFFSET, Effect.ADDR_GLOBAL, Effect.ATOMIC_RMW,
         Effect.PREEMPT_DEC_CHECK, Effect.NONE);
-    assertThat(z(ThisCpuOp.ADD, 4)[3].mnemonic()).isEqualTo("laa %r2,%r3,0(%r1)");
-    assertThat(z(ThisCpuOp.INC, 8)[3].mnemonic()).isEqualTo("agsi 0(%r1),1");
-    assertThat(z(ThisCpuOp.DEC, 4)[3].mnemonic()).isEqualTo("asi 0(%r1),-1");
-    assertThat(z(ThisCpuOp.AND, 8)[3].mnemonic()).isEqualTo("lang %r2,%r3,0(%r1)");
-    assertThat(z(ThisCpuOp.OR, 4)[3].mnemonic()).isEqualTo("lao %r2,%r3,0(%r1)");
+    assertThat(z(ThisCpuOp.ADD, 4)[4].mnemonic()).isEqualTo("laa %r2,%r3,0(%r1)");
+    assertThat(z(ThisCpuOp.INC, 8)[4].mnemonic()).isEqualTo("agsi 0(%r1),1");
+    assertThat(z(ThisCpuOp.DEC, 4)[4].mnemonic()).isEqualTo("asi 0(%r1),-1");
+    assertThat(z(ThisCpuOp.AND, 8)[4].mnemonic()).isEqualTo("lang %r2,%r3,0(%r1)");
+    assertThat(z(ThisCpuOp.OR, 4)[4].mnemonic()).isEqualTo("lao %r2,%r3,0(%r1)");
     assertThat(mnemonics(z(ThisCpuOp.ADD_RETURN, 8))).contains("laag %r2,%r3,0(%r1); agr %r2,%r3");
     assertThat(mnemonics(z(ThisCpuOp.SUB, 8))).contains("lcgr %r3,%r3; laag");
-    assertThat(z(ThisCpuOp.ADD, 8)[3].cost()).isEqualTo(CostClass.ATOMIC_NEAR);
+    assertThat(z(ThisCpuOp.ADD, 8)[4].cost()).isEqualTo(CostClass.ATOMIC_NEAR);
   }
 
   @Test
   void narrowRmwIsACsLoop() {
     MicroOp[] s = z(ThisCpuOp.ADD, 1);
-    assertThat(mnemonics(s)).isEqualTo("asi 0x3a8(%r0),1; lg %r1,0x3b8(%r0); agr %r1,%r2; "
+    assertThat(mnemonics(s)).isEqualTo("lghi %r9,0 (get_lowcore); "
+        + "asi 0x3a8(%r9),1; lg %r1,0x3b8(%r9); agr %r1,%r2; "
         + "sllk %r5,%r1,3 (shift); nill %r1,0xfffc (align); l %r2,0(%r1); ar %r0,%r3; "
-        + "rosbg %r0,%r2 (insert into word); cs %r2,%r0,0(%r1); jl 0b; alsi 0x3a8(%r0),-1; "
+        + "rosbg %r0,%r2 (insert into word); cs %r2,%r0,0(%r1); jl 0b; alsi 0x3a8(%r9),-1; "
         + "brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)");
     assertThat(OpContract.count(s, Effect.CAS_RETRY)).isEqualTo(1);
     assertThat(OpContract.count(z(ThisCpuOp.OR, 2), Effect.CAS_RETRY)).isEqualTo(1);
@@ -74,10 +76,11 @@ class S390OpsTest {
   @Test
   void withoutZ196WideOpsAreCsLoopsToo() {
     MicroOp[] s = seq(S390Ops.NO_Z196, ThisCpuOp.ADD, 8, OpForm.THIS_CPU);
-    assertThat(mnemonics(s)).isEqualTo("l %r4,0x3a8(%r0); lr %r5,%r4; ahi %r5,1; "
-        + "cs %r4,%r5,0x3a8(%r0); jl 0b; lg %r1,0x3b8(%r0); agr %r1,%r2; lg %r2,0(%r1); "
-        + "agr %r0,%r3; csg %r2,%r0,0(%r1); jl 0b; l %r4,0x3a8(%r0); lr %r5,%r4; "
-        + "ahi %r5,-1; cs %r4,%r5,0x3a8(%r0); jl 0b; chi %r4,1; "
+    assertThat(mnemonics(s)).isEqualTo("lghi %r9,0 (get_lowcore); "
+        + "l %r4,0x3a8(%r9); lr %r5,%r4; ahi %r5,1; "
+        + "cs %r4,%r5,0x3a8(%r9); jl 0b; lg %r1,0x3b8(%r9); agr %r1,%r2; lg %r2,0(%r1); "
+        + "agr %r0,%r3; csg %r2,%r0,0(%r1); jl 0b; l %r4,0x3a8(%r9); lr %r5,%r4; "
+        + "ahi %r5,-1; cs %r4,%r5,0x3a8(%r9); jl 0b; chi %r4,1; "
         + "jne 1f (else brasl preempt_schedule_notrace)");
     assertThat(OpContract.count(s, Effect.ATOMIC_RMW)).isZero();
     assertThat(mnemonics(seq(S390Ops.NO_Z196, ThisCpuOp.INC, 4, OpForm.THIS_CPU)))
@@ -86,39 +89,41 @@ class S390OpsTest {
 
   @Test
   void cmpxchgXchgReadWrite() {
-    assertThat(z(ThisCpuOp.CMPXCHG, 8)[3].mnemonic()).isEqualTo("csg %r2,%r3,0(%r1)");
-    assertThat(z(ThisCpuOp.CMPXCHG, 8)[3].effect()).isEqualTo(Effect.ATOMIC_RMW);
-    assertThat(z(ThisCpuOp.CMPXCHG, 4)[3].mnemonic()).isEqualTo("cs %r2,%r3,0(%r1)");
+    assertThat(z(ThisCpuOp.CMPXCHG, 8)[4].mnemonic()).isEqualTo("csg %r2,%r3,0(%r1)");
+    assertThat(z(ThisCpuOp.CMPXCHG, 8)[4].effect()).isEqualTo(Effect.ATOMIC_RMW);
+    assertThat(z(ThisCpuOp.CMPXCHG, 4)[4].mnemonic()).isEqualTo("cs %r2,%r3,0(%r1)");
     assertThat(OpContract.count(z(ThisCpuOp.CMPXCHG, 1), Effect.CAS_RETRY)).isEqualTo(1);
     assertThat(mnemonics(z(ThisCpuOp.XCHG, 8))).contains("lg %r2,0(%r1); csg %r2,%r0,0(%r1); jl 0b");
-    assertThat(mnemonics(z(ThisCpuOp.READ, 8))).isEqualTo("asi 0x3a8(%r0),1; lg %r1,0x3b8(%r0); "
-        + "agr %r1,%r2; lg %r2,0(%r1); alsi 0x3a8(%r0),-1; "
+    assertThat(mnemonics(z(ThisCpuOp.READ, 8))).isEqualTo("lghi %r9,0 (get_lowcore); "
+        + "asi 0x3a8(%r9),1; lg %r1,0x3b8(%r9); "
+        + "agr %r1,%r2; lg %r2,0(%r1); alsi 0x3a8(%r9),-1; "
         + "brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)");
     MicroOp[] w = z(ThisCpuOp.WRITE, 8);
-    assertThat(mnemonics(w)).isEqualTo("stnsm 0(%r15),0xfc; lg %r1,0x3b8(%r0); agr %r1,%r2; "
+    assertThat(mnemonics(w)).isEqualTo("lghi %r9,0 (get_lowcore); "
+        + "stnsm 0(%r15),0xfc; lg %r1,0x3b8(%r9); agr %r1,%r2; "
         + "stg %r3,0(%r1); tmhh %r4,0x0300; jz 1f; stosm 0(%r15),0x03");
     assertThat(OpContract.count(w, Effect.PREEMPT_INC)).as("generic write: IRQs off only")
         .isZero();
-    assertThat(z(ThisCpuOp.READ, 1)[3].mnemonic()).isEqualTo("llgc %r2,0(%r1)");
-    assertThat(z(ThisCpuOp.WRITE, 2)[3].mnemonic()).isEqualTo("sth %r3,0(%r1)");
+    assertThat(z(ThisCpuOp.READ, 1)[4].mnemonic()).isEqualTo("llgc %r2,0(%r1)");
+    assertThat(z(ThisCpuOp.WRITE, 2)[4].mnemonic()).isEqualTo("sth %r3,0(%r1)");
   }
 
   @Test
   void instructionCounts() {
     int[][] z196 = {
         // size: 1, 2, 4, 8
-        {6, 6, 6, 6},      // READ
-        {7, 7, 7, 7},      // WRITE
-        {12, 12, 6, 6},    // ADD
-        {12, 12, 7, 7},    // SUB
-        {12, 12, 6, 6},    // INC
-        {12, 12, 6, 6},    // DEC
-        {12, 12, 6, 6},    // AND
-        {12, 12, 6, 6},    // OR
-        {12, 12, 7, 7},    // ADD_RETURN
-        {11, 11, 8, 8},    // XCHG
-        {12, 12, 6, 6},    // CMPXCHG
-        {14, 14, 8, 8}};   // TRY_CMPXCHG
+        {7, 7, 7, 7},      // READ
+        {8, 8, 8, 8},      // WRITE
+        {13, 13, 7, 7},    // ADD
+        {13, 13, 8, 8},    // SUB
+        {13, 13, 7, 7},    // INC
+        {13, 13, 7, 7},    // DEC
+        {13, 13, 7, 7},    // AND
+        {13, 13, 7, 7},    // OR
+        {13, 13, 8, 8},    // ADD_RETURN
+        {12, 12, 9, 9},    // XCHG
+        {13, 13, 7, 7},    // CMPXCHG
+        {15, 15, 9, 9}};   // TRY_CMPXCHG
     int[] sizes = {1, 2, 4, 8};
     for (ThisCpuOp op : ThisCpuOp.values()) {
       for (int s = 0; s < 4; s++) {
@@ -126,17 +131,17 @@ class S390OpsTest {
             .hasSize(z196[op.ordinal()][s]);
       }
     }
-    assertThat(seq(S390Ops.NO_Z196, ThisCpuOp.ADD, 8, OpForm.THIS_CPU)).hasSize(18);
-    assertThat(seq(S390Ops.NO_Z196, ThisCpuOp.READ, 8, OpForm.THIS_CPU)).hasSize(15);
-    assertThat(seq(S390Ops.NO_Z196, ThisCpuOp.WRITE, 8, OpForm.THIS_CPU)).hasSize(7);
+    assertThat(seq(S390Ops.NO_Z196, ThisCpuOp.ADD, 8, OpForm.THIS_CPU)).hasSize(19);
+    assertThat(seq(S390Ops.NO_Z196, ThisCpuOp.READ, 8, OpForm.THIS_CPU)).hasSize(16);
+    assertThat(seq(S390Ops.NO_Z196, ThisCpuOp.WRITE, 8, OpForm.THIS_CPU)).hasSize(8);
     for (S390Ops ops : new S390Ops[] {S390Ops.Z196, S390Ops.NO_Z196}) {
       for (OpForm f : new OpForm[] {OpForm.RAW_CPU, OpForm.UNDERSCORE_THIS_CPU}) {
-        assertThat(seq(ops, ThisCpuOp.READ, 8, f)).hasSize(3);
-        assertThat(seq(ops, ThisCpuOp.WRITE, 8, f)).hasSize(3);
-        assertThat(seq(ops, ThisCpuOp.ADD, 1, f)).hasSize(5);
-        assertThat(seq(ops, ThisCpuOp.ADD, 8, f)).hasSize(5);
-        assertThat(seq(ops, ThisCpuOp.XCHG, 8, f)).hasSize(5);
-        assertThat(seq(ops, ThisCpuOp.CMPXCHG, 8, f)).hasSize(6);
+        assertThat(seq(ops, ThisCpuOp.READ, 8, f)).hasSize(4);
+        assertThat(seq(ops, ThisCpuOp.WRITE, 8, f)).hasSize(4);
+        assertThat(seq(ops, ThisCpuOp.ADD, 1, f)).hasSize(6);
+        assertThat(seq(ops, ThisCpuOp.ADD, 8, f)).hasSize(6);
+        assertThat(seq(ops, ThisCpuOp.XCHG, 8, f)).hasSize(6);
+        assertThat(seq(ops, ThisCpuOp.CMPXCHG, 8, f)).hasSize(7);
       }
     }
   }

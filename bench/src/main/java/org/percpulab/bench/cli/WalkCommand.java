@@ -4,24 +4,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.percpulab.core.boot.BootContext;
 import org.percpulab.core.config.ConfigException;
 import org.percpulab.core.machine.Machine;
+import org.percpulab.core.machine.KernelVaRange;
 import org.percpulab.core.machine.MachineModule;
 import org.percpulab.core.pgtable.WalkResult;
 import org.percpulab.core.pgtable.WalkStep;
 import org.percpulab.core.spi.DescriptorFormat;
+import org.percpulab.mm.percpu.PercpuSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code percpu-lab walk VA [--cpu N]}: a software walk of one kernel VA on the booted machine, from
+ * {@code percpu-lab walk VA [--cpu N]}: a software walk of one kernel VA on the machine {@code boot}
+ * and {@code ptdump} show (booted, then setup_per_cpu_areas with the local map as configured), from
  * CPU N's translation base (or swapper): each level's index, entry and decoded attributes, then the
- * physical address or the faulting level (like gdb-pt-dump's walk).
+ * physical address or the faulting level (like gdb-pt-dump's walk). A VA outside the kernel half or
+ * not canonical for the geometry is bad input ({@link KernelVaRange}).
  */
 @Command(name = "walk", description = {
-    "Walk the kernel page table for VA on a freshly booted machine and print every level:",
-    "index, entry (hex), decoded attributes, and the resulting physical address or fault."})
+    "Walk the kernel page table for VA on the booted machine (percpu set up, as boot and ptdump",
+    "show it) and print every level: index, entry (hex), decoded attributes, and the resulting",
+    "physical address or fault. VA must be a canonical kernel address."})
 public final class WalkCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "VA", description = "virtual address (hex with 0x, or decimal)")
@@ -36,11 +42,21 @@ public final class WalkCommand extends BaseCommand {
   @Override
   protected int run() {
     long va = parseVa(vaText);
-    Machine m = BootCommand.machine(injector(new MachineModule()));
-    if (cpu < 0 || cpu >= m.cpus().count()) {
-      throw new ConfigException("option '--cpu': value '" + cpu + "' is not allowed; allowed: 0.."
-          + (m.cpus().count() - 1));
+    BootContext ctx = boot();
+    KernelVaRange kernel = KernelVaRange.of(ctx.model().geometry(), ctx.model().layout());
+    String why = kernel.problem(va);
+    if (why != null) {
+      throw new ConfigException("parameter 'VA': value '" + vaText + "' is not allowed; allowed: a "
+          + "kernel address " + kernel.describe() + " (" + ctx.model().geometry().label() + "; "
+          + BootCommand.hex(va) + " is " + why + ")");
     }
+    int cpus = ctx.topology().cpus();
+    if (cpu < 0 || cpu >= cpus) {
+      throw new ConfigException("option '--cpu': value '" + cpu + "' is not allowed; allowed: 0.."
+          + (cpus - 1));
+    }
+    Machine m = BootCommand.machine(injector(new MachineModule()));
+    PercpuSystem.boot(m);
     long pgd = swapper ? m.kpt().swapperPgd() : m.kpt().pgdOf(cpu);
     WalkResult r = m.engine().walk(pgd, va);
     DescriptorFormat f = m.model().descriptors();

@@ -43,11 +43,14 @@ class BootCommandTest {
     assertThat(((Number) ptoff.get("perCpuPages")).longValue()).isZero();
     assertThat(((Number) pton.get("perCpuPages")).longValue()).as("4 tables per CPU")
         .isEqualTo(160 * 4);
-    // the page first chunk maps 160 x 28 pages with PTEs: 9 PTE tables more than embed's
-    // linear-map blocks; on top of that the local map's first chunk needs a new PUD and PMD
-    assertThat(ptembed.get("sharedPages")).isEqualTo(20L);
-    assertThat(ptoff.get("sharedPages")).isEqualTo(29L);
-    assertThat(pton.get("sharedPages")).isEqualTo(31L);
+    // embed: swapper, 4 PUD, 7 PMD and 2052 PTE tables - 2048 of them the page-granular linear
+    // map (arm64.rodataFull, 4 GiB / 2 MiB), the rest for the image's data segment, vmemmap's
+    // PMD blocks' table and the fixmap's three PTE tables; the page first chunk maps 160 x 28
+    // pages with PTEs in vmalloc: 9 PTE tables more; the local map's first chunk needs a new PUD
+    // and PMD on top
+    assertThat(ptembed.get("sharedPages")).isEqualTo(2064L);
+    assertThat(ptoff.get("sharedPages")).isEqualTo(2073L);
+    assertThat(pton.get("sharedPages")).isEqualTo(2075L);
     assertThat(((Number) pton.get("bytes")).longValue() - ((Number) ptoff.get("bytes")).longValue())
         .isEqualTo((160 * 4 + 2) * 4096);
     Map<String, Object> pcon = (Map<String, Object>) jon.get("percpu");
@@ -69,14 +72,15 @@ class BootCommandTest {
         "\"localAreaEnd\": \"0xfffffd8000000000\",",
         "\"firstChunkLocalBase\": \"0xfffffd7ffee80000\",",
         "\"perCpuLocalOff\": \"0x00007d7f7d000000\"",
-        "\"sharedPages\": 31,",
+        "\"sharedPages\": 2075,",
         "\"perCpuPages\": 640,",
-        "\"bytes\": 2748416,",
-        "\"sharedBytes\": 126976,",
+        "\"bytes\": 11120640,",
+        "\"sharedBytes\": 8499200,",
         "\"perCpuBytes\": 2621440,",
         "\"perCpuPages\": 160",
-        "\"sharedPages\": 3,",
+        "\"sharedPages\": 5,",
         "\"perCpuPages\": 160",
+        "\"sharedPages\": 8,",
         "\"perCpuPages\": 160",
         "\"perCpuPages\": 160",
         "\"end\": \"0xfffffd0000000000\"",
@@ -109,9 +113,9 @@ class BootCommandTest {
     String[] lines = c.out().split("\n");
     assertThat(lines[0]).startsWith("walk 0xffff800080000000 on CPU 1 (TTBR1_EL1) pgd 0x");
     assertThat(lines[1]).startsWith("LEVEL  NAME  INDEX  ENTRY");
-    assertThat(lines).hasSize(7);
+    assertThat(lines).as("the image's text is mapped with 2 MiB PMD blocks").hasSize(6);
     assertThat(lines[2]).startsWith("0      PGD   256");
-    assertThat(lines[6]).isEqualTo("result: PA 0x0000000040000000 (4K leaf at level 3)");
+    assertThat(lines[5]).isEqualTo("result: PA 0x0000000040000000 (2M leaf at level 2)");
     Cli fault = Cli.run("walk", "0xffff900000000000", "--format", "json");
     assertThat(fault.code()).isZero();
     @SuppressWarnings("unchecked")
@@ -122,5 +126,38 @@ class BootCommandTest {
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("error: parameter 'VA': value '0xzz' is not allowed; allowed: a "
         + "64-bit address, hex with 0x or decimal\n");
+  }
+
+  /**
+   * walk runs on the machine boot prints (percpu set up): CPU 1's walk of the first chunk's local
+   * range reaches the page swapper maps at CPU 1's unit of the first chunk; user-half and
+   * non-canonical addresses are bad input (one line, exit 2).
+   */
+  @Test
+  void walkSeesTheBootedPercpuAndRefusesNonKernelAddresses() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> pc = (Map<String, Object>) ((Map<String, Object>) Cli.run("boot",
+        "--format", "json").json()).get("percpu");
+    long local = Long.parseUnsignedLong(((String) pc.get("firstChunkLocalBase")).substring(2), 16);
+    long base = Long.parseUnsignedLong(((String) pc.get("baseAddr")).substring(2), 16);
+    long unit = ((Number) pc.get("unitSize")).longValue();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> viaLocal = (Map<String, Object>) Cli.run("walk",
+        String.format("0x%x", local), "--cpu", "1", "--format", "json").json();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> viaGlobal = (Map<String, Object>) Cli.run("walk",
+        String.format("0x%x", base + unit), "--swapper", "--format", "json").json();
+    assertThat(viaLocal.get("mapped")).isEqualTo(true);
+    assertThat(viaLocal.get("pa")).as("CPU 1's unit of the first chunk")
+        .isEqualTo(viaGlobal.get("pa"));
+    Cli user = Cli.run("walk", "0x1000");
+    assertThat(user.code()).isEqualTo(2);
+    assertThat(user.out()).isEmpty();
+    assertThat(user.err()).isEqualTo("error: parameter 'VA': value '0x1000' is not allowed; "
+        + "allowed: a kernel address 0xffff000000000000-0xffffffffffffffff (4K/48-bit/4-level; "
+        + "0x0000000000001000 is in the user half)\n");
+    Cli nonCanonical = Cli.run("walk", "0x8000000000001000");
+    assertThat(nonCanonical.code()).isEqualTo(2);
+    assertThat(nonCanonical.err()).endsWith("0x8000000000001000 is not canonical for 48-bit VAs)\n");
   }
 }

@@ -74,8 +74,8 @@ class BootPercpuTest {
    */
   @ParameterizedTest(name = "{0} CPUs")
   @CsvSource({
-      "4, 0xfffffcfffff90000, 0xfffffd7ffff90000, 0x00007d7f7e110000, 0xffff0000fff88000",
-      "160, 0xfffffcfffee80000, 0xfffffd7ffee80000, 0x00007d7f7d000000, 0xffff0000fed40000"})
+      "4, 0xfffffcfffff90000, 0xfffffd7ffff90000, 0x00007d7f7e110000, 0xffff0000ffe88000",
+      "160, 0xfffffcfffee80000, 0xfffffd7ffee80000, 0x00007d7f7d000000, 0xffff0000fab40000"})
   void exactFirstChunkAndLocalArea(int cpus, String base, String localBase, String off,
       String embedBase) {
     assertThat(percpu("--set", "cpus=" + cpus))
@@ -102,7 +102,7 @@ class BootPercpuTest {
         + "0xfffffd7ffff90000, __per_cpu_local_off 0x00007d7f7e110000\n\npage tables (");
     Cli big = Cli.run("boot", "--set", "percpu.localLayout=mirror", "--set", "cpus=160", "--set", "percpu.localMap=off");
     assertThat(big.out()).contains("  pcpu-alloc: [0] 156 [0] 157 [0] 158 [0] 159\n"
-        + "  first chunk at 0xffff0000fed40000, unit 122880 B, atom 4096 B\n"
+        + "  first chunk at 0xffff0000fab40000, unit 122880 B, atom 4096 B\n"
         + "  no local area (local map inactive)\n");
   }
 }

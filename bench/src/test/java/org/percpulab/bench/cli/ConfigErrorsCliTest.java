@@ -31,7 +31,7 @@ class ConfigErrorsCliTest {
             "error: config key 'mm.pageSize': value '8K' is not allowed; allowed: 4K|16K|64K"
                 + " (or 4096|16384|65536)"),
         Arguments.of(new String[] {"config", "--set", "mm.pageSize=16K", "--set", "mm.vaBits=39"},
-            "error: config key 'mm.vaBits': value '39' is not allowed; allowed: 36|47|48 for 16K"
+            "error: config key 'mm.vaBits': value '39' is not allowed; allowed: 36|47|48|52 for 16K"
                 + " pages"),
         Arguments.of(new String[] {"config", "--set", "cpu=8"},
             "error: config key 'cpu' is unknown; did you mean 'cpus'?"),

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * 0xffff800081e80040; its local alias is the first chunk's local range 0xfffffd7ffff90000 + 0x40
  * (page first chunk 0x70000 below the local area, shifted by the area's 512 GiB); the units are
  * 0x1c000 apart in VA from 0xfffffcfffff90000, each unit page taken on its own from memblock,
- * top-down from the end of RAM (cpu 0's first page at PA 0x13ffff000, cpu 1's 28 pages lower at
- * 0x13ffe3000), and node->cpu is at +20.
+ * top-down from the end of RAM (cpu 0's first page at PA 0x13feff000, cpu 1's 28 pages lower at
+ * 0x13fee3000), and node->cpu is at +20.
  */
 class HazardsCommandTest {
 
@@ -35,10 +35,10 @@ class HazardsCommandTest {
     Cli t = Cli.run("hazards", "--set", "percpu.localLayout=mirror", "--from", "2", "--to", "3");
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.out()).contains(
-        "cpu 3: reads node->cpu through 0xfffffd7ffff90040 -> PA 0x000000013ffab054: 4; cpu 2's "
-            + "node is at PA 0x000000013ffc7054 (node->cpu = 3) -> WRONG COPY (cpu 3's own)\n",
+        "cpu 3: reads node->cpu through 0xfffffd7ffff90040 -> PA 0x000000013feab054: 4; cpu 2's "
+            + "node is at PA 0x000000013fec7054 (node->cpu = 3) -> WRONG COPY (cpu 3's own)\n",
         "with the global address per_cpu_ptr(&osq_node, 2) = 0xfffffcfffffc8040: cpu 3 reaches PA "
-            + "0x000000013ffc7054 (cpu 2's copy, node->cpu = 3), no hazard\n",
+            + "0x000000013fec7054 (cpu 2's copy, node->cpu = 3), no hazard\n",
         "hazards:\n  percpu local alias escape (handed to another cpu): 0xfffffd7ffff90040 from cpu 2"
             + " used on cpu 3\n");
   }
@@ -54,8 +54,8 @@ class HazardsCommandTest {
     assertThat(((Number) j.get("valueExpected")).longValue()).as("cpu 1's own").isEqualTo(2);
     assertThat((List<Object>) j.get("hazards")).hasSize(1);
     assertThat((List<String>) j.get("steps")).contains(
-        "cpu 1 (sibling): this_cpu_read(osq_node.cpu) via the same alias -> PA 0x000000013ffff054: 1;"
-            + " its own copy is at PA 0x000000013ffe3054 (2) -> WRONG COPY (cpu 0's, through the "
+        "cpu 1 (sibling): this_cpu_read(osq_node.cpu) via the same alias -> PA 0x000000013feff054: 1;"
+            + " its own copy is at PA 0x000000013fee3054 (2) -> WRONG COPY (cpu 0's, through the "
             + "shared TLB entry)");
   }
 

@@ -16,13 +16,25 @@ class VmallocinfoCommandTest {
     return new String[] {String.valueOf(rc), out.toString(), err.toString()};
   }
 
+  static final String IMAGE =
+      "0xffff800080000000-0xffff800081200000 18874368 paging_init+0x0/0x100"
+      + " phys=0x0000000040000000 vmap\n"
+      + "0xffff800081200000-0xffff800081a00000 8388608 paging_init+0x0/0x100"
+      + " phys=0x0000000041200000 vmap\n"
+      + "0xffff800081a00000-0xffff800081c00000 2097152 paging_init+0x0/0x100"
+      + " phys=0x0000000041a00000 vmap\n"
+      + "0xffff800081c00000-0xffff800081f00000 3145728 paging_init+0x0/0x100"
+      + " phys=0x0000000041c00000 vmap\n"
+      + "0xffff800081f00000-0xffff800082001000 1052672 paging_init+0x0/0x100"
+      + " phys=0x0000000041f00000 vmap\n";
+
   @Test
   void arm64BootShowsTheKernelImageAsAnEarlyVmapArea() {
     String[] r = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--set", "arch=arm64", "--set", "percpu.localMap=off");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    // 32 MiB image + the guard page of its last segment, at VMALLOC_START (KIMAGE_VADDR)
-    assertThat(r[1]).isEqualTo("0xffff800080000000-0xffff800082001000 33558528"
-        + " paging_init+0x0/0x100 phys=0x0000000040000000 vmap\n");
+    // declare_kernel_vmas: text, rodata, init text, init data, data (+ its guard page) of the
+    // 32 MiB image at VMALLOC_START (KIMAGE_VADDR), each VM_MAP with its phys=
+    assertThat(r[1]).isEqualTo(IMAGE);
   }
 
   @Test
@@ -31,8 +43,7 @@ class VmallocinfoCommandTest {
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     // the page first chunk (4 x 112 KiB) sits right below the local area; its local range is
     // 512 GiB (the local area's size) higher
-    assertThat(r[1]).isEqualTo("0xffff800080000000-0xffff800082001000 33558528"
-        + " paging_init+0x0/0x100 phys=0x0000000040000000 vmap\n"
+    assertThat(r[1]).isEqualTo(IMAGE
         + "0xfffffcfffff90000-0xfffffd0000000000  458752 setup_per_cpu_areas+0x0/0x100 vmalloc\n"
         + "0xfffffd7ffff90000-0xfffffd7ffffac000  114688 setup_per_cpu_areas+0x0/0x100"
         + " chunk=percpu-first-chunk percpu-local\n");
@@ -42,15 +53,15 @@ class VmallocinfoCommandTest {
     String[] d = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--allocs", "200");
     assertThat(d[0]).as(d[2]).isEqualTo("0");
     String[] lines = d[1].split("\n");
-    assertThat(lines).hasSize(11);
+    assertThat(lines).hasSize(15);
     assertThat(lines).contains("0xfffffcfffff20000-0xfffffcfffff90000  458752"
         + " pcpu_get_vm_areas+0x0/0x100 vmalloc");
-    assertThat(lines[6]).isEqualTo("0xfffffd7fffdd0000-0xfffffd7fffdec000  114688"
+    assertThat(lines[10]).isEqualTo("0xfffffd7fffdd0000-0xfffffd7fffdec000  114688"
         + " pcpu_create_chunk+0x0/0x100 chunk=percpu-chunk-5 percpu-local");
-    assertThat(lines[9]).isEqualTo("0xfffffd7ffff20000-0xfffffd7ffff3c000  114688"
+    assertThat(lines[13]).isEqualTo("0xfffffd7ffff20000-0xfffffd7ffff3c000  114688"
         + " pcpu_create_chunk+0x0/0x100 chunk=percpu-chunk-2 percpu-local");
     String[] k = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--allocs", "200", "--kernel-only");
-    assertThat(k[1].split("\n")).hasSize(6).noneMatch(l -> l.endsWith("percpu-local"));
+    assertThat(k[1].split("\n")).hasSize(10).noneMatch(l -> l.endsWith("percpu-local"));
     String[] j = run("vmallocinfo", "--set", "percpu.localLayout=mirror", "--allocs", "200", "--format", "json");
     assertThat(j[1]).contains("{\"kind\":\"percpu_local\",\"start\":\"0xfffffd7fffdd0000\","
         + "\"end\":\"0xfffffd7fffdec000\",\"size\":114688,"

@@ -17,6 +17,8 @@ import org.percpulab.core.mem.PhysMem;
 import org.percpulab.core.pgtable.PageTableEngine;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.BootMapping;
+import org.percpulab.core.spi.BootMappings;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.MachineTopology;
@@ -57,6 +59,7 @@ public final class Machine {
   private Region kernelImage;
   private long bootSharedTablePages;
   private long bootPerCpuTablePages;
+  private final List<BootMapping> earlyVmAreas = new ArrayList<>();
 
   /** Assembles the parts and runs the boot mappings (see the class comment). */
   public Machine(ArchBackend backend, ArchModel model, ConfigView config, MachineSettings settings,
@@ -126,6 +129,20 @@ public final class Machine {
     long ram = mem.bytes();
     long lmStart = layout.pageOffset();
     long lmSize = clip(layout, lmStart, ram);
+    java.util.Optional<BootMappings> arch = model.capability(BootMappings.class);
+    if (arch.isPresent()) {
+      long imageBytes = kernelImageBytes(mem);
+      for (BootMapping b : arch.get().mappings(mem.startPa(), ram, imageBytes)) {
+        apply(b);
+      }
+      if (lmSize > 0) {
+        linearMap = new Region("linear map", lmStart, lmStart + lmSize);
+      }
+      long kimg = layout.kernelImageStart();
+      kernelImage = new Region("kernel image", kimg, kimg + imageBytes);
+      finishBoot(g);
+      return;
+    }
     if (lmSize > 0) {
       int r = kpt.mapShared(lmStart, layout.physOffset(), lmSize,
           model.descriptors().prot(ProtKind.KERNEL), model.linearMapMaxShift());
@@ -146,10 +163,114 @@ public final class Machine {
       }
       kernelImage = new Region("kernel image", kimg, kimg + kSize);
     }
+    finishBoot(g);
+  }
+
+  private void finishBoot(Geometry g) {
     bootSharedTablePages = alloc.sharedTablePages();
     bootPerCpuTablePages = alloc.perCpuTablePages();
     LOG.debug("booted {} {} cpus={} localMap={} ({})", backend.id(), g.label(), cpus.count(),
         gate.active(), gate.reason());
+  }
+
+  /** One {@link BootMapping} into swapper (and the per-CPU tables through the sync). */
+  private void apply(BootMapping b) {
+    for (Region p : kpt.privateRanges()) {
+      if (Long.compareUnsigned(b.va(), p.end() - 1) <= 0
+          && Long.compareUnsigned(p.start(), b.va() + b.size() - 1) <= 0) {
+        throw new IllegalStateException("boot: " + b.name() + " overlaps the private range "
+            + p.name());
+      }
+    }
+    long pa = b.pa();
+    switch (b.kind()) {
+      case MAP:
+        check(b, kpt.mapShared(b.va(), pa, b.size(), b.prot(), b.maxBlockShift()));
+        break;
+      case BACKED:
+        pa = mapBacked(b);
+        break;
+      case TABLES:
+        check(b, kpt.mapShared(b.va(), mem.startPa(), b.size(), b.prot(), g0()));
+        check(b, kpt.unmapShared(b.va(), b.size()));
+        pa = 0;
+        break;
+      default:
+        break;
+    }
+    if (b.vmCaller() != null) {
+      earlyVmAreas.add(new BootMapping(b.kind(), b.name(), b.va(), pa, b.size(), b.prot(),
+          b.maxBlockShift(), 0, b.vmCaller(), b.vmGuard()));
+    }
+  }
+
+  private int g0() {
+    return model.geometry().pageShift();
+  }
+
+  private void check(BootMapping b, int r) {
+    if (r < 0) {
+      throw new IllegalStateException("boot: mapping " + b.name() + " failed with " + r
+          + " (raise mm.memory)");
+    }
+  }
+
+  /**
+   * vmemmap-style backing from memblock, top-down: one buffer when it fits (sparse_buffer_init),
+   * else block by block below the highest free block. Returns the buffer's PA or 0.
+   */
+  private long mapBacked(BootMapping b) {
+    long ps = mem.pageSize();
+    if (b.bufferBytes() > 0) {
+      long buf = topDownFree(mem.startPa() + mem.bytes(), b.bufferBytes(), Math.max(b.pa(), ps));
+      if (buf >= 0) {
+        alloc.reserve(buf / ps, b.size() / ps);
+        check(b, kpt.mapShared(b.va(), buf, b.size(), b.prot(), b.maxBlockShift()));
+        return buf;
+      }
+    }
+    long block = 1L << b.maxBlockShift();
+    long below = mem.startPa() + mem.bytes();
+    for (long off = 0; off < b.size(); off += block) {
+      long pa = topDownFree(below, block, block);
+      if (pa < 0) {
+        throw new IllegalStateException("boot: no RAM left for " + b.name() + " (raise mm.memory)");
+      }
+      alloc.reserve(pa / ps, block / ps);
+      check(b, kpt.mapShared(b.va() + off, pa, block, b.prot(), b.maxBlockShift()));
+      below = pa;
+    }
+    return 0;
+  }
+
+  /** Highest {@code align}-aligned free range of {@code bytes} ending at or below {@code limit}. */
+  private long topDownFree(long limit, long bytes, long align) {
+    long ps = mem.pageSize();
+    for (long pa = (limit - bytes) & -align; Long.compareUnsigned(pa, mem.startPa()) >= 0
+        && pa + bytes <= limit; pa -= align) {
+      boolean free = true;
+      for (long q = pa + bytes - ps; q >= pa; q -= ps) {
+        if (!alloc.isFree(q / ps)) {
+          free = false;
+          break;
+        }
+      }
+      if (free) {
+        return pa;
+      }
+      if (pa < align) {
+        break;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The early vm areas boot declared (vm_area_add_early: the kernel image segments), in order, with
+   * their physical start; empty for a backend without {@link BootMappings}.
+   */
+  public List<BootMapping> earlyVmAreas() {
+    return java.util.Collections.unmodifiableList(earlyVmAreas);
   }
 
   /**
@@ -157,7 +278,12 @@ public final class Machine {
    * allocator before anything else is allocated (memblock_reserve of the image).
    */
   public static long kernelImageBytes(PhysMem mem) {
-    return Math.min(KERNEL_IMAGE_BYTES, mem.bytes() / 4) & -mem.pageSize();
+    return kernelImageBytes(mem.bytes(), mem.pageSize());
+  }
+
+  /** {@link #kernelImageBytes(PhysMem)} for {@code ramBytes} of RAM in pages of {@code pageSize}. */
+  public static long kernelImageBytes(long ramBytes, long pageSize) {
+    return Math.min(KERNEL_IMAGE_BYTES, ramBytes / 4) & -pageSize;
   }
 
   /** Bytes from {@code start} (at most {@code want}) that stay inside the region holding it. */

@@ -10,9 +10,15 @@ import org.percpulab.core.pgtable.RangeVisitor;
 public final class EngineNotes {
   private EngineNotes() { }
 
-  /** Notes of the table rooted at {@code pgd} (swapper or a CPU's own top-level table). */
+  /**
+   * Notes of the table rooted at {@code pgd} (swapper or a CPU's own top-level table), from the
+   * start address to the end of what the top table translates: 2^64 for a start in the upper half
+   * (a kernel TTBR1-style table), else 2^vaBits (s390's ASCE covers [0, 2^vaBits)).
+   */
   public static NoteSource of(PageTableEngine engine, long pgd) {
-    return (start, sink) -> engine.visit(pgd, start, 0, new RangeVisitor() {
+    int vaBits = engine.geometry().vaBits();
+    return (start, sink) -> engine.visit(pgd, start,
+        start < 0 || vaBits >= 64 ? -start : (1L << vaBits) - start, new RangeVisitor() {
       @Override public void leaf(int level, long va, long size, long entry) {
         sink.note(va, level, entry);
       }

@@ -21,17 +21,33 @@ public final class Ptdump {
   public static List<String> dump(PtdumpTables tables, NoteSource source, long pageSize) {
     List<String> out = new ArrayList<>();
     PtdumpState st = new PtdumpState(tables, tables.markers(), out, false, pageSize);
-    source.walk(tables.walkStart(), (addr, gl, value) -> st.note(addr, tables.ptdumpLevel(gl),
-        value));
+    walk(tables, source, (addr, gl, value) -> st.note(addr, tables.ptdumpLevel(gl), value));
     st.flush();
     return out;
+  }
+
+  /**
+   * The walk from {@link PtdumpTables#walkStart()} up to {@link PtdumpTables#flushAddress()} (0 =
+   * 2^64): the kernel's ptdump range, so a table narrower than 64 bits (s390's region-second ASCE
+   * covers 2^53) is not walked past its end.
+   */
+  static void walk(PtdumpTables tables, NoteSource source, NoteSink sink) {
+    long end = tables.flushAddress();
+    if (end == 0) {
+      source.walk(tables.walkStart(), sink);
+      return;
+    }
+    source.walk(tables.walkStart(), (addr, gl, value) -> {
+      if (Long.compareUnsigned(addr, end) < 0) {
+        sink.note(addr, gl, value);
+      }
+    });
   }
 
   /** ptdump_check_wx: markers {0, -1}, no dump output; returns warnings and the verdict line. */
   public static List<String> checkWx(PtdumpTables tables, NoteSource source, long pageSize) {
     PtdumpState st = new PtdumpState(tables, List.of(new Marker(0, null)), null, true, pageSize);
-    source.walk(tables.walkStart(), (addr, gl, value) -> st.note(addr, tables.ptdumpLevel(gl),
-        value));
+    walk(tables, source, (addr, gl, value) -> st.note(addr, tables.ptdumpLevel(gl), value));
     st.flush();
     return st.wxReport();
   }
@@ -45,7 +61,7 @@ public final class Ptdump {
     List<String> out = new ArrayList<>();
     PtdumpState st = new PtdumpState(tables, tables.markers(), out, false, pageSize)
         .withPhysicalAddresses(descriptors);
-    source.walk(tables.walkStart(), st::noteGeometry);
+    walk(tables, source, st::noteGeometry);
     st.flush();
     return out;
   }

@@ -5,26 +5,24 @@ import java.util.List;
 import org.percpulab.core.spi.DescriptorFormat;
 import org.percpulab.core.spi.PtdumpTables;
 import org.percpulab.core.spi.PtdumpTables.Marker;
-import org.percpulab.core.spi.PtdumpTables.ProtBit;
 
 /**
  * The ptdump state machine: {@code struct ptdump_pg_state} and {@code note_page()} (the arch part
- * in arch/arm64/mm/ptdump.c, driven by mm/ptdump.c). A new line starts whenever the prot (value
- * masked with the level's attribute bits), the level, or the next marker changes; a header line
- * {@code ---[ name ]---} is printed at the first note and when a marker is reached (at most two
- * advances per note, as the kernel); the flush note (level -1, address 0) ends the last line at
- * {@code 0x0000000000000000}. Sizes print in the largest of K/M/G/T/P/E that divides exactly.
+ * of arch/arm64/mm/ptdump.c and arch/s390/mm/dump_pagetables.c, driven by mm/ptdump.c). A new line
+ * starts whenever the prot ({@link PtdumpTables#noteProt}), the level, or the next marker changes;
+ * the backend prints the line ({@link PtdumpTables#rangeLine}) and the marker headers
+ * ({@link PtdumpTables#markerLine}); a header is printed at the first note and when a marker is
+ * reached (at most two advances per note as on arm64, or all passed markers as on s390); the flush
+ * note (level -1) ends the last line at {@link PtdumpTables#flushAddress()}.
  *
- * <p>With {@code checkWx} it also counts the kernel's W+X and non-UXN pages (only for ranges with a
- * non-zero prot) and records the first warning of each kind.
+ * <p>With {@code checkWx} it also counts the kernel's W+X and non-UXN pages (only for ranges the
+ * backend calls mapped) and records the first warning of each kind.
  */
 public final class PtdumpState {
-  private static final String UNITS = "KMGTPE";
-
   private final PtdumpTables tables;
   private final long[] markerStart;
-  private final String[] markerName;
-  private final long[] levelMask = new long[5];
+  private final Marker[] markerOf;
+  private final boolean advanceAll;
   private final List<String> out;
   private final boolean checkWx;
   private final long pageSize;
@@ -49,19 +47,13 @@ public final class PtdumpState {
     this.tables = tables;
     int n = markers.size();
     markerStart = new long[n + 1];
-    markerName = new String[n + 1];
+    markerOf = new Marker[n + 1];
     for (int i = 0; i < n; i++) {
       markerStart[i] = markers.get(i).start();
-      markerName[i] = markers.get(i).name();
+      markerOf[i] = markers.get(i);
     }
     markerStart[n] = -1L;
-    for (int lv = 0; lv < 5; lv++) {
-      long m = 0;
-      for (ProtBit b : tables.protBits(lv)) {
-        m |= b.mask();
-      }
-      levelMask[lv] = m;
-    }
+    advanceAll = tables.advancePastAllMarkers();
     this.out = out;
     this.checkWx = checkWx;
     this.pageSize = pageSize;
@@ -101,23 +93,30 @@ public final class PtdumpState {
     if (out != null) {
       out.add(line(addr));
     }
-    boolean hdr = reachedNextMarker(addr);
-    if (hdr) {
-      marker++;
-      header();
-    }
+    advanceMarkers(addr);
     startAddress = addr;
-    currentProt = value & levelMask[ptLevel];
+    currentProt = tables.noteProt(ptLevel, value);
     level = ptLevel;
-    if (reachedNextMarker(addr)) {
-      marker++;
-      header();
+    if (!advanceAll) {
+      advanceMarkers(addr);
     }
   }
 
   private void header() {
-    if (out != null) {
-      out.add("---[ " + markerName[marker] + " ]---");
+    if (out != null && markerOf[marker] != null) {
+      out.add(tables.markerLine(markerOf[marker]));
+    }
+  }
+
+  private void advanceMarkers(long addr) {
+    if (advanceAll) {
+      while (reachedNextMarker(addr)) {
+        marker++;
+        header();
+      }
+    } else if (reachedNextMarker(addr)) {
+      marker++;
+      header();
     }
   }
 
@@ -127,36 +126,35 @@ public final class PtdumpState {
 
   /** note_page(addr, level, value) with a ptdump level (0..4, already folded) or -1 to flush. */
   public void note(long addr, int ptLevel, long value) {
-    long prot = ptLevel >= 0 ? value & levelMask[ptLevel] : 0;
+    long prot = ptLevel >= 0 ? tables.noteProt(ptLevel, value) : tables.noteProt(0, 0L);
     if (level == -1) {
       level = ptLevel;
       currentProt = prot;
       startAddress = addr;
       header();
+      if (advanceAll) {
+        advanceMarkers(addr);
+      }
     } else if (prot != currentProt || ptLevel != level || reachedNextMarker(addr)) {
-      if (currentProt != 0) {
+      if (tables.isMapped(currentProt)) {
         noteWx(addr);
       }
       if (out != null) {
         out.add(line(addr));
       }
-      if (reachedNextMarker(addr)) {
-        marker++;
-        header();
-      }
+      advanceMarkers(addr);
       startAddress = addr;
       currentProt = prot;
       level = ptLevel;
     }
-    if (reachedNextMarker(addr)) {
-      marker++;
-      header();
+    if (!advanceAll) {
+      advanceMarkers(addr);
     }
   }
 
-  /** note_page_flush. */
+  /** note_page_flush: the last line ends at the backend's flush address. */
   public void flush() {
-    note(0L, -1, 0L);
+    note(tables.flushAddress(), -1, 0L);
   }
 
   private void noteWx(long addr) {
@@ -181,31 +179,11 @@ public final class PtdumpState {
   }
 
   private String line(long addr) {
-    StringBuilder sb = new StringBuilder(128);
-    sb.append(String.format("0x%016x-0x%016x   ", startAddress, addr));
-    long delta = (addr - startAddress) >>> 10;
-    int unit = 0;
-    while ((delta & 1023) == 0 && unit < UNITS.length() - 1) {
-      delta >>>= 10;
-      unit++;
+    String l = tables.rangeLine(startAddress, addr, level, currentProt);
+    if (phys != null && startPa != -1 && tables.isMapped(currentProt)) {
+      l += String.format(" pa=0x%x", startPa);
     }
-    String num = Long.toUnsignedString(delta);
-    for (int i = num.length(); i < 9; i++) {
-      sb.append(' ');
-    }
-    sb.append(num).append(UNITS.charAt(unit)).append(' ').append(tables.levelName(level));
-    if (currentProt != 0) {
-      for (ProtBit b : tables.protBits(level)) {
-        String s = (currentProt & b.mask()) == b.value() ? b.set() : b.clear();
-        if (s != null) {
-          sb.append(' ').append(s);
-        }
-      }
-      if (phys != null && startPa != -1) {
-        sb.append(String.format(" pa=0x%x", startPa));
-      }
-    }
-    return sb.toString();
+    return l;
   }
 
   public long wxPages() {
@@ -225,12 +203,7 @@ public final class PtdumpState {
     if (wxWarning != null) {
       r.add(wxWarning);
     }
-    if (wxPages != 0 || uxnPages != 0) {
-      r.add("Checked W+X mappings: FAILED, " + wxPages + " W+X pages found, " + uxnPages
-          + " non-UXN pages found");
-    } else {
-      r.add("Checked W+X mappings: passed, no W+X pages found");
-    }
+    r.add(tables.wxVerdict(wxPages, uxnPages));
     return r;
   }
 }

@@ -31,9 +31,14 @@ public record VaLayout(
     return Optional.empty();
   }
 
-  /** Linear-map virtual address of physical address {@code pa} (__phys_to_virt). */
+  /**
+   * Linear-map virtual address of physical address {@code pa} (__phys_to_virt): the offset from
+   * PHYS_OFFSET added to PAGE_OFFSET, so a PAGE_OFFSET aligned below the RAM size (RISC-V Sv39's is
+   * 8 GiB-aligned) does not alias (arm64's {@code | PAGE_OFFSET} is the same only because its
+   * PAGE_OFFSET is aligned to the whole linear map).
+   */
   public long physToVirt(long pa) {
-    return (pa - physOffset) | pageOffset;
+    return (pa - physOffset) + pageOffset;
   }
 
   /** Physical address of a linear-map virtual address (__virt_to_phys for the linear map). */

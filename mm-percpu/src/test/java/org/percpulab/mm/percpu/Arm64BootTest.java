@@ -113,7 +113,8 @@ class Arm64BootTest {
         "percpu.localLayout", "mirror").allocator()
         .reservedPages();
     assertThat(s.machine().allocator().reservedPages() - reservedBefore).isEqualTo(4 * 28);
-    assertThat(s.machine().cpu(0).translate(s.allocator().baseAddr())).isEqualTo(0x13ffff000L);
+    // the top 1 MiB of RAM holds the FDT
+    assertThat(s.machine().cpu(0).translate(s.allocator().baseAddr())).isEqualTo(0x13feff000L);
     s.machine().verifyConsistent();
   }
 
@@ -170,9 +171,10 @@ class Arm64BootTest {
     PercpuSystem s = boot(4, "percpu.localMap", "off", "arm64.percpuAlloc", "page");
     Machine m = s.machine();
     // vm_area_register_early: the first free range from VMALLOC_START, i.e. right after the
-    // kernel image's early area (image + guard page)
-    VmStruct image = s.vmalloc().findVmArea(m.layout().vmallocStart());
-    assertThat(s.allocator().baseAddr()).isEqualTo(image.addr() + image.size());
+    // kernel image's five early areas (the last, .data, with its guard page)
+    VmStruct data = s.vmalloc().findVmArea(m.kernelImage().end() - 1);
+    assertThat(data.addr() + data.size()).isEqualTo(m.kernelImage().end() + 4096);
+    assertThat(s.allocator().baseAddr()).isEqualTo(data.addr() + data.size());
     VmStruct vm = s.vmalloc().findVmArea(s.allocator().baseAddr());
     assertThat(vm.caller()).isNull();
     assertThat(vm.size()).isEqualTo(4 * UNIT);

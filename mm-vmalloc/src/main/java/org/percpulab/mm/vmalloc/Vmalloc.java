@@ -107,10 +107,10 @@ public final class Vmalloc {
 
   /**
    * vmalloc_init for a booted machine: the KVA allocator over the backend's
-   * [VMALLOC_START, VMALLOC_END) and, when the machine mapped its kernel image inside that range (arm64:
-   * KIMAGE_VADDR = VMALLOC_START), the image as an early VM_MAP area with {@code phys=}, caller
-   * {@code paging_init} (arm64's declare_kernel_vmas registers five segments; the model has one image
-   * region, so one area with the guard page of the last segment).
+   * [VMALLOC_START, VMALLOC_END) and the machine's early vm areas ({@link Machine#earlyVmAreas()}:
+   * arm64's declare_kernel_vmas, five VM_MAP segments with {@code phys=}, only the last with a guard
+   * page); for a backend without boot mappings, when the machine mapped its kernel image inside that
+   * range, the image as one early VM_MAP area with caller {@code paging_init}.
    */
   public static Vmalloc boot(Machine machine) {
     return boot(machine, new MachineVmallocHost(machine));
@@ -120,6 +120,14 @@ public final class Vmalloc {
   public static Vmalloc boot(Machine machine, VmallocHost host) {
     VaLayout l = machine.layout();
     Vmalloc v = new Vmalloc(host, l.vmallocStart(), l.vmallocEnd());
+    if (!machine.earlyVmAreas().isEmpty()) {
+      for (org.percpulab.core.spi.BootMapping b : machine.earlyVmAreas()) {
+        v.declareEarlyArea(b.va(), b.size() + (b.vmGuard() ? v.pageSize : 0),
+            VmFlags.VM_MAP | (b.vmGuard() ? 0 : VmFlags.VM_NO_GUARD), b.pa(),
+            Caller.of(b.vmCaller()));
+      }
+      return v;
+    }
     Region img = machine.kernelImage();
     if (img != null && v.isVmallocAddr(img.start())
         && Long.compareUnsigned(img.end() + v.pageSize, l.vmallocEnd()) <= 0) {

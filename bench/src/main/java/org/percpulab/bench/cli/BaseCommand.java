@@ -64,14 +64,15 @@ public abstract class BaseCommand implements Callable<Integer> {
         throw new ConfigException("option '--format': value 'markdown' is not allowed for '"
             + spec.name() + "'; allowed: text|json");
       }
+      OptionChecks.checkBounds(spec);
       return run();
     } catch (ConfigException e) {
       for (String line : e.lines()) {
         err().println("error: " + line);
       }
       return ExitCodes.BAD_INPUT;
-    } catch (Exception e) {
-      err().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+      err().println("error: " + UsageErrors.oneLine(e));
       if (common.verbose()) {
         e.printStackTrace(err());
       }
@@ -91,6 +92,24 @@ public abstract class BaseCommand implements Callable<Integer> {
 
   protected PrintWriter err() {
     return spec.commandLine().getErr();
+  }
+
+  /**
+   * Progress on stderr for work that can take more than a second: a bar on a terminal, one line
+   * per phase otherwise, nothing with {@code --quiet}.
+   */
+  protected org.percpulab.bench.run.Progress progress() {
+    return org.percpulab.bench.run.Progress.forStderr(err(), common.quiet());
+  }
+
+  /**
+   * Checks, before any simulation, that {@code dir} can be created or written as an output
+   * directory: not an existing file, not under a file, and writable.
+   *
+   * @throws ConfigException naming {@code option} and the path
+   */
+  protected static void checkOutputDir(String option, Path dir) {
+    OptionChecks.outputDir(option, dir);
   }
 
   protected boolean json() {
@@ -113,6 +132,7 @@ public abstract class BaseCommand implements Callable<Integer> {
       ArchRegistry r = registry();
       warnPluginErrors(r);
       resolved = Boot.resolve(user, r);
+      OptionChecks.foreignBackendKeys(user, r, resolved.config().get(CoreKeys.ARCH));
     }
     return resolved;
   }
@@ -120,7 +140,15 @@ public abstract class BaseCommand implements Callable<Integer> {
   /** {@link #resolved()} plus the backend's machine description (cached). */
   protected BootContext boot() {
     if (boot == null) {
-      boot = Boot.boot(resolved());
+      BootContext b = Boot.boot(resolved());
+      try {
+        // the local-map gate's verdict on 'on'/'force', so every command refuses what boot refuses
+        org.percpulab.core.machine.LocalMapGate.decide(b.backend(), b.model(), b.topology(),
+            b.config().raw("percpu.localMap").orElse("auto"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      boot = b;
     }
     return boot;
   }
@@ -144,6 +172,12 @@ public abstract class BaseCommand implements Callable<Integer> {
       if (dir.isBlank()) {
         throw ConfigException.of(List.of(
             new ConfigProblem(CoreKeys.PLUGINS_DIR, dir, "a directory path")));
+      }
+      if (userConfig().isExplicit(CoreKeys.PLUGINS_DIR) && !java.nio.file.Files.isDirectory(
+          Path.of(dir))) {
+        throw ConfigException.of(List.of(new ConfigProblem(CoreKeys.PLUGINS_DIR, dir,
+            "an existing directory (only the default '" + CoreKeys.DEFAULT_PLUGINS_DIR
+                + "' may be absent)")));
       }
       registry = ArchRegistry.load(Path.of(dir));
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
  * its version, source, features and supported geometries; plugin load errors on stderr (exit 1).
  */
 @Command(name = "plugins", description = {
+    "List the arch backends: id, version, source, features.",
     "List the arch backends: id, version, source, features, geometries.",
     "The source is 'classpath' or the plugin jar's path.",
     "Plugins that fail to load are reported on stderr (exit code 1); the others are still listed."})

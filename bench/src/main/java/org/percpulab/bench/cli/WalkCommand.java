@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
  * physical address or the faulting level (like gdb-pt-dump's walk).
  */
 @Command(name = "walk", description = {
+    "Walk the kernel page table for VA, level by level.",
     "Walk the kernel page table for VA on a freshly booted machine and print every level:",
     "index, entry (hex), decoded attributes, and the resulting physical address or fault."})
 public final class WalkCommand extends BaseCommand {
@@ -27,7 +28,8 @@ public final class WalkCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "VA", description = "virtual address (hex with 0x, or decimal)")
   String vaText;
 
-  @Option(names = "--cpu", paramLabel = "N", description = "walk CPU N's table (default 0)")
+  @Option(names = "--cpu", paramLabel = "N", description = "walk CPU N's table, 0..4095 (default 0)")
+  @Bounds(min = 0, max = 4095)
   int cpu;
 
   @Option(names = "--swapper", description = "walk swapper_pg_dir instead of a CPU's table")

@@ -28,7 +28,7 @@ class SuiteCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
-        dir.toString(), "--arch", "arm64,generic", "--cpus", "4,16", "--workloads",
+        dir.toString(), "--arch", "arm64,generic", "--sweep-cpus", "4,16", "--workloads",
         "fork,memcg-create", "--param", "forks=10", "--param", "memcgs=20", "--sweep-memcgs", "5");
     assertThat(err.toString()).isEmpty();
     assertThat(code).isEqualTo(0);

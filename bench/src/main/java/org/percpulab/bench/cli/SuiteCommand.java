@@ -225,7 +225,7 @@ public final class SuiteCommand extends BaseCommand {
       List<String> labels) throws Exception {
     Progress progress = progress();
     boolean lines = progress.mode() == Progress.Mode.LINES;
-    progress.start("suite (" + tasks.size() + " runs)", tasks.size());
+    progress.start("suite runs", tasks.size());
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
     try {

@@ -22,9 +22,16 @@ import picocli.CommandLine.Command;
     "Plugins that fail to load are reported on stderr (exit code 1); the others are still listed."})
 public final class PluginsCommand extends BaseCommand {
 
+  /** The rest of the config is checked too, so a bad --set is never silently ignored here. */
+  private void validateConfig(ArchRegistry r) {
+    org.percpulab.core.config.Config user = userConfig();
+    org.percpulab.core.boot.Boot.resolve(user, r);
+  }
+
   @Override
   protected int run() {
     ArchRegistry r = registry();
+    validateConfig(r);
     if (json()) {
       List<Object> list = new ArrayList<>();
       for (LoadedBackend b : r.backends()) {

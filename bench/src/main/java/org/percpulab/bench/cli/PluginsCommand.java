@@ -24,8 +24,13 @@ public final class PluginsCommand extends BaseCommand {
 
   /** The rest of the config is checked too, so a bad --set is never silently ignored here. */
   private void validateConfig(ArchRegistry r) {
-    org.percpulab.core.config.Config user = userConfig();
-    org.percpulab.core.boot.Boot.resolve(user, r);
+    java.util.List<org.percpulab.core.spi.ConfigKey> keys = org.percpulab.core.boot.Boot.keys(r);
+    java.util.List<org.percpulab.core.spi.ConfigProblem> problems =
+        new org.percpulab.core.config.ConfigValidator(keys)
+            .checkValues(userConfig().withDefaults(keys), r.ids());
+    if (!problems.isEmpty()) {
+      throw org.percpulab.core.config.ConfigException.of(problems);
+    }
   }
 
   @Override

@@ -66,6 +66,14 @@ final class UsageErrors {
       return nameOf(a) + ": value '" + value + "' is not allowed; allowed: " + allowed(a);
     }
     String m = ex.getMessage() == null ? "usage error" : ex.getMessage();
+    if (a != null) {
+      java.util.regex.Matcher v = java.util.regex.Pattern.compile("but was '(.*)'$|: '(.*)' is not")
+          .matcher(m);
+      if (v.find()) {
+        return nameOf(a) + ": value '" + (v.group(1) != null ? v.group(1) : v.group(2))
+            + "' is not allowed; allowed: " + allowed(a);
+      }
+    }
     return m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1).replaceAll("\\s*\\R\\s*", " ");
   }
 

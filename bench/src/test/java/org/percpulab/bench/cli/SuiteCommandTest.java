@@ -27,7 +27,7 @@ class SuiteCommandTest {
         ctx.topology().cpus(), ctx.backend().id().equals("arm64"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--quiet", "--out",
         dir.toString(), "--arch", "arm64,generic", "--sweep-cpus", "4,16", "--workloads",
         "fork,memcg-create", "--param", "forks=10", "--param", "memcgs=20", "--sweep-memcgs", "5");
     assertThat(err.toString()).isEmpty();
@@ -57,7 +57,7 @@ class SuiteCommandTest {
         true);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "run", "memcg-create",
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "run", "--quiet", "memcg-create",
         "--count", "30", "--set", "cpus=8", "--format", "json");
     assertThat(err.toString()).isEmpty();
     assertThat(code).isEqualTo(0);

@@ -69,8 +69,9 @@ public final class SuiteCommand extends BaseCommand {
           + "); none skips it.")
   String sweepCpusText;
 
-  @Option(names = "--sweep-arch", paramLabel = "ID", defaultValue = "arm64",
-      description = "Backend of the CPU sweep, a loaded backend id (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sweep-arch", paramLabel = "ID",
+      description = "Backend of the CPU sweep, a loaded backend id (default: the first --arch,"
+          + " else arm64).")
   String sweepArch;
 
   /** Upper bound of {@code --sweep-memcgs}. */
@@ -103,6 +104,7 @@ public final class SuiteCommand extends BaseCommand {
     List<String> archs = archs(reg);
     final int cpus = mainCpus(base);
     List<Integer> sweepCpus = sweepCpus();
+    String sweepArch = this.sweepArch != null ? this.sweepArch : archs.get(0);
     if (!reg.ids().contains(sweepArch)) {
       throw new ConfigException("option '--sweep-arch': value '" + sweepArch + "' is not allowed;"
           + " allowed: " + String.join("|", reg.ids()));
@@ -142,7 +144,21 @@ public final class SuiteCommand extends BaseCommand {
       }
     }
     int mainRuns = tasks.size();
+    String dropped = "";
     if (!sweepCpus.isEmpty()) {
+      int max = reg.select(sweepArch).backend().nrCpusLimit().max();
+      List<Integer> kept = new ArrayList<>();
+      for (int n : sweepCpus) {
+        if (n <= max) {
+          kept.add(n);
+        } else {
+          dropped += (dropped.isEmpty() ? "" : ",") + n;
+        }
+      }
+      if (!dropped.isEmpty()) {
+        dropped = "; dropped " + dropped + " CPUs: above NR_CPUS max " + max + " of " + sweepArch;
+      }
+      sweepCpus = kept;
       for (int n : sweepCpus) {
         KernelModelFactory f = factory(reg, base, sweepArch, n);
         tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
@@ -163,7 +179,8 @@ public final class SuiteCommand extends BaseCommand {
     List<RunResult> runs = all.subList(0, mainRuns);
     List<RunResult> sweep = all.subList(mainRuns, all.size());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
-        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
+        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
+        costs.table(), provenance(reg, archs));
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.write(ResultsJson.suite(s)),
         StandardCharsets.UTF_8);
@@ -278,16 +295,16 @@ public final class SuiteCommand extends BaseCommand {
   private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
     Config c = ConfigLoader.applySet(base, "arch=" + arch);
     c = ConfigLoader.applySet(c, "cpus=" + cpus);
-    // NR_CPUS must cover the CPU count: raise the backend's nrCpus key when it has one
-    String nrCpus = arch + ".nrCpus";
-    if (!base.isExplicit(nrCpus)) {
-      for (org.percpulab.core.spi.ConfigKey k : Boot.keys(reg)) {
-        if (k.name().equals(nrCpus) && cpus > Integer.parseInt(k.defaultValue())) {
-          c = ConfigLoader.applySet(c, nrCpus + "=" + cpus);
-        }
-      }
-    }
     return factories.apply(Boot.boot(Boot.resolve(c, reg)));
+  }
+
+  /** Each run backend's own provenance lines ({@code ArchBackend.provenance()}). */
+  private static Map<String, List<String>> provenance(ArchRegistry reg, List<String> archs) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String a : archs) {
+      m.put(a, reg.select(a).backend().provenance());
+    }
+    return m;
   }
 
   private List<String> archs(ArchRegistry reg) {

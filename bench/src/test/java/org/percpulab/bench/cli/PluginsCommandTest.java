@@ -27,7 +27,7 @@ class PluginsCommandTest {
   }
 
   @Test
-  void inTreeBackendsAsJson() {
+  void inTreeBackendsAsJson() throws Exception {
     Cli r = Cli.run("plugins", "--format", "json", "--plugins-dir",
         java.nio.file.Files.createDirectories(tmp.resolve("none")).toString());
     assertThat(r.err()).isEmpty();

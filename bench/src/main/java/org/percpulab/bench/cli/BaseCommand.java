@@ -51,6 +51,15 @@ public abstract class BaseCommand implements Callable<Integer> {
     return false;
   }
 
+  /**
+   * Whether the user's config (file, {@code --set}, shorthands) is checked against every known
+   * key before {@link #run()} (default yes; a command that reads the shorthands differently, like
+   * {@code suite}'s comma list of {@code --arch}, checks it itself).
+   */
+  protected boolean validatesConfigEarly() {
+    return true;
+  }
+
   /** The command's work. Return an {@link ExitCodes} value. */
   protected abstract int run() throws Exception;
 
@@ -65,6 +74,17 @@ public abstract class BaseCommand implements Callable<Integer> {
             + spec.name() + "'; allowed: text|json");
       }
       OptionChecks.checkBounds(spec);
+      if (validatesConfigEarly() && (common.configFile() != null
+          || !common.assignments().isEmpty())) {
+        // every command, also one that never boots, refuses a bad key or value at once
+        ArchRegistry r = registry();
+        List<org.percpulab.core.spi.ConfigKey> keys = Boot.keys(r);
+        List<ConfigProblem> problems = new org.percpulab.core.config.ConfigValidator(keys)
+            .checkValues(userConfig().withDefaults(keys), r.ids());
+        if (!problems.isEmpty()) {
+          throw ConfigException.of(problems);
+        }
+      }
       return run();
     } catch (ConfigException e) {
       for (String line : e.lines()) {

@@ -91,6 +91,11 @@ public final class SuiteCommand extends BaseCommand {
   WorkloadOptions wopts;
 
   @Override
+  protected boolean validatesConfigEarly() {
+    return false;
+  }
+
+  @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
     List<String> sets = new ArrayList<>();

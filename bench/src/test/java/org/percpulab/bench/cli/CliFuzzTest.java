@@ -71,6 +71,8 @@ class CliFuzzTest {
       assertThat(line).as(what).contains(c.mustName());
       assertThat(r.err()).as(what).doesNotContain("\tat ").doesNotContain("Exception");
       assertThat(Files.exists(out)).as(what + ": output left behind").isFalse();
+      assertThat(Files.exists(tmp.resolve("required-" + c.command()))).as(what
+          + ": output left behind").isFalse();
     }
     System.out.printf("CliFuzzTest: %d bad inputs over %d commands in %d ms (seed %d)%n",
         cases.size(), commands().size(), (System.nanoTime() - t0) / 1_000_000, seed);
@@ -169,11 +171,19 @@ class CliFuzzTest {
     return l;
   }
 
-  private static List<String> positionals(String cmd, CommandSpec spec) {
-    if (POSITIONALS.containsKey(cmd)) {
-      return POSITIONALS.get(cmd);
-    }
+  /** Valid positionals, plus every required option with a fresh path under the temp dir. */
+  private List<String> positionals(String cmd, CommandSpec spec) {
     List<String> l = new ArrayList<>();
+    for (OptionSpec o : spec.options()) {
+      if (o.required()) {
+        l.add(o.longestName());
+        l.add(tmp.resolve("required-" + cmd).toString());
+      }
+    }
+    if (POSITIONALS.containsKey(cmd)) {
+      l.addAll(0, POSITIONALS.get(cmd));
+      return l;
+    }
     for (ArgSpec p : spec.positionalParameters()) {
       for (int i = 0; i < p.arity().min; i++) {
         l.add("x");

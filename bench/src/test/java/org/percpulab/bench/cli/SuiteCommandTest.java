@@ -59,7 +59,7 @@ class SuiteCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
-        dir.toString(), "--arch", "s390", "--cpus", "4,1024", "--workloads", "fork", "--param",
+        dir.toString(), "--arch", "s390", "--sweep-cpus", "4,1024", "--workloads", "fork", "--param",
         "forks=10", "--sweep-memcgs", "5");
     assertThat(err.toString()).isEmpty();
     assertThat(code).isEqualTo(0);

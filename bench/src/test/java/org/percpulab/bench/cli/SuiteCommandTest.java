@@ -58,7 +58,7 @@ class SuiteCommandTest {
         ctx.topology().cpus(), false);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--quiet", "--out",
         dir.toString(), "--arch", "s390", "--sweep-cpus", "4,1024", "--workloads", "fork", "--param",
         "forks=10", "--sweep-memcgs", "5");
     assertThat(err.toString()).isEmpty();

@@ -53,6 +53,15 @@ public abstract class BaseCommand implements Callable<Integer> {
     return false;
   }
 
+  /**
+   * Whether the user's config (file, {@code --set}, shorthands) is checked against every known
+   * key before {@link #run()} (default yes; a command that reads the shorthands differently, like
+   * {@code suite}'s comma list of {@code --arch}, checks it itself).
+   */
+  protected boolean validatesConfigEarly() {
+    return true;
+  }
+
   /** The command's work. Return an {@link ExitCodes} value. */
   protected abstract int run() throws Exception;
 
@@ -66,14 +75,26 @@ public abstract class BaseCommand implements Callable<Integer> {
         throw new ConfigException("option '--format': value 'markdown' is not allowed for '"
             + spec.name() + "'; allowed: text|json");
       }
+      OptionChecks.checkBounds(spec);
+      if (validatesConfigEarly() && (common.configFile() != null
+          || !common.assignments().isEmpty())) {
+        // every command, also one that never boots, refuses a bad key or value at once
+        ArchRegistry r = registry();
+        List<org.percpulab.core.spi.ConfigKey> keys = Boot.keys(r);
+        List<ConfigProblem> problems = new org.percpulab.core.config.ConfigValidator(keys)
+            .checkValues(userConfig().withDefaults(keys), r.ids());
+        if (!problems.isEmpty()) {
+          throw ConfigException.of(problems);
+        }
+      }
       return run();
     } catch (ConfigException e) {
       for (String line : e.lines()) {
         err().println("error: " + line);
       }
       return ExitCodes.BAD_INPUT;
-    } catch (Exception e) {
-      err().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+      err().println("error: " + UsageErrors.oneLine(e));
       if (common.verbose()) {
         e.printStackTrace(err());
       }
@@ -93,6 +114,24 @@ public abstract class BaseCommand implements Callable<Integer> {
 
   protected PrintWriter err() {
     return spec.commandLine().getErr();
+  }
+
+  /**
+   * Progress on stderr for work that can take more than a second: a bar on a terminal, one line
+   * per phase otherwise, nothing with {@code --quiet}.
+   */
+  protected org.percpulab.bench.run.Progress progress() {
+    return org.percpulab.bench.run.Progress.forStderr(err(), common.quiet());
+  }
+
+  /**
+   * Checks, before any simulation, that {@code dir} can be created or written as an output
+   * directory: not an existing file, not under a file, and writable.
+   *
+   * @throws ConfigException naming {@code option} and the path
+   */
+  protected static void checkOutputDir(String option, Path dir) {
+    OptionChecks.outputDir(option, dir);
   }
 
   protected boolean json() {
@@ -141,6 +180,7 @@ public abstract class BaseCommand implements Callable<Integer> {
           throw ConfigException.of(limits);
         }
       }
+      OptionChecks.foreignBackendKeys(user, r, resolved.config().get(CoreKeys.ARCH));
     }
     return resolved;
   }
@@ -148,7 +188,15 @@ public abstract class BaseCommand implements Callable<Integer> {
   /** {@link #resolved()} plus the backend's machine description (cached). */
   protected BootContext boot() {
     if (boot == null) {
-      boot = Boot.boot(resolved());
+      BootContext b = Boot.boot(resolved());
+      try {
+        // the local-map gate's verdict on 'on'/'force', so every command refuses what boot refuses
+        org.percpulab.core.machine.LocalMapGate.decide(b.backend(), b.model(), b.topology(),
+            b.config().raw("percpu.localMap").orElse("auto"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      boot = b;
     }
     return boot;
   }
@@ -173,6 +221,12 @@ public abstract class BaseCommand implements Callable<Integer> {
       if (dir.isBlank()) {
         throw ConfigException.of(List.of(
             new ConfigProblem(CoreKeys.PLUGINS_DIR, dir, "a directory path")));
+      }
+      if (userConfig().isExplicit(CoreKeys.PLUGINS_DIR) && !java.nio.file.Files.isDirectory(
+          Path.of(dir))) {
+        throw ConfigException.of(List.of(new ConfigProblem(CoreKeys.PLUGINS_DIR, dir,
+            "an existing directory (only the default '" + CoreKeys.DEFAULT_PLUGINS_DIR
+                + "' may be absent)")));
       }
       registry = ArchRegistry.load(Path.of(dir));
     }

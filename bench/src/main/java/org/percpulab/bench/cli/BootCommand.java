@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
  * page-table pages split into shared and per-CPU by level, counted after setup_per_cpu_areas.
  */
 @Command(name = "boot", description = {
+    "Boot a machine; print layout, CPUs, percpu, page tables.",
     "Boot a machine for the effective config and print geometry, VA layout, CPUs, the local map",
     "gate, the percpu first chunk (with the kernel's percpu boot lines) and page-table pages",
     "(shared and per-CPU, by level, after setup_per_cpu_areas)."})

@@ -51,6 +51,9 @@ public final class CommonOptions {
   @Option(names = {"-v", "--verbose"}, description = "DEBUG logging to stderr.")
   boolean verbose;
 
+  @Option(names = {"-q", "--quiet"}, description = "No progress on stderr (errors still print).")
+  boolean quiet;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
@@ -60,6 +63,10 @@ public final class CommonOptions {
 
   public Path configFile() {
     return configFile;
+  }
+
+  public boolean quiet() {
+    return quiet;
   }
 
   public boolean verbose() {

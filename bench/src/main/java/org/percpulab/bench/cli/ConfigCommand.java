@@ -13,12 +13,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code percpu-lab config}: the effective, validated config; each key with its value and where it
  * came from ({@code default}, the YAML file, or {@code --set}). Keys without a value are decided by
- * the backend and shown as {@code -} (text) or {@code null} (JSON).
+ * the backend: shown with the value the backend derives and source {@code derived}.
  */
 @Command(name = "config", description = {
+    "Print the effective config: each key, value and source.",
     "Print the effective, validated config: each key's value and source.",
-    "The source is 'default', the --config file, or '--set'. Keys the backend derives are shown",
-    "as '-'.",
+    "The source is 'default', the --config file, or '--set'. Keys the backend derives from the",
+    "rest (mm.pageSize, mm.vaBits, mm.levels, tlb.entries) show the derived value, source",
+    "'derived'.",
     "Keys of backends other than the selected one are hidden unless --all or given."})
 public final class ConfigCommand extends BaseCommand {
 
@@ -45,6 +47,7 @@ public final class ConfigCommand extends BaseCommand {
       out().print(ConfigExplain.text(inputs().kconfig(), r.config()));
     }
     Config c = r.config();
+    Map<String, String> derived = derived();
     Map<String, ConfigKey> keys = new java.util.TreeMap<>();
     for (ConfigKey k : r.keys()) {
       if (all || c.isExplicit(k.name()) || !ownedByOtherBackend(r, k.name())) {
@@ -56,8 +59,9 @@ public final class ConfigCommand extends BaseCommand {
       for (ConfigKey k : keys.values()) {
         Map<String, Object> o = new LinkedHashMap<>();
         ConfigValue v = c.entry(k.name()).orElse(null);
-        o.put("value", v == null ? null : v.value());
-        o.put("source", v == null ? ConfigValue.DEFAULT : v.source());
+        String d = derived.get(k.name());
+        o.put("value", v == null ? d : v.value());
+        o.put("source", v == null ? (d == null ? ConfigValue.DEFAULT : DERIVED) : v.source());
         if (v != null && !v.note().isEmpty()) {
           o.put("note", v.note());
         }
@@ -70,8 +74,9 @@ public final class ConfigCommand extends BaseCommand {
       TextTable t = new TextTable("KEY", "VALUE", "SOURCE", "ALLOWED");
       for (ConfigKey k : keys.values()) {
         ConfigValue v = c.entry(k.name()).orElse(null);
-        t.row(k.name(), v == null ? "-" : v.value(), v == null ? ConfigValue.DEFAULT : v.source(),
-            allowed(r, k));
+        String d = derived.get(k.name());
+        t.row(k.name(), v == null ? (d == null ? "-" : d) : v.value(),
+            v == null ? (d == null ? ConfigValue.DEFAULT : DERIVED) : v.source(), allowed(r, k));
       }
       out().print(t.render());
       if (inputs().profile() != null) {
@@ -79,6 +84,22 @@ public final class ConfigCommand extends BaseCommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** Source label of a value the backend derived. */
+  static final String DERIVED = "derived";
+
+  /** The values the selected backend derives for keys the user left empty. */
+  private Map<String, String> derived() {
+    org.percpulab.core.spi.ArchModel model = boot().model();
+    org.percpulab.core.spi.Geometry g = model.geometry();
+    Map<String, String> d = new LinkedHashMap<>();
+    long ps = g.pageSize();
+    d.put("mm.pageSize", ps >= 1024 ? (ps >> 10) + "K" : String.valueOf(ps));
+    d.put("mm.vaBits", String.valueOf(g.vaBits()));
+    d.put("mm.levels", String.valueOf(g.levels()));
+    d.put("tlb.entries", String.valueOf(model.tlb().entries()));
+    return d;
   }
 
   private static String allowed(ResolvedConfig r, ConfigKey k) {

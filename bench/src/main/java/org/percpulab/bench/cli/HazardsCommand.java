@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
  * each CPU's copy has {@code node->cpu = cpu + 1} (osq_lock's encode_cpu) at byte offset 20.
  */
 @Command(name = "hazards", description = {
+    "Scenarios where the local alias reaches the wrong copy.",
     "Scenarios where the percpu local alias reaches the wrong CPU's copy:",
     "  osq      (default) a local alias published to another CPU (osq_lock-style) ->",
     "           AliasEscapeDetector hazards naming both CPUs and the address;",
@@ -53,11 +54,13 @@ public final class HazardsCommand extends BaseCommand {
   @Option(names = "--scenario", paramLabel = "NAME", description = "osq (default) or smt-tlb.")
   String scenario = "osq";
 
-  @Option(names = "--from", paramLabel = "CPU", description = "CPU that takes the alias (default 0).")
+  @Option(names = "--from", paramLabel = "CPU", description = "CPU that takes the alias, 0..4095 (default 0).")
+  @Bounds(min = 0, max = 4095)
   int from;
 
   @Option(names = "--to", paramLabel = "CPU",
-      description = "CPU that uses it (default 1; for smt-tlb the sibling of --from).")
+      description = "CPU that uses it, 0..4095 (default 1; for smt-tlb the sibling of --from).")
+  @Bounds(min = 0, max = 4095)
   Integer to;
 
   @Override

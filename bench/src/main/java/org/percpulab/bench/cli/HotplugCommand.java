@@ -16,7 +16,10 @@ import picocli.CommandLine.Parameters;
  * run on the booted arm64 machine (arch_add_memory / arch_remove_memory), checking
  * verifyConsistent after every step and reporting TLB flushes and page-table pages.
  */
-@Command(name = "hotplug", description = "Memory hotplug script: add|remove PA SIZE ... (arm64).")
+@Command(name = "hotplug", description = {"Memory hotplug script: add|remove PA SIZE ... (arm64).",
+    "A step the kernel would refuse prints its errno name and reason and stops the script"
+        + " (exit 1): ranges must be section-aligned (SECTION_SIZE_BITS: 128M with 4K/16K pages,"
+        + " 512M with 64K); boot memory and memory never added cannot be removed."})
 public final class HotplugCommand extends BaseCommand {
 
   @Parameters(paramLabel = "STEP", arity = "3..*",
@@ -34,7 +37,21 @@ public final class HotplugCommand extends BaseCommand {
       throw new ConfigException("hotplug: value '" + m.arch() + "' of key 'arch' is not allowed; "
           + "allowed: arm64");
     }
+    for (int i = 0; i < steps.size(); i += 3) {
+      String verb = steps.get(i);
+      if (!verb.equals("add") && !verb.equals("remove")) {
+        throw new ConfigException("argument STEP: value '" + verb + "' is not allowed; allowed:"
+            + " add|remove");
+      }
+      long pa = parseNumber(steps.get(i + 1), "PA");
+      long size = parseNumber(steps.get(i + 2), "SIZE");
+      if (size <= 0 || pa < 0 || pa + size < pa) {
+        throw new ConfigException("argument STEP: value '" + steps.get(i + 1) + " "
+            + steps.get(i + 2) + "' is not allowed; allowed: a size > 0 with PA + SIZE below 2^63");
+      }
+    }
     Arm64MemoryHotplug hp = new Arm64MemoryHotplug(m);
+    MemoryHotplugChecks checks = new MemoryHotplugChecks(m);
     List<Map<String, Object>> results = new ArrayList<>();
     for (int i = 0; i < steps.size(); i += 3) {
       String verb = steps.get(i);
@@ -42,13 +59,29 @@ public final class HotplugCommand extends BaseCommand {
       long size = parseNumber(steps.get(i + 2), "SIZE");
       long flushes = m.cpus().broadcastRangeFlushes();
       int rc;
+      String why;
       if (verb.equals("add")) {
-        rc = hp.addMemory(pa, size);
-      } else if (verb.equals("remove")) {
-        hp.removeMemory(pa, size);
-        rc = 0;
+        why = checks.refuseAdd(pa, size);
+        rc = why != null ? MemoryHotplugChecks.EINVAL : hp.addMemory(pa, size);
+        if (why == null && rc != 0) {
+          why = MemoryHotplugChecks.addFailure(rc);
+        } else if (rc == 0) {
+          checks.added(pa, size);
+        }
       } else {
-        throw new ConfigException("hotplug: value '" + verb + "' is not allowed; allowed: add|remove");
+        why = checks.refuseRemove(pa, size);
+        rc = why == null ? 0 : (why.startsWith("boot") ? MemoryHotplugChecks.EBUSY
+            : MemoryHotplugChecks.EINVAL);
+        if (why == null) {
+          hp.removeMemory(pa, size);
+          checks.removed(pa, size);
+        }
+      }
+      if (why != null) {
+        out().flush();
+        err().printf("error: hotplug step %d (%s 0x%x %s): %s: %s%n", i / 3 + 1, verb, pa,
+            steps.get(i + 2), MemoryHotplugChecks.errnoName(rc), why);
+        return ExitCodes.RUNTIME;
       }
       m.verifyConsistent();
       Map<String, Object> r = new LinkedHashMap<>();
@@ -81,11 +114,11 @@ public final class HotplugCommand extends BaseCommand {
       s = s.substring(0, s.length() - 1);
     }
     try {
-      long v = s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-      return v * mult;
-    } catch (NumberFormatException e) {
-      throw new ConfigException("hotplug: " + what + " value '" + raw + "' is not allowed; allowed: "
-          + "a number (0x hex or decimal, optional K/M/G/T suffix)");
+      long v = s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+      return Math.multiplyExact(v, mult);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigException("argument STEP: " + what + " value '" + raw + "' is not allowed;"
+          + " allowed: a number below 2^63 (0x hex or decimal, optional K/M/G/T suffix)");
     }
   }
 }

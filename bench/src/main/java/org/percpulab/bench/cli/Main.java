@@ -44,6 +44,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // SnakeYAML logs through java.util.logging: hand it to Log4j (before anything touches JUL)
+    System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
@@ -61,8 +63,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   /** A fresh command line with every subcommand. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler(UsageErrors::handle);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      cmd.getErr().println("error: " + UsageErrors.oneLine(e));
       return ExitCodes.RUNTIME;
     });
     return cl;
@@ -71,8 +74,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   /** Without a subcommand: usage on stderr, bad input. */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("error: missing COMMAND");
-    spec.commandLine().usage(spec.commandLine().getErr());
+    spec.commandLine().getErr().println("error: missing COMMAND; allowed: "
+        + String.join("|", spec.subcommands().keySet()));
+    spec.commandLine().getErr().println("try 'percpu-lab --help'");
     return ExitCodes.BAD_INPUT;
   }
 

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
  * set it, the model is configured once per choice and each gets its own columns.
  */
 @Command(name = "ops", description = {
+    "Instructions and cycles of each this_cpu op, both modes.",
     "Instruction counts and modelled cycles of every this_cpu op, size and form (this_cpu_,",
     "__this_cpu_, raw_cpu_), baseline vs local map, from the backend's op sequences and cost",
     "table (one pass, TLB hit, no retry). Without --set <arch>.atomics, every atomics choice",
@@ -91,7 +92,7 @@ public final class OpsCommand extends BaseCommand {
       throw new ConfigException("option '--show-sequence': needs --op and --size (e.g. --op add "
           + "--size 8)");
     }
-    String arch = resolved().backend().id();
+    String arch = boot().backend().id();
     List<Variant> variants = variants();
     List<OpMode> modes = modes(variants.get(0).model());
     List<Row> rows = rows(variants, modes, op, size, form);

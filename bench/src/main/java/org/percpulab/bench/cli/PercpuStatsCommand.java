@@ -15,14 +15,17 @@ import picocli.CommandLine.Option;
  * the percpu boot messages with {@code --boot-log}.
  */
 @Command(name = "percpu-stats", description = {
+    "Print percpu_stats (debugfs) of a booted machine.",
     "Boot the configured machine and print /sys/kernel/debug/percpu_stats in the kernel's format.",
     "--allocs N makes N seeded-random allocations (4..--max-size bytes) first."})
 public final class PercpuStatsCommand extends BaseCommand {
 
-  @Option(names = "--allocs", description = "allocations to make before printing (default 0)")
+  @Option(names = "--allocs", description = "allocations to make before printing, 0..100000 (default 0)")
+  @Bounds(min = 0, max = 100_000)
   int allocs;
 
-  @Option(names = "--max-size", description = "largest allocation in bytes (default 256)")
+  @Option(names = "--max-size", description = "largest allocation in bytes, 4..32768 (default 256)")
+  @Bounds(min = 4, max = 32_768)
   int maxSize = 256;
 
   @Option(names = "--seed", description = "random seed for --allocs (default 1)")

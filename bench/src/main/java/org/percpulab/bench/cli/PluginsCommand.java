@@ -16,14 +16,27 @@ import picocli.CommandLine.Command;
  * its version, source, features and supported geometries; plugin load errors on stderr (exit 1).
  */
 @Command(name = "plugins", description = {
+    "List the arch backends: id, version, source, features.",
     "List the arch backends: id, version, source, features, geometries.",
     "The source is 'classpath' or the plugin jar's path.",
     "Plugins that fail to load are reported on stderr (exit code 1); the others are still listed."})
 public final class PluginsCommand extends BaseCommand {
 
+  /** The rest of the config is checked too, so a bad --set is never silently ignored here. */
+  private void validateConfig(ArchRegistry r) {
+    java.util.List<org.percpulab.core.spi.ConfigKey> keys = org.percpulab.core.boot.Boot.keys(r);
+    java.util.List<org.percpulab.core.spi.ConfigProblem> problems =
+        new org.percpulab.core.config.ConfigValidator(keys)
+            .checkValues(userConfig().withDefaults(keys), r.ids());
+    if (!problems.isEmpty()) {
+      throw org.percpulab.core.config.ConfigException.of(problems);
+    }
+  }
+
   @Override
   protected int run() {
     ArchRegistry r = registry();
+    validateConfig(r);
     if (json()) {
       List<Object> list = new ArrayList<>();
       for (LoadedBackend b : r.backends()) {

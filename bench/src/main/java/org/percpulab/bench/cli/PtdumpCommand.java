@@ -21,14 +21,16 @@ import picocli.CommandLine.Option;
 @Command(name = "ptdump", description = "Dump kernel page tables in the kernel's ptdump format.")
 public final class PtdumpCommand extends BaseCommand {
 
-  @Option(names = "--cpu", paramLabel = "N", description = "Dump CPU N's table (its TTBR1).")
+  @Option(names = "--cpu", paramLabel = "N", description = "Dump CPU N's table (its TTBR1), 0..4095.")
+  @Bounds(min = 0, max = 4095)
   Integer cpu;
 
   @Option(names = "--swapper", description = "Dump swapper_pg_dir (the default).")
   boolean swapper;
 
   @Option(names = "--diff", arity = "2", paramLabel = "CPU",
-      description = "Only the ranges that differ between two CPUs' tables.")
+      description = "Only the ranges that differ between two CPUs' tables (CPUs 0..4095).")
+  @Bounds(min = 0, max = 4095)
   int[] diff;
 
   @Option(names = "--check-wx", description = "The W+X check (ptdump_check_wx).")
@@ -57,7 +59,8 @@ public final class PtdumpCommand extends BaseCommand {
     }
     Machine m = machine();
     PtdumpTables tables = m.model().capability(PtdumpTables.class).orElseThrow(() ->
-        new IllegalStateException("backend '" + m.arch() + "' provides no ptdump tables"));
+        new ConfigException("config key 'arch': value '" + m.arch() + "' is not allowed for"
+            + " ptdump (the backend provides no ptdump tables); allowed: a backend with ptdump"));
     long pageSize = m.geometry().pageSize();
     List<String> lines;
     String what;
@@ -85,6 +88,12 @@ public final class PtdumpCommand extends BaseCommand {
       o.put("lines", lines);
       printJson(o);
     } else {
+      if (diff != null) {
+        out().println("--- cpu" + diff[0] + " (CPU " + diff[0] + "'s kernel page table)");
+        out().println("+++ cpu" + diff[1] + " (CPU " + diff[1] + "'s kernel page table)");
+        out().println("(lines with '-' are only in cpu" + diff[0] + ", with '+' only in cpu"
+            + diff[1] + "; " + lines.size() + " lines)");
+      }
       for (String l : lines) {
         out().println(l);
       }

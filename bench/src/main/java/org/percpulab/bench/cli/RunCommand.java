@@ -9,6 +9,9 @@ import org.percpulab.bench.run.KernelModelFactory;
 import org.percpulab.bench.run.ModeResult;
 import org.percpulab.bench.run.Progress;
 import org.percpulab.bench.run.RunResult;
+import org.percpulab.bench.run.SimulatedOutOfMemory;
+import org.percpulab.core.machine.MachineConfigKeys;
+import org.percpulab.core.machine.MachineSettings;
 import org.percpulab.bench.run.SimulatedMachines;
 import org.percpulab.bench.run.WorkloadRunner;
 import org.percpulab.bench.workload.Workload;
@@ -27,8 +30,10 @@ import picocli.CommandLine.Parameters;
  * baseline's figures).
  */
 @Command(name = "run",
-    description = "Run one workload (kernel-build, stress-vm, mmapfork, fork, memcg-create) on the"
-        + " configured backend with the local map off (baseline) and on.")
+    description = {"Run one workload, local map off (baseline) and on.",
+        "Workloads: kernel-build, stress-vm, mmapfork, fork, memcg-create. Both modes must do the"
+            + " same work: a run in which an allocation fails (mm.memory too small) stops with one"
+            + " error line naming the mm.memory that fits (exit 1)."})
 public final class RunCommand extends BaseCommand {
 
   /** Test seam: how a factory is made for a booted config. */
@@ -37,9 +42,13 @@ public final class RunCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "WORKLOAD", description = "Workload name.")
   String workload;
 
+  /** Upper bound of {@code --count} (a fork run of this size takes minutes). */
+  static final long MAX_COUNT = 1_000_000;
+
   @Option(names = "--count", paramLabel = "N",
-      description = "The workload's main count (kernel-build: processes, stress-vm: cycles,"
-          + " mmapfork: ops, fork: forks, memcg-create: memcgs).")
+      description = "The workload's main count, 0..1000000 (kernel-build: processes, stress-vm:"
+          + " cycles, mmapfork: ops, fork: forks, memcg-create: memcgs).")
+  @Bounds(min = 0, max = MAX_COUNT)
   Long count;
 
   @Option(names = "--live", paramLabel = "N",
@@ -61,6 +70,7 @@ public final class RunCommand extends BaseCommand {
     Workload w;
     BootContext ctx = boot();
     int cpus = ctx.config().getInt(CoreKeys.CPUS);
+    wopts.checkNodes(cpus);
     try {
       if (count != null) {
         params.put(Workloads.countParam(workload), count);
@@ -77,9 +87,18 @@ public final class RunCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    Progress progress = progress();
+    progress.phase("run " + workload + " on " + ctx.config().get(CoreKeys.ARCH) + ", " + cpus
+        + " CPUs: booting");
     KernelModelFactory f = factories.apply(ctx);
-    RunResult r = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed,
-        Progress.forTerminal(err())).run(w);
+    RunResult r;
+    try {
+      r = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed, progress).run(w);
+    } catch (SimulatedOutOfMemory e) {
+      String mem = ctx.config().raw(MachineConfigKeys.MEMORY).orElse("4G");
+      err().println("error: " + e.line(mem, MachineSettings.parseSize(mem)));
+      return ExitCodes.RUNTIME;
+    }
     if (json()) {
       Map<String, Object> doc = ResultsJson.run(r);
       if (breakdown) {
@@ -114,6 +133,9 @@ public final class RunCommand extends BaseCommand {
     t.row("sysCycles", a.sysCycles(), l.sysCycles());
     t.row("tlbHits", a.tlbHits(), l.tlbHits());
     t.row("tlbMisses", a.tlbMisses(), l.tlbMisses());
+    if (a.failedAllocations() != 0 || l.failedAllocations() != 0) {
+      t.row("failedAllocations (NOT a comparison)", a.failedAllocations(), l.failedAllocations());
+    }
     t.row("chunksCreated", a.chunksCreated(), l.chunksCreated());
     t.row("chunksDestroyed", a.chunksDestroyed(), l.chunksDestroyed());
     t.row("percpuBytes (peak)", a.percpuBytes(), l.percpuBytes());

@@ -35,12 +35,15 @@ import picocli.CommandLine.Option;
  * sweep; writes results.json, report.md and PNG charts into {@code --out}.
  *
  * <p>Here {@code --arch} takes a comma list of backends (default: every loaded backend) and
- * {@code --cpus} the comma list of the CPU sweep (default 4,16,64,160,512,4096; {@code none}
- * skips it). The main runs use {@code --set cpus=N} (default {@value #DEFAULT_CPUS}).
+ * {@code --sweep-cpus} the comma list of the CPU sweep (default 4,16,64,160,512,4096;
+ * {@code none} skips it). The main runs use {@code --cpus N} (as everywhere: {@code --set
+ * cpus=N}; default {@value #DEFAULT_CPUS}). Every option and the output directory are checked
+ * before the first run.
  */
 @Command(name = "suite",
-    description = "Run every workload on every backend with the local map off and on, plus a CPU"
-        + " sweep; write results.json, report.md and PNG charts.")
+    description = {"Every workload on every backend, both modes; report, charts.",
+        "Runs every workload on every backend with the local map off and on, plus a CPU sweep,"
+            + " and writes results.json, report.md and PNG charts into --out."})
 public final class SuiteCommand extends BaseCommand {
   static final int DEFAULT_CPUS = 16;
   static final String DEFAULT_SWEEP = "4,16,64,160,512,4096";
@@ -59,19 +62,30 @@ public final class SuiteCommand extends BaseCommand {
   Path out;
 
   @Option(names = "--workloads", paramLabel = "A,B,...", split = ",",
-      description = "Workloads to run (default: all).")
+      description = "Workloads to run, each once (default: all).")
   List<String> workloads = new ArrayList<>(Workloads.NAMES);
 
+  @Option(names = "--sweep-cpus", paramLabel = "N,N,...|none",
+      description = "CPU counts of the CPU sweep, each 1..4096 (default: " + DEFAULT_SWEEP
+          + "); none skips it.")
+  String sweepCpusText;
+
   @Option(names = "--sweep-arch", paramLabel = "ID",
-      description = "Backend of the CPU sweep (default: the first --arch, else arm64).")
+      description = "Backend of the CPU sweep, a loaded backend id (default: the first --arch,"
+          + " else arm64).")
   String sweepArch;
 
+  /** Upper bound of {@code --sweep-memcgs}. */
+  static final long MAX_SWEEP_MEMCGS = 100_000;
+
   @Option(names = "--sweep-memcgs", paramLabel = "N", defaultValue = "64",
-      description = "memcgs per sweep point (default: ${DEFAULT-VALUE}).")
+      description = "memcgs per sweep point, 0..100000 (default: ${DEFAULT-VALUE}).")
+  @Bounds(min = 0, max = MAX_SWEEP_MEMCGS)
   long sweepMemcgs;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Runs in parallel (default: available processors, at most 4).")
+      description = "Runs in parallel, 1..64 (default: available processors, at most 4).")
+  @Bounds(min = 1, max = 64)
   int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
 
   @Option(names = "--html", description = "Print the file URL of report.html to open"
@@ -82,14 +96,36 @@ public final class SuiteCommand extends BaseCommand {
   WorkloadOptions wopts;
 
   @Override
+  protected boolean validatesConfigEarly() {
+    return false;
+  }
+
+  @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
-    Config base = inputs(common.sets).config();
+    List<String> sets = new ArrayList<>();
+    if (common.cpus != null) {
+      sets.add("cpus=" + common.cpus);
+    }
+    sets.addAll(common.sets);
+    Config base = inputs(sets).config();
     ArchRegistry reg = registry();
+    warnPluginErrors(reg);
     List<String> archs = archs(reg);
-    int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);
+    final int cpus = mainCpus(base);
     List<Integer> sweepCpus = sweepCpus();
     String sweepArch = this.sweepArch != null ? this.sweepArch : archs.get(0);
+    if (!reg.ids().contains(sweepArch)) {
+      throw new ConfigException("option '--sweep-arch': value '" + sweepArch + "' is not allowed;"
+          + " allowed: " + String.join("|", reg.ids()));
+    }
+    if (new java.util.HashSet<>(workloads).size() != workloads.size()) {
+      throw new ConfigException("option '--workloads': value '" + String.join(",", workloads)
+          + "' is not allowed; allowed: each workload once, from " + String.join("|",
+              Workloads.NAMES));
+    }
+    wopts.checkNodes(Math.min(cpus, sweepCpus.isEmpty() ? cpus : java.util.Collections.min(sweepCpus)));
+    checkOutputDir("--out", out);
     SysCostModel costs;
     Map<String, Long> params;
     try {
@@ -102,18 +138,24 @@ public final class SuiteCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    if (!json()) {
+      out().println(header(archs, cpus, base));
+      out().flush();
+    }
     List<java.util.concurrent.Callable<RunResult>> tasks = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
     for (String arch : archs) {
       KernelModelFactory f = factory(reg, base, arch, cpus);
       for (String w : workloads) {
         Map<String, Long> p = filter(w, cpus, params);
         tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
             .run(Workloads.create(w, cpus, p)));
+        labels.add(w + " on " + arch);
       }
     }
     int mainRuns = tasks.size();
     String dropped = "";
-    if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
+    if (!sweepCpus.isEmpty()) {
       int max = reg.select(sweepArch).backend().nrCpusLimit().max();
       List<Integer> kept = new ArrayList<>();
       for (int n : sweepCpus) {
@@ -131,6 +173,7 @@ public final class SuiteCommand extends BaseCommand {
         KernelModelFactory f = factory(reg, base, sweepArch, n);
         tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
             .run(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs))));
+        labels.add("CPU sweep " + sweepArch + " " + n + " CPUs");
       }
     }
     int layoutStart = tasks.size();
@@ -148,7 +191,19 @@ public final class SuiteCommand extends BaseCommand {
       tasks.addAll(layouts.tasks(base, (cfg, n) -> factory(reg, cfg, sweepArch, n), mw, cpus, sw,
           sweepCpus, costs, wopts.nodes, wopts.seed));
     }
-    List<RunResult> all = runAll(tasks);
+    while (labels.size() < tasks.size()) {
+      labels.add("layout design space " + (labels.size() - layoutStart + 1));
+    }
+    List<RunResult> all;
+    try {
+      all = runAll(tasks, labels);
+    } catch (org.percpulab.bench.run.SimulatedOutOfMemory e) {
+      String mem = base.raw("mm.memory").orElse("4G");
+      err().println("error: " + e.line(mem,
+          org.percpulab.core.machine.MachineSettings.parseSize(mem)));
+      return ExitCodes.RUNTIME;
+    }
+    progress().phase("suite: writing " + out);
     List<RunResult> runs = all.subList(0, mainRuns);
     List<RunResult> sweep = all.subList(mainRuns, layoutStart);
     List<org.percpulab.bench.report.DesignSpace.Cell> cells = layouts == null ? List.of()
@@ -182,10 +237,6 @@ public final class SuiteCommand extends BaseCommand {
       m.put("html", out.resolve("report.html").toString());
       printJson(m);
     } else {
-      out().println("percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
-          + " CPUs, seed " + wopts.seed + "; local map off (baseline) and on ("
-          + base.raw("percpu.localLayout").orElse("packed") + " layout"
-          + (cells.isEmpty() ? "" : "; both layouts in report.md's design space") + ")");
       out().print(ReportMarkdown.mainTable(s));
       out().println();
       out().println("scaling (counts simulated vs the seed's runs):");
@@ -212,20 +263,48 @@ public final class SuiteCommand extends BaseCommand {
    * Runs the tasks on {@code --threads} threads (each run boots its own machines, nothing is
    * shared), results in task order; a progress bar over finished runs on a terminal.
    */
-  private List<RunResult> runAll(List<java.util.concurrent.Callable<RunResult>> tasks)
-      throws Exception {
-    Progress progress = Progress.forTerminal(err());
-    progress.start("suite (" + tasks.size() + " runs)", tasks.size());
+  /** {@code cpus} of the main runs, checked as the config key checks it. */
+  private static int mainCpus(Config base) {
+    String v = base.raw("cpus").orElse(String.valueOf(DEFAULT_CPUS));
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 1 && n <= 4096) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException("config key 'cpus': value '" + v + "' is not allowed; allowed:"
+        + " integer 1..4096");
+  }
+
+  private String header(List<String> archs, int cpus, Config base) {
+    return "percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
+        + " CPUs, seed " + wopts.seed + "; local map off (baseline) and on ("
+        + base.raw("percpu.localLayout").orElse("packed") + " layout; both layouts in report.md's"
+        + " design space)";
+  }
+
+  private List<RunResult> runAll(List<java.util.concurrent.Callable<RunResult>> tasks,
+      List<String> labels) throws Exception {
+    Progress progress = progress();
+    boolean lines = progress.mode() == Progress.Mode.LINES;
+    progress.start("suite runs", tasks.size());
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
     try {
       List<java.util.concurrent.Future<RunResult>> futures = new ArrayList<>();
       java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-      for (java.util.concurrent.Callable<RunResult> t : tasks) {
+      for (int i = 0; i < tasks.size(); i++) {
+        java.util.concurrent.Callable<RunResult> t = tasks.get(i);
+        String label = labels.get(i);
         futures.add(pool.submit(() -> {
           RunResult r = t.call();
-          synchronized (progress) {
-            progress.update(done.incrementAndGet());
+          long d = done.incrementAndGet();
+          if (lines) {
+            progress.phase("suite: " + d + "/" + tasks.size() + " done (" + label + ")");
+          } else {
+            progress.update(d);
           }
           return r;
         }));
@@ -290,9 +369,13 @@ public final class SuiteCommand extends BaseCommand {
     List<String> out = new ArrayList<>();
     for (String a : common.arch.split(",")) {
       String id = a.trim();
+      if (out.contains(id)) {
+        throw new ConfigException("option '--arch': value '" + common.arch + "' is not allowed;"
+            + " allowed: each backend once, from " + String.join("|", ids));
+      }
       if (!ids.contains(id)) {
-        throw new ConfigException("--arch " + id + ": no such backend; available: "
-            + String.join(", ", ids));
+        throw new ConfigException("option '--arch': value '" + id + "' is not allowed; allowed:"
+            + " comma list of " + String.join("|", ids));
       }
       out.add(id);
     }
@@ -300,7 +383,7 @@ public final class SuiteCommand extends BaseCommand {
   }
 
   private List<Integer> sweepCpus() {
-    String s = common.cpus == null ? DEFAULT_SWEEP : common.cpus;
+    String s = sweepCpusText == null ? DEFAULT_SWEEP : sweepCpusText;
     List<Integer> out = new ArrayList<>();
     if (s.equals("none")) {
       return out;
@@ -313,8 +396,8 @@ public final class SuiteCommand extends BaseCommand {
         }
         out.add(n);
       } catch (NumberFormatException e) {
-        throw new ConfigException("--cpus " + p.trim() + ": expected CPU counts 1..4096, comma"
-            + " separated, or none");
+        throw new ConfigException("option '--sweep-cpus': value '" + p.trim() + "' is not allowed;"
+            + " allowed: CPU counts 1..4096, comma separated, or none");
       }
     }
     return out;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
  * {@code --format json} gives one object per line.
  */
 @Command(name = "vmallocinfo", description = {
+    "Print /proc/vmallocinfo of a booted machine.",
     "Boot the machine for the config (with percpu) and print /proc/vmallocinfo in the kernel's",
     "format. Percpu local-area ranges (model extension) follow the kernel lines, marked",
     "'percpu-local'. --allocs N makes N seeded-random percpu allocations first (dynamic chunks",
@@ -27,10 +28,12 @@ public final class VmallocinfoCommand extends BaseCommand {
       description = "Print only the lines the kernel prints (no percpu-local lines).")
   boolean kernelOnly;
 
-  @Option(names = "--allocs", description = "percpu allocations to make first (default 0)")
+  @Option(names = "--allocs", description = "percpu allocations to make first, 0..100000 (default 0)")
+  @Bounds(min = 0, max = 100_000)
   int allocs;
 
-  @Option(names = "--max-size", description = "largest allocation in bytes (default 4096)")
+  @Option(names = "--max-size", description = "largest allocation in bytes, 4..32768 (default 4096)")
+  @Bounds(min = 4, max = 32_768)
   int maxSize = 4096;
 
   @Option(names = "--seed", description = "random seed for --allocs (default 1)")

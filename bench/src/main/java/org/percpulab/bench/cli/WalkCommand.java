@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
  * not canonical for the geometry is bad input ({@link KernelVaRange}).
  */
 @Command(name = "walk", description = {
+    "Walk the kernel page table for VA, level by level.",
     "Walk the kernel page table for VA on the booted machine (percpu set up, as boot and ptdump",
     "show it) and print every level: index, entry (hex), decoded attributes, and the resulting",
     "physical address or fault. VA must be a canonical kernel address."})
@@ -33,7 +34,8 @@ public final class WalkCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "VA", description = "virtual address (hex with 0x, or decimal)")
   String vaText;
 
-  @Option(names = "--cpu", paramLabel = "N", description = "walk CPU N's table (default 0)")
+  @Option(names = "--cpu", paramLabel = "N", description = "walk CPU N's table, 0..4095 (default 0)")
+  @Bounds(min = 0, max = 4095)
   int cpu;
 
   @Option(names = "--swapper", description = "walk swapper_pg_dir instead of a CPU's table")

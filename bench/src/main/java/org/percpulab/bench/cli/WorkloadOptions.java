@@ -18,8 +18,15 @@ public final class WorkloadOptions {
       description = "Seed of the event streams (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
+  /** MAX_NUMNODES with arm64's largest NODES_SHIFT (10). */
+  static final int MAX_NODES = 1024;
+  /** Upper bound of a {@code --param} value. */
+  static final long MAX_PARAM = 1_000_000_000L;
+
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "2",
-      description = "NUMA nodes of the modelled machine (default: ${DEFAULT-VALUE}).")
+      description = "NUMA nodes of the modelled machine, 1..1024 and at most one per CPU"
+          + " (default: ${DEFAULT-VALUE}).")
+  @Bounds(min = 1, max = MAX_NODES)
   int nodes = 2;
 
   @Option(names = "--sys-cost", paramLabel = "EVENT=CYCLES",
@@ -32,11 +39,26 @@ public final class WorkloadOptions {
     for (String p : params) {
       int eq = p.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("--param " + p + ": expected NAME=VALUE");
+        throw new IllegalArgumentException("option '--param': value '" + p + "' is not allowed;"
+            + " allowed: NAME=VALUE (e.g. --param vmPages=1024)");
       }
-      m.put(p.substring(0, eq).trim(), number("--param " + p, p.substring(eq + 1).trim()));
+      long v = number("--param " + p, p.substring(eq + 1).trim());
+      if (v < 0 || v > MAX_PARAM) {
+        throw new IllegalArgumentException("option '--param': value '" + p + "' is not allowed;"
+            + " allowed: NAME=integer 0.." + MAX_PARAM);
+      }
+      m.put(p.substring(0, eq).trim(), v);
     }
     return m;
+  }
+
+  /** {@code --nodes} must not exceed the CPU count (a node without CPUs runs nothing here). */
+  void checkNodes(int cpus) {
+    if (nodes > cpus) {
+      throw new org.percpulab.core.config.ConfigException("option '--nodes': value '" + nodes
+          + "' is not allowed; allowed: integer 1.." + cpus + " (at most one node per CPU; cpus="
+          + cpus + ")");
+    }
   }
 
   SysCostModel sysCostModel() {
@@ -59,7 +81,9 @@ public final class WorkloadOptions {
     try {
       return Math.multiplyExact(Long.parseLong(t), mul);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(what + ": VALUE must be an integer (K/M/G allowed)");
+      throw new IllegalArgumentException("option '" + what.substring(0, what.indexOf(' '))
+          + "': value '" + what.substring(what.indexOf(' ') + 1) + "' is not allowed; allowed:"
+          + " NAME=integer (K/M/G suffixes allowed)");
     }
   }
 }

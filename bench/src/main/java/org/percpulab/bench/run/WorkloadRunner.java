@@ -60,8 +60,22 @@ public final class WorkloadRunner {
     Iterator<KernelEvent> it = w.events(seed);
     while (it.hasNext()) {
       KernelEvent e = it.next();
-      paths.enter(e.type());
-      mk.execute(e);
+      try {
+        paths.enter(e.type());
+        mk.execute(e);
+      } catch (IllegalStateException ex) {
+        String m = String.valueOf(ex.getMessage());
+        if (m.contains("ENOMEM") || m.contains("raise mm.memory")) {
+          progress.finish();
+          throw new SimulatedOutOfMemory(w.name(), modeName(mode), n, w.expectedEvents(), m);
+        }
+        throw ex;
+      }
+      if (mk.failedAllocations() != 0) {
+        progress.finish();
+        throw new SimulatedOutOfMemory(w.name(), modeName(mode), n + 1, w.expectedEvents(),
+            "an alloc_percpu returned NULL");
+      }
       if (e.type() == KernelEvent.Type.SAMPLE || e.type() == KernelEvent.Type.BALANCE) {
         sample(km, peak);
       }

@@ -28,6 +28,9 @@ final class ForkWorkload extends AbstractWorkload {
 
   @Override
   public String scaling() {
+    if (p("forks") == 0) {
+      return "0 forks: nothing forked (the seed runs 10,000,000 fork ops)";
+    }
     return p("forks") + " forks simulated of the seed's 10,000,000 fork ops (x"
         + String.format(java.util.Locale.ROOT, "%.0f", 10_000_000.0 / Math.max(1, p("forks")))
         + " fewer); per-fork work is not scaled";

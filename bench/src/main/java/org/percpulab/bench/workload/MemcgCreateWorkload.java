@@ -36,6 +36,9 @@ final class MemcgCreateWorkload extends AbstractWorkload {
     if (n == 10_000) {
       return "not scaled: 10000 memcgs as in the seed";
     }
+    if (n == 0) {
+      return "0 memcgs: nothing created (the seed creates 10,000)";
+    }
     return n + " memcgs of the seed's 10,000"
         + (n < 10_000 ? " (x" + String.format(java.util.Locale.ROOT, "%.1f", 10_000.0 / n)
             + " fewer; chunk counts and memory scale about linearly)" : "");

@@ -29,7 +29,7 @@ class ConfigCommandTest {
     assertThat(doc.get("arch")).containsEntry("value", "arm64").containsEntry("source", "default")
         .containsEntry("allowed", "arm64|generic|s390");
     assertThat(doc.get("arm64.atomics")).containsEntry("value", "llsc");
-    assertThat(doc.get("mm.vaBits")).containsEntry("value", null);
+    assertThat(doc.get("mm.vaBits")).containsEntry("value", "48").containsEntry("source", "derived");
     assertThat(doc).doesNotContainKey("s390.z196");
     assertThat(List.copyOf(doc.keySet())).isSorted();
   }

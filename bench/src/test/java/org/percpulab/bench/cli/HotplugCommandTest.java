@@ -22,6 +22,6 @@ class HotplugCommandTest {
   @Test void badVerb() {
     Cli r = Cli.run("hotplug", "plug", "0x240000000", "128M", "--set", "arch=arm64");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: hotplug: value 'plug' is not allowed; allowed: add|remove\n");
+    assertThat(r.err()).isEqualTo("error: argument STEP: value 'plug' is not allowed; allowed: add|remove\n");
   }
 }

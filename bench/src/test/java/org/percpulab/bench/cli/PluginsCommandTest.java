@@ -27,8 +27,9 @@ class PluginsCommandTest {
   }
 
   @Test
-  void inTreeBackendsAsJson() {
-    Cli r = Cli.run("plugins", "--format", "json", "--plugins-dir", tmp.resolve("none").toString());
+  void inTreeBackendsAsJson() throws Exception {
+    Cli r = Cli.run("plugins", "--format", "json", "--plugins-dir",
+        java.nio.file.Files.createDirectories(tmp.resolve("none")).toString());
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     List<Map<String, Object>> list = list(r);

@@ -27,8 +27,8 @@ class SuiteCommandTest {
         ctx.topology().cpus(), ctx.backend().id().equals("arm64"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
-        dir.toString(), "--arch", "arm64,generic", "--cpus", "4,16", "--workloads",
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--quiet", "--out",
+        dir.toString(), "--arch", "arm64,generic", "--sweep-cpus", "4,16", "--workloads",
         "fork,memcg-create", "--param", "forks=10", "--param", "memcgs=20", "--sweep-memcgs", "5");
     assertThat(err.toString()).isEmpty();
     assertThat(code).isEqualTo(0);
@@ -63,8 +63,8 @@ class SuiteCommandTest {
         ctx.topology().cpus(), false);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
-        dir.toString(), "--arch", "s390", "--cpus", "4,1024", "--workloads", "fork", "--param",
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--quiet", "--out",
+        dir.toString(), "--arch", "s390", "--sweep-cpus", "4,1024", "--workloads", "fork", "--param",
         "forks=10", "--sweep-memcgs", "5");
     assertThat(err.toString()).isEmpty();
     assertThat(code).isEqualTo(0);
@@ -82,7 +82,7 @@ class SuiteCommandTest {
         true);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "run", "memcg-create",
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "run", "--quiet", "memcg-create",
         "--count", "30", "--set", "cpus=8", "--format", "json");
     assertThat(err.toString()).isEmpty();
     assertThat(code).isEqualTo(0);

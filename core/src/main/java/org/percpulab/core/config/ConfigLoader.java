@@ -61,8 +61,18 @@ public final class ConfigLoader {
   static Config readYaml(Config c, Path file) {
     String label = file.toString();
     Object doc;
+    if (Files.isDirectory(file)) {
+      throw new ConfigException("config file '" + label + "': is a directory; allowed: a YAML file");
+    }
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+      doc = new Yaml(new SafeConstructor(options), new org.yaml.snakeyaml.representer.Representer(
+          new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), options,
+          new StringScalars()).load(r);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException("config file '" + label
+          + "': not a text file (not UTF-8); allowed: a YAML file");
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file '" + label + "': not found");
     } catch (MarkedYAMLException e) {
@@ -71,6 +81,11 @@ public final class ConfigLoader {
       throw new ConfigException("config file '" + label + "': malformed YAML" + where + ": "
           + oneLine(e.getProblem()));
     } catch (YAMLException e) {
+      if (e.getCause() instanceof java.nio.charset.CharacterCodingException
+          || String.valueOf(e.getMessage()).contains("MalformedInputException")) {
+        throw new ConfigException("config file '" + label
+            + "': not a text file (not UTF-8); allowed: a YAML file");
+      }
       throw new ConfigException("config file '" + label + "': malformed YAML: "
           + oneLine(e.getMessage()));
     } catch (IOException e) {
@@ -84,15 +99,34 @@ public final class ConfigLoader {
       throw new ConfigException("config file '" + label
           + "': top level must be a map of keys (e.g. 'cpus: 16'), found " + kind(doc));
     }
-    return flatten(c, "", map, label);
+    return flatten(c, "", map, label, new java.util.HashSet<>());
   }
 
-  private static Config flatten(Config c, String prefix, Map<?, ?> map, String label) {
+  /**
+   * Scalars stay the strings the user typed (no YAML 1.1 int/bool/float resolution), so a value
+   * is parsed once, by the key's validator, exactly as {@code --set} is: {@code cpus: 0x10} is
+   * refused like {@code --set cpus=0x10}.
+   */
+  private static final class StringScalars extends org.yaml.snakeyaml.resolver.Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.NULL, NULL, "~nN\0");
+      addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.NULL, EMPTY, null);
+      addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.MERGE, MERGE, "<");
+    }
+  }
+
+  private static Config flatten(Config c, String prefix, Map<?, ?> map, String label,
+      java.util.Set<String> seen) {
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String key = prefix + e.getKey();
       Object v = e.getValue();
+      if (!(v instanceof Map<?, ?>) && !seen.add(key)) {
+        throw new ConfigException("config file '" + label + "': key '" + key
+            + "' is given twice (once dotted, once nested); allowed: one value per key");
+      }
       if (v instanceof Map<?, ?> sub) {
-        c = flatten(c, key + ".", sub, label);
+        c = flatten(c, key + ".", sub, label, seen);
       } else if (v instanceof List<?> list) {
         StringBuilder sb = new StringBuilder();
         for (Object o : list) {

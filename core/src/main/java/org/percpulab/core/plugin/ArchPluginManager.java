@@ -5,6 +5,7 @@ import java.util.List;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFinder;
 import org.pf4j.ServiceProviderExtensionFinder;
+import org.percpulab.core.spi.ArchBackend;
 
 /**
  * PF4J plugin manager in ServiceLoader mode: extensions are found through
@@ -21,7 +22,37 @@ public class ArchPluginManager extends DefaultPluginManager {
 
   @Override
   protected ExtensionFinder createExtensionFinder() {
-    ServiceProviderExtensionFinder finder = new ServiceProviderExtensionFinder(this);
+    ServiceProviderExtensionFinder finder = new ServiceProviderExtensionFinder(this) {
+      /**
+       * Only the backend service file of the classpath: PF4J's own scan reads every entry under
+       * META-INF/services and gives up on the whole classpath at the first directory there
+       * (jline ships META-INF/services/org/...), losing every classpath backend.
+       */
+      @Override
+      public java.util.Map<String, java.util.Set<String>> readClasspathStorages() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try {
+          java.util.Enumeration<java.net.URL> urls = ArchPluginManager.class.getClassLoader()
+              .getResources("META-INF/services/" + ArchBackend.class.getName());
+          while (urls.hasMoreElements()) {
+            try (java.io.InputStream in = urls.nextElement().openStream()) {
+              for (String line : new String(in.readAllBytes(),
+                  java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                String n = line.replaceAll("#.*", "").trim();
+                if (!n.isEmpty()) {
+                  names.add(n);
+                }
+              }
+            }
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        java.util.Map<String, java.util.Set<String>> m = new java.util.LinkedHashMap<>();
+        m.put(null, names);
+        return m;
+      }
+    };
     addPluginStateListener(finder);
     return finder;
   }

@@ -81,6 +81,11 @@ public final class ArchRegistry implements AutoCloseable {
         LOG.debug("{}: directory without plugin.properties or META-INF/MANIFEST.MF, not a plugin", p);
         continue;
       }
+      String notAPlugin = notAPlugin(p);
+      if (notAPlugin != null) {
+        errors.add(new PluginLoadError(p.toString(), "plugin jar '" + p + "': " + notAPlugin));
+        continue;
+      }
       String declared = manager.declaredPluginId(p);
       PluginWrapper first = declared == null ? null : manager.getPlugin(declared);
       if (first != null) {
@@ -213,6 +218,30 @@ public final class ArchRegistry implements AutoCloseable {
 
   private static String where(BackendSource s) {
     return s.isClasspath() ? "classpath: " : "plugin jar '" + s.label() + "': ";
+  }
+
+  /**
+   * Why the file at {@code p} is not a plugin jar at all, in words, or null when it may be one
+   * (checked before PF4J sees it, so a stray file gives one line and no PF4J stack trace).
+   */
+  static String notAPlugin(Path p) {
+    if (!Files.isRegularFile(p)) {
+      return null;
+    }
+    java.util.jar.Manifest mf;
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(p.toFile())) {
+      mf = jar.getManifest();
+    } catch (java.io.IOException | SecurityException e) {
+      return "not a jar file (cannot be read as a zip archive)";
+    }
+    if (mf == null) {
+      return "not a percpu-lab plugin: the jar has no manifest (META-INF/MANIFEST.MF)";
+    }
+    String id = mf.getMainAttributes().getValue("Plugin-Id");
+    if (id == null || id.isBlank()) {
+      return "not a percpu-lab plugin: no Plugin-Id in its manifest";
+    }
+    return null;
   }
 
   private static boolean namesArchBackend(Class<?> c) {

@@ -85,12 +85,13 @@ class ArchRegistryTest {
       assertThat(r.select("other").source().label()).isEqualTo(good.toString());
       List<String> msgs = r.errors().stream().map(PluginLoadError::message).toList();
       assertThat(msgs).hasSize(4);
-      assertThat(msgs.get(0)).startsWith("plugin jar '" + garbage + "': cannot be loaded: ");
+      assertThat(msgs.get(0)).isEqualTo("plugin jar '" + garbage
+          + "': not a jar file (cannot be read as a zip archive)");
       assertThat(msgs.get(1)).isEqualTo("plugin jar '" + missing
           + "': class org.example.NoSuchBackend listed in META-INF/services cannot be loaded: "
           + "ClassNotFoundException: org.example.NoSuchBackend");
-      assertThat(msgs.get(2)).startsWith("plugin jar '" + noId + "': cannot be loaded: ")
-          .contains("id");
+      assertThat(msgs.get(2)).isEqualTo("plugin jar '" + noId
+          + "': not a percpu-lab plugin: no Plugin-Id in its manifest");
       assertThat(msgs.get(3)).isEqualTo("plugin jar '" + throwing + "': backend class "
           + ThrowingBackend.class.getName()
           + " cannot be created: IllegalStateException: boom in constructor");

@@ -1,11 +1,11 @@
 package org.percpulab.core.mem;
 
-import org.percpulab.core.util.LongObjectMap;
-
 /**
  * Simulated physical memory (the kernel's RAM as seen through {@code struct page} / PFNs): frames
  * {@code [basePfn, basePfn + frames)}, contents stored sparsely as 64-bit words so that a page never
- * written costs nothing. Little-endian byte order (arm64, x86; s390 is big-endian but nothing in the
+ * written costs nothing. Resident pages are found through a three-level radix array on the frame
+ * index (like a page table: directories allocated on first write), so a lookup is three array
+ * loads and never hashes or probes. Little-endian byte order (arm64, x86; s390 is big-endian but nothing in the
  * model depends on byte order across differently-sized accesses of one word).
  *
  * <p>Accesses outside RAM throw {@link IllegalArgumentException}; reads of unwritten memory return 0.
@@ -17,7 +17,12 @@ public final class PhysMem {
   private final int wordsPerPage;
   private final long basePfn;
   private final long frames;
-  private final LongObjectMap<long[]> pages = new LongObjectMap<>(1024);
+  /** Frame index bits resolved by each of the two lower radix levels. */
+  private static final int RADIX_BITS = 10;
+  private static final int RADIX_MASK = (1 << RADIX_BITS) - 1;
+  /** pages[i >>> 20][(i >>> 10) & 1023][i & 1023] = contents of frame basePfn + i, or null. */
+  private final long[][][][] pages;
+  private int resident;
   /**
    * Direct-mapped cache of resident pages (pfn → contents) in front of {@link #pages}: the page
    * walk, PTE-level map/unmap loops and this_cpu ops touch a few pages over and over. Only resident
@@ -48,6 +53,7 @@ public final class PhysMem {
     this.wordsPerPage = (int) (ps >>> 3);
     this.basePfn = startPa >>> pageShift;
     this.frames = bytes >>> pageShift;
+    this.pages = new long[(int) (((frames - 1) >>> (2 * RADIX_BITS)) + 1)][][][];
     java.util.Arrays.fill(cachePfn, -1L);
   }
 
@@ -72,7 +78,39 @@ public final class PhysMem {
   }
 
   /** Pages that hold contents (were written since allocation); a measure of simulator heap use. */
-  public int residentPages() { return pages.size(); }
+  public int residentPages() { return resident; }
+
+  /** The contents of frame index {@code i} (pfn - basePfn, in range), or null. */
+  private long[] lookup(long i) {
+    long[][][] mid = pages[(int) (i >>> (2 * RADIX_BITS))];
+    if (mid == null) {
+      return null;
+    }
+    long[][] leaf = mid[(int) (i >>> RADIX_BITS) & RADIX_MASK];
+    return leaf == null ? null : leaf[(int) i & RADIX_MASK];
+  }
+
+  private void store(long i, long[] p) {
+    int top = (int) (i >>> (2 * RADIX_BITS));
+    long[][][] mid = pages[top];
+    if (mid == null) {
+      mid = new long[1 << RADIX_BITS][][];
+      pages[top] = mid;
+    }
+    int m = (int) (i >>> RADIX_BITS) & RADIX_MASK;
+    long[][] leaf = mid[m];
+    if (leaf == null) {
+      leaf = new long[1 << RADIX_BITS][];
+      mid[m] = leaf;
+    }
+    long[] old = leaf[(int) i & RADIX_MASK];
+    if (old == null && p != null) {
+      resident++;
+    } else if (old != null && p == null) {
+      resident--;
+    }
+    leaf[(int) i & RADIX_MASK] = p;
+  }
 
   private long[] page(long pa) {
     long pfn = pa >>> pageShift;
@@ -90,7 +128,7 @@ public final class PhysMem {
           + " outside RAM [0x" + Long.toHexString(startPa()) + ", 0x"
           + Long.toHexString(startPa() + bytes()) + ")");
     }
-    long[] p = pages.get(pfn);
+    long[] p = lookup(pfn - basePfn);
     if (p != null) {
       cachePfn[slot] = pfn;
       cachePage[slot] = p;
@@ -103,7 +141,7 @@ public final class PhysMem {
     if (p == null) {
       p = new long[wordsPerPage];
       long pfn = pa >>> pageShift;
-      pages.put(pfn, p);
+      store(pfn - basePfn, p);
       int slot = (int) pfn & (CACHE_SLOTS - 1);
       cachePfn[slot] = pfn;
       cachePage[slot] = p;
@@ -181,6 +219,36 @@ public final class PhysMem {
     }
   }
 
+  /**
+   * Writes zero to the {@code len} bytes at {@code pa} (memset 0): one page lookup per page, and a
+   * page that holds nothing yet stays non-resident (it reads as zero already). Same result as
+   * {@link #write} of zero byte by byte.
+   */
+  public void zero(long pa, long len) {
+    long end = pa + len;
+    while (pa < end) {
+      long pageEnd = (pa | pageMask) + 1;
+      long stop = Math.min(end, pageEnd);
+      long[] p = page(pa);
+      if (p != null) {
+        int off = (int) (pa & pageMask);
+        int to = (int) (((stop - 1) & pageMask) + 1);
+        int w0 = (off + 7) >>> 3;
+        int w1 = to >>> 3;
+        if (w0 < w1) {
+          java.util.Arrays.fill(p, w0, w1, 0L);
+        }
+        for (int b = off; b < Math.min(to, w0 << 3); b++) {
+          write(pa - off + b, 1, 0);
+        }
+        for (int b = Math.max(w1 << 3, off); b < to; b++) {
+          write(pa - off + b, 1, 0);
+        }
+      }
+      pa = stop;
+    }
+  }
+
   /** Zeroes {@code count} frames from {@code pfn} (their contents are dropped). */
   public void discard(long pfn, long count) {
     generation++;
@@ -191,15 +259,15 @@ public final class PhysMem {
         cachePfn[slot] = -1L;
         cachePage[slot] = null;
       }
-      if (pages.size() != 0) {
-        pages.remove(f);
+      if (resident != 0 && pfnValid(f) && lookup(f - basePfn) != null) {
+        store(f - basePfn, null);
       }
     }
   }
 
   /** True when the frame holds no non-zero word (never written, or discarded). */
   public boolean isZero(long pfn) {
-    long[] p = pages.get(pfn);
+    long[] p = pfnValid(pfn) ? lookup(pfn - basePfn) : null;
     if (p == null) {
       return true;
     }

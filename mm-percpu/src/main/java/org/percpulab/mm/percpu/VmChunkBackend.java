@@ -233,13 +233,7 @@ public final class VmChunkBackend implements PcpuChunkBackend {
         pa = m.engine().translate(m.kpt().swapperPgd(), pcpu.chunkAddr(chunk, cpu, 0) + o);
       }
       int n = (int) Math.min(off + size - o, pcpu.pageSize() - (o & pageMask));
-      int k = 0;
-      for (; k + 8 <= n && ((pa + k) & 7) == 0; k += 8) {
-        m.mem().write(pa + k, 8, 0);
-      }
-      for (; k < n; k += 4) {
-        m.mem().write(pa + k, 4, 0);
-      }
+      m.mem().zero(pa, n);
       o += n;
     }
   }

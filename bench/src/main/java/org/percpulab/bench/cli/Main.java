@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
         HazardsCommand.class,
         RunCommand.class,
         SuiteCommand.class,
+        SweepCommand.class,
+        JobCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -13,7 +13,10 @@ import org.percpulab.bench.report.ReportMarkdown;
 import org.percpulab.bench.report.ResultsJson;
 import org.percpulab.bench.report.SuiteResult;
 import org.percpulab.bench.run.KernelModelFactory;
+import org.percpulab.bench.run.ModeResult;
+import org.percpulab.bench.run.ParallelCells;
 import org.percpulab.bench.run.Progress;
+import org.percpulab.bench.run.RunCells;
 import org.percpulab.bench.run.RunResult;
 import org.percpulab.bench.run.SimulatedMachines;
 import org.percpulab.bench.run.SysCostModel;
@@ -70,8 +73,9 @@ public final class SuiteCommand extends BaseCommand {
   long sweepMemcgs;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Runs in parallel (default: available processors, at most 4).")
-  int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+      description = "Cells (backend x workload x mode) run in parallel (default: available"
+          + " processors); results are the same for every N.")
+  int threads = ParallelCells.defaultThreads();
 
   @Mixin
   WorkloadOptions wopts;
@@ -79,6 +83,10 @@ public final class SuiteCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
+    if (threads < 1) {
+      throw new ConfigException("option '--threads': value '" + threads
+          + "' is not allowed; allowed: a positive integer");
+    }
     Config base = ConfigLoader.load(common.configFile(), common.sets);
     ArchRegistry reg = registry();
     List<String> archs = archs(reg);
@@ -96,26 +104,37 @@ public final class SuiteCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    List<java.util.concurrent.Callable<RunResult>> tasks = new ArrayList<>();
+    // one cell per backend x workload x mode (x whatever else a run's config varies)
+    List<java.util.concurrent.Callable<ModeResult>> cells = new ArrayList<>();
+    List<RunCells> mainRuns = new ArrayList<>();
     for (String arch : archs) {
       KernelModelFactory f = factory(reg, base, arch, cpus);
+      WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed,
+          Progress.quiet());
       for (String w : workloads) {
         Map<String, Long> p = filter(w, cpus, params);
-        tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
-            .run(Workloads.create(w, cpus, p)));
+        mainRuns.add(RunCells.add(runner, () -> Workloads.create(w, cpus, p), cells));
       }
     }
-    int mainRuns = tasks.size();
+    List<RunCells> sweepRuns = new ArrayList<>();
     if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
       for (int n : sweepCpus) {
         KernelModelFactory f = factory(reg, base, sweepArch, n);
-        tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
-            .run(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs))));
+        WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed,
+            Progress.quiet());
+        sweepRuns.add(RunCells.add(runner,
+            () -> Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs)), cells));
       }
     }
-    List<RunResult> all = runAll(tasks);
-    List<RunResult> runs = all.subList(0, mainRuns);
-    List<RunResult> sweep = all.subList(mainRuns, all.size());
+    List<ModeResult> done = ParallelCells.run(cells, threads, Progress.forTerminal(err()));
+    List<RunResult> runs = new ArrayList<>();
+    for (RunCells rc : mainRuns) {
+      runs.add(rc.result(done));
+    }
+    List<RunResult> sweep = new ArrayList<>();
+    for (RunCells rc : sweepRuns) {
+      sweep.add(rc.result(done));
+    }
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
     Files.createDirectories(out);
@@ -153,48 +172,8 @@ public final class SuiteCommand extends BaseCommand {
     return ExitCodes.OK;
   }
 
-  /**
-   * Runs the tasks on {@code --threads} threads (each run boots its own machines, nothing is
-   * shared), results in task order; a progress bar over finished runs on a terminal.
-   */
-  private List<RunResult> runAll(List<java.util.concurrent.Callable<RunResult>> tasks)
-      throws Exception {
-    Progress progress = Progress.forTerminal(err());
-    progress.start("suite (" + tasks.size() + " runs)", tasks.size());
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
-    try {
-      List<java.util.concurrent.Future<RunResult>> futures = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-      for (java.util.concurrent.Callable<RunResult> t : tasks) {
-        futures.add(pool.submit(() -> {
-          RunResult r = t.call();
-          synchronized (progress) {
-            progress.update(done.incrementAndGet());
-          }
-          return r;
-        }));
-      }
-      List<RunResult> out = new ArrayList<>();
-      for (java.util.concurrent.Future<RunResult> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof Exception ex) {
-            throw ex;
-          }
-          throw e;
-        }
-      }
-      progress.finish();
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
   /** The workload's share of --param: only names it knows (others belong to other workloads). */
-  private static Map<String, Long> filter(String w, int cpus, Map<String, Long> all) {
+  static Map<String, Long> filter(String w, int cpus, Map<String, Long> all) {
     Map<String, Long> known = Workloads.create(w, cpus, Map.of()).params();
     Map<String, Long> m = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : all.entrySet()) {
@@ -205,7 +184,7 @@ public final class SuiteCommand extends BaseCommand {
     return m;
   }
 
-  private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
+  static KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
     Config c = ConfigLoader.applySet(base, "arch=" + arch);
     c = ConfigLoader.applySet(c, "cpus=" + cpus);
     // NR_CPUS must cover the CPU count: raise the backend's nrCpus key when it has one

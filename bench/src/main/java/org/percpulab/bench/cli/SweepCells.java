@@ -63,9 +63,9 @@ final class SweepCells {
         throw new ConfigException("config key 'cpus': value '" + c.raw(CoreKeys.CPUS).get()
             + "' is not allowed; allowed: integer 1.." + CoreKeys.MAX_CPUS);
       }
+      KernelModelFactory f = SuiteCommand.factory(reg, c, arch, cpus);
       Map<String, Long> p = SuiteCommand.filter(workload, cpus, params);
       Workloads.create(workload, cpus, p);
-      KernelModelFactory f = SuiteCommand.factory(reg, c, arch, cpus);
       WorkloadRunner runner = new WorkloadRunner(f, costs, nodes, seed, Progress.quiet());
       return new Cell(index, settings, runner, workload, cpus, p);
     } catch (IllegalArgumentException e) {

@@ -25,8 +25,11 @@ public final class Tlb {
   private static final int CHUNK_MASK = CHUNK_SLOTS - 1;
   private final int capacity;
   private final long[][] chunks;
-  /** Entries per chunk, so broadcast flushes skip chunks that hold nothing. */
-  private final int[] chunkUsed;
+  /**
+   * Occupied slots of each chunk as a bit mask (bit k = slot k of the chunk), so that a broadcast
+   * range flush visits only occupied slots, in the same ascending order as a scan of every slot.
+   */
+  private final long[] occupied;
   private final int mask;
   private int size;
   private int hand;
@@ -48,7 +51,7 @@ public final class Tlb {
     int n = Integer.highestOneBit(Math.max(2, capacity) * 4 - 1);
     int nChunks = Math.max(1, n >>> CHUNK_SHIFT);
     chunks = new long[nChunks][];
-    chunkUsed = new int[nChunks];
+    occupied = new long[nChunks];
     mask = n - 1;
   }
 
@@ -185,7 +188,7 @@ public final class Tlb {
     size++;
     version++;
     long[] c = chunkForWrite(slot);
-    chunkUsed[slot >>> CHUNK_SHIFT]++;
+    occupied[slot >>> CHUNK_SHIFT] |= 1L << (slot & CHUNK_MASK);
     int j = (slot & CHUNK_MASK) << 2;
     c[j] = v;
     c[j + 1] = paPage;
@@ -238,7 +241,7 @@ public final class Tlb {
     int hj = (hole & CHUNK_MASK) << 2;
     h[hj] = EMPTY;
     h[hj + 3] = 0;
-    chunkUsed[hole >>> CHUNK_SHIFT]--;
+    occupied[hole >>> CHUNK_SHIFT] &= ~(1L << (hole & CHUNK_MASK));
   }
 
   /** Invalidates {@code vpn}; returns true if it was cached. */
@@ -265,13 +268,15 @@ public final class Tlb {
       }
       return dropped;
     }
+    // visits the occupied slots in ascending order, as a scan of every slot would (an empty slot
+    // drops nothing); the mask is re-read after each slot since removals shift entries
     for (int i = 0; i <= mask; i++) {
-      if ((i & CHUNK_MASK) == 0 && chunkUsed[i >>> CHUNK_SHIFT] == 0) {
-        // an empty chunk: nothing to drop, nothing shifts into it during this scan's removals
-        // before the scan reaches it (backward shifts move entries to lower slots only, or wrap)
-        i += CHUNK_SLOTS - 1;
+      long occ = occupied[i >>> CHUNK_SHIFT] & (-1L << (i & CHUNK_MASK));
+      if (occ == 0) {
+        i |= CHUNK_MASK;
         continue;
       }
+      i = (i & ~CHUNK_MASK) | Long.numberOfTrailingZeros(occ);
       while (true) {
         long v = key(i);
         if (v != EMPTY && v - vpnStart >= 0 && v - vpnStart < count) {
@@ -295,12 +300,12 @@ public final class Tlb {
     }
     for (int ci = 0; ci < chunks.length; ci++) {
       long[] c = chunks[ci];
-      if (c != null && chunkUsed[ci] != 0) {
+      if (c != null && occupied[ci] != 0) {
         Arrays.fill(c, 0);
         for (int k = 0; k < c.length; k += 4) {
           c[k] = EMPTY;
         }
-        chunkUsed[ci] = 0;
+        occupied[ci] = 0;
       }
     }
     size = 0;

@@ -1,6 +1,6 @@
 package org.percpulab.mm.percpu;
 
-import org.percpulab.core.util.LongObjectMap;
+import org.percpulab.core.util.PfnMap;
 
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PagePurpose;
@@ -25,14 +25,14 @@ import org.percpulab.mm.vmalloc.Vmalloc;
  * destroy issues one broadcast flush of the chunk's local range.
  *
  * <p>Model shortcut: the pages of a chunk are kept in {@code pages} (the kernel re-finds them with
- * vmalloc_to_page when depopulating); page→chunk ({@code page->private}) is a map keyed by PFN.
+ * vmalloc_to_page when depopulating); page→chunk ({@code page->private}) is a {@link PfnMap}.
  */
 public final class VmChunkBackend implements PcpuChunkBackend {
   private final Machine m;
   private final Vmalloc vmalloc;
   private final PcpuLocalArea local;
   private final long prot;
-  private final LongObjectMap<PcpuChunk> pagePrivate = new LongObjectMap<>(64);
+  private final PfnMap<PcpuChunk> pagePrivate = new PfnMap<>();
   private long localBroadcastFlushes;
   private long windowRefusals;
 

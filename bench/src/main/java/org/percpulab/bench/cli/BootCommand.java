@@ -32,12 +32,16 @@ public final class BootCommand extends BaseCommand {
 
   @Override
   protected int run() {
+    long t0 = System.nanoTime();
     Machine m = machine(injector(new MachineModule()));
     PercpuSystem s = PercpuSystem.boot(m);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {
       printJson(json(s));
     } else {
       out().print(text(s));
+      out().println("host time: boot " + ms + " ms (machine, page tables, CPUs and"
+          + " setup_per_cpu_areas; JVM start excluded)");
     }
     return ExitCodes.OK;
   }

@@ -141,22 +141,23 @@ public final class PercpuKernelModel implements KernelModel {
    * while no descriptor was written since ({@link PageTableEngine#writes()} unchanged). A hit skips
    * the walk and its reads, which these accesses leave out of the figures anyway.
    */
-  private static final int XLAT_SLOTS = 64;
+  private static final int XLAT_SLOTS = 1024;
   private final long[] xlatVa = new long[XLAT_SLOTS];
   private final long[] xlatPa = new long[XLAT_SLOTS];
-  private long xlatWrites = -1;
+  /** {@link PageTableEngine#writes()} when the slot was filled. */
+  private final long[] xlatStamp = new long[XLAT_SLOTS];
+
+  {
+    java.util.Arrays.fill(xlatStamp, -1L);
+  }
 
   private long pa(long ptr, int cpu) {
     long va = sys.perCpuPtr(ptr, cpu);
     long off = va & (pageSize - 1);
     long vpage = va - off;
     long w = m.engine().writes();
-    if (w != xlatWrites) {
-      java.util.Arrays.fill(xlatVa, -1L);
-      xlatWrites = w;
-    }
     int slot = (int) (vpage >>> Long.numberOfTrailingZeros(pageSize)) & (XLAT_SLOTS - 1);
-    if (xlatVa[slot] == vpage) {
+    if (xlatVa[slot] == vpage && xlatStamp[slot] == w) {
       return xlatPa[slot] + off;
     }
     long pa = m.engine().translate(m.kpt().swapperPgd(), va);
@@ -167,6 +168,7 @@ public final class PercpuKernelModel implements KernelModel {
     }
     xlatVa[slot] = vpage;
     xlatPa[slot] = pa - off;
+    xlatStamp[slot] = w;
     return pa;
   }
 

@@ -233,16 +233,17 @@ public final class PhysMem {
       if (p != null) {
         int off = (int) (pa & pageMask);
         int to = (int) (((stop - 1) & pageMask) + 1);
-        int w0 = (off + 7) >>> 3;
-        int w1 = to >>> 3;
-        if (w0 < w1) {
-          java.util.Arrays.fill(p, w0, w1, 0L);
-        }
-        for (int b = off; b < Math.min(to, w0 << 3); b++) {
-          write(pa - off + b, 1, 0);
-        }
-        for (int b = Math.max(w1 << 3, off); b < to; b++) {
-          write(pa - off + b, 1, 0);
+        int w = off >>> 3;
+        int wLast = (to - 1) >>> 3;
+        // byte masks of the first and last word (little-endian: byte k = bits 8k..8k+7)
+        long first = -1L << ((off & 7) << 3);
+        long last = (to & 7) == 0 ? -1L : -1L >>> ((8 - (to & 7)) << 3);
+        if (w == wLast) {
+          p[w] &= ~(first & last);
+        } else {
+          p[w] &= ~first;
+          java.util.Arrays.fill(p, w + 1, wLast, 0L);
+          p[wLast] &= ~last;
         }
       }
       pa = stop;

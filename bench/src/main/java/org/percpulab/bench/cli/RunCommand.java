@@ -62,14 +62,23 @@ public final class RunCommand extends BaseCommand {
       throw new ConfigException(e.getMessage());
     }
     KernelModelFactory f = factories.apply(ctx);
+    long c0 = threadCpuNanos();
     RunResult r = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed,
         Progress.forTerminal(err())).run(w);
     if (json()) {
       printJson(ResultsJson.run(r));
     } else {
       out().print(text(r));
+      out().println("thread CPU: " + (threadCpuNanos() - c0) / 1_000_000 + " ms (both modes;"
+          + " the host time above is wall time)");
     }
     return ExitCodes.OK;
+  }
+
+  /** CPU time of the calling thread (0 where the JVM cannot measure it). */
+  static long threadCpuNanos() {
+    java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+    return b.isCurrentThreadCpuTimeSupported() ? b.getCurrentThreadCpuTime() : 0L;
   }
 
   static String text(RunResult r) {

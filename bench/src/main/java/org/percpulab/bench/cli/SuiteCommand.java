@@ -72,10 +72,8 @@ public final class SuiteCommand extends BaseCommand {
       description = "memcgs per sweep point (default: ${DEFAULT-VALUE}).")
   long sweepMemcgs;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Cells (backend x workload x mode) run in parallel (default: available"
-          + " processors); results are the same for every N.")
-  int threads = ParallelCells.defaultThreads();
+  @Mixin
+  ThreadsOption threads;
 
   @Mixin
   WorkloadOptions wopts;
@@ -83,10 +81,7 @@ public final class SuiteCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
-    if (threads < 1) {
-      throw new ConfigException("option '--threads': value '" + threads
-          + "' is not allowed; allowed: a positive integer");
-    }
+    int nThreads = threads.threads();
     Config base = ConfigLoader.load(common.configFile(), common.sets);
     ArchRegistry reg = registry();
     List<String> archs = archs(reg);
@@ -126,7 +121,7 @@ public final class SuiteCommand extends BaseCommand {
             () -> Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs)), cells));
       }
     }
-    List<ModeResult> done = ParallelCells.run(cells, threads, Progress.forTerminal(err()));
+    List<ModeResult> done = ParallelCells.run(cells, nThreads, Progress.forTerminal(err()));
     List<RunResult> runs = new ArrayList<>();
     for (RunCells rc : mainRuns) {
       runs.add(rc.result(done));

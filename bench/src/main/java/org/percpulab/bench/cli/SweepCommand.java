@@ -47,10 +47,8 @@ public final class SweepCommand extends BaseCommand {
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Cells run in parallel (default: available processors); results are the"
-          + " same for every N.")
-  int threads = ParallelCells.defaultThreads();
+  @Mixin
+  ThreadsOption threads;
 
   @Option(names = "--emit-jobs", paramLabel = "DIR",
       description = "Write one job file per cell into DIR instead of running them.")
@@ -66,10 +64,7 @@ public final class SweepCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
-    if (threads < 1) {
-      throw new ConfigException("option '--threads': value '" + threads
-          + "' is not allowed; allowed: a positive integer");
-    }
+    int nThreads = threads.threads();
     if ((grid == null) == (collect == null)) {
       throw new ConfigException("option '--grid' or '--collect': give exactly one");
     }
@@ -121,7 +116,7 @@ public final class SweepCommand extends BaseCommand {
     for (SweepCells.Cell c : cells) {
       runs.add(RunCells.add(c.runner(), c::newWorkload, modeCells));
     }
-    List<ModeResult> done = ParallelCells.run(modeCells, threads, Progress.forTerminal(err()));
+    List<ModeResult> done = ParallelCells.run(modeCells, nThreads, Progress.forTerminal(err()));
     List<Map<String, Object>> docs = new ArrayList<>();
     for (int i = 0; i < cells.size(); i++) {
       RunResult r = runs.get(i).result(done);

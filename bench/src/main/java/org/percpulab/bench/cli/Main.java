@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
         SuiteCommand.class,
         SweepCommand.class,
         JobCommand.class,
+        NewArchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -27,7 +27,8 @@ public final class Arm64Model implements ArchModel {
   private final Arm64LocalPerCpuMap localMap;
   private final Arm64PtdumpTables ptdump;
 
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs) {
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
+      long dynamicReserve) {
     this.config = config;
     this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
     this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
@@ -36,7 +37,8 @@ public final class Arm64Model implements ArchModel {
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());
     this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe());
     this.costs = costs;
-    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive);
+    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive)
+        .withReserves(moduleReserve, dynamicReserve);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
   }

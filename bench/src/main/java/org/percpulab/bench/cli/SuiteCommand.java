@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.percpulab.bench.report.Charts;
+import org.percpulab.bench.report.ReportHtml;
 import org.percpulab.bench.report.ReportMarkdown;
 import org.percpulab.bench.report.ResultsJson;
 import org.percpulab.bench.report.SuiteResult;
@@ -75,6 +76,10 @@ public final class SuiteCommand extends BaseCommand {
   @Mixin
   ThreadsOption threads;
 
+  @Option(names = "--html", description = "Print the file URL of report.html to open"
+      + " (report.html is written in every suite output).")
+  boolean html;
+
   @Mixin
   WorkloadOptions wopts;
 
@@ -82,7 +87,7 @@ public final class SuiteCommand extends BaseCommand {
   protected int run() throws Exception {
     long t0 = System.nanoTime();
     int nThreads = threads.threads();
-    Config base = ConfigLoader.load(common.configFile(), common.sets);
+    Config base = inputs(common.sets).config();
     ArchRegistry reg = registry();
     List<String> archs = archs(reg);
     int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);
@@ -151,8 +156,11 @@ public final class SuiteCommand extends BaseCommand {
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.write(ResultsJson.suite(s)),
         StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s), StandardCharsets.UTF_8);
+    String md = ReportMarkdown.write(s);
+    Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
     List<String> charts = Charts.writeAll(s, out);
+    Files.writeString(out.resolve("report.html"), ReportHtml.forSuite(s, md, reg, base),
+        StandardCharsets.UTF_8);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -160,6 +168,7 @@ public final class SuiteCommand extends BaseCommand {
       m.put("results", out.resolve("results.json").toString());
       m.put("report", out.resolve("report.md").toString());
       m.put("charts", charts);
+      m.put("html", out.resolve("report.html").toString());
       printJson(m);
     } else {
       out().println("percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
@@ -179,6 +188,9 @@ public final class SuiteCommand extends BaseCommand {
       out().println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.md")
           + " and " + charts.size() + " charts (" + String.join(", ", charts) + ") in "
           + (ms / 1000.0) + " s");
+      out().println((html ? "open " + out.resolve("report.html").toUri() : "wrote "
+          + out.resolve("report.html")) + " (self-contained: tables, SVG charts, attribution,"
+          + " cost sources, per-CPU page tables)");
     }
     return ExitCodes.OK;
   }

@@ -33,12 +33,18 @@ public final class BootCommand extends BaseCommand {
 
   @Override
   protected int run() {
+    long t0 = System.nanoTime();
+    long c0 = RunCommand.threadCpuNanos();
     Machine m = machine(injector(new MachineModule()));
     PercpuSystem s = PercpuSystem.boot(m);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    long cpuMs = (RunCommand.threadCpuNanos() - c0) / 1_000_000;
     if (json()) {
       printJson(json(s));
     } else {
       out().print(text(s));
+      out().println("host time: boot " + ms + " ms, thread CPU " + cpuMs + " ms (machine, page"
+          + " tables, CPUs and setup_per_cpu_areas; JVM start excluded)");
     }
     return ExitCodes.OK;
   }

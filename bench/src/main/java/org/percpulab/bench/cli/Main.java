@@ -35,6 +35,8 @@ import picocli.CommandLine.Command;
         ExploreCommand.class,
         RunCommand.class,
         SuiteCommand.class,
+        SweepCommand.class,
+        JobCommand.class,
         NewArchCommand.class,
         CommandLine.HelpCommand.class,
     })

@@ -91,6 +91,7 @@ public final class RunCommand extends BaseCommand {
     progress.phase("run " + workload + " on " + ctx.config().get(CoreKeys.ARCH) + ", " + cpus
         + " CPUs: booting");
     KernelModelFactory f = factories.apply(ctx);
+    long c0 = threadCpuNanos();
     RunResult r;
     try {
       r = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed, progress).run(w);
@@ -110,8 +111,16 @@ public final class RunCommand extends BaseCommand {
       if (breakdown) {
         out().print(org.percpulab.bench.report.MemcgBreakdown.text(r, wopts.nodes));
       }
+      out().println("thread CPU: " + (threadCpuNanos() - c0) / 1_000_000 + " ms (both modes;"
+          + " the host time above is wall time)");
     }
     return ExitCodes.OK;
+  }
+
+  /** CPU time of the calling thread (0 where the JVM cannot measure it). */
+  static long threadCpuNanos() {
+    java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+    return b.isCurrentThreadCpuTimeSupported() ? b.getCurrentThreadCpuTime() : 0L;
   }
 
   static String text(RunResult r) {

@@ -14,7 +14,10 @@ import org.percpulab.bench.report.ReportMarkdown;
 import org.percpulab.bench.report.ResultsJson;
 import org.percpulab.bench.report.SuiteResult;
 import org.percpulab.bench.run.KernelModelFactory;
+import org.percpulab.bench.run.ModeResult;
+import org.percpulab.bench.run.ParallelCells;
 import org.percpulab.bench.run.Progress;
+import org.percpulab.bench.run.RunCells;
 import org.percpulab.bench.run.RunResult;
 import org.percpulab.bench.run.SimulatedMachines;
 import org.percpulab.bench.run.SysCostModel;
@@ -83,10 +86,8 @@ public final class SuiteCommand extends BaseCommand {
   @Bounds(min = 0, max = MAX_SWEEP_MEMCGS)
   long sweepMemcgs;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Runs in parallel, 1..64 (default: available processors, at most 4).")
-  @Bounds(min = 1, max = 64)
-  int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+  @Mixin
+  ThreadsOption threads;
 
   @Option(names = "--html", description = "Print the file URL of report.html to open"
       + " (report.html is written in every suite output).")
@@ -109,6 +110,7 @@ public final class SuiteCommand extends BaseCommand {
     }
     sets.addAll(common.sets);
     Config base = inputs(sets).config();
+    int nThreads = threads.threads();
     ArchRegistry reg = registry();
     warnPluginErrors(reg);
     List<String> archs = archs(reg);
@@ -142,18 +144,21 @@ public final class SuiteCommand extends BaseCommand {
       out().println(header(archs, cpus, base));
       out().flush();
     }
-    List<java.util.concurrent.Callable<RunResult>> tasks = new ArrayList<>();
+    // one cell per backend x workload x mode (x whatever else a run's config varies)
+    List<java.util.concurrent.Callable<ModeResult>> cells = new ArrayList<>();
     List<String> labels = new ArrayList<>();
+    List<RunCells> mainRuns = new ArrayList<>();
     for (String arch : archs) {
       KernelModelFactory f = factory(reg, base, arch, cpus);
+      WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed,
+          Progress.quiet());
       for (String w : workloads) {
         Map<String, Long> p = filter(w, cpus, params);
-        tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
-            .run(Workloads.create(w, cpus, p)));
-        labels.add(w + " on " + arch);
+        mainRuns.add(RunCells.add(runner, () -> Workloads.create(w, cpus, p), cells));
+        label(labels, cells, w + " on " + arch);
       }
     }
-    int mainRuns = tasks.size();
+    List<RunCells> sweepRuns = new ArrayList<>();
     String dropped = "";
     if (!sweepCpus.isEmpty()) {
       int max = reg.select(sweepArch).backend().nrCpusLimit().max();
@@ -171,32 +176,39 @@ public final class SuiteCommand extends BaseCommand {
       sweepCpus = kept;
       for (int n : sweepCpus) {
         KernelModelFactory f = factory(reg, base, sweepArch, n);
-        tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
-            .run(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs))));
-        labels.add("CPU sweep " + sweepArch + " " + n + " CPUs");
+        WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed,
+            Progress.quiet());
+        sweepRuns.add(RunCells.add(runner,
+            () -> Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs)), cells));
+        label(labels, cells, "CPU sweep " + sweepArch + " " + n + " CPUs");
       }
     }
-    int layoutStart = tasks.size();
     LayoutSuite layouts = archs.contains(sweepArch)
         ? new LayoutSuite(base, sweepArch, LayoutSuite.defaultPreemptModels(base)) : null;
+    List<java.util.concurrent.Callable<RunResult>> layoutTasks = new ArrayList<>();
     if (layouts != null) {
       List<org.percpulab.bench.workload.Workload> mw = new ArrayList<>();
       for (String w : workloads) {
         mw.add(Workloads.create(w, cpus, filter(w, cpus, params)));
       }
       List<org.percpulab.bench.workload.Workload> sw = new ArrayList<>();
-      for (int n : archs.contains(sweepArch) ? sweepCpus : List.<Integer>of()) {
+      for (int n : sweepCpus) {
         sw.add(Workloads.create(SWEEP_WORKLOAD, n, Map.of("memcgs", sweepMemcgs)));
       }
-      tasks.addAll(layouts.tasks(base, (cfg, n) -> factory(reg, cfg, sweepArch, n), mw, cpus, sw,
-          sweepCpus, costs, wopts.nodes, wopts.seed));
+      layoutTasks.addAll(layouts.tasks(base, (cfg, n) -> factory(reg, cfg, sweepArch, n), mw,
+          cpus, sw, sweepCpus, costs, wopts.nodes, wopts.seed));
     }
-    while (labels.size() < tasks.size()) {
-      labels.add("layout design space " + (labels.size() - layoutStart + 1));
+    List<java.util.concurrent.Callable<Object>> jobs = new ArrayList<>();
+    for (java.util.concurrent.Callable<ModeResult> c : cells) {
+      jobs.add(c::call);
     }
-    List<RunResult> all;
+    for (java.util.concurrent.Callable<RunResult> t : layoutTasks) {
+      jobs.add(t::call);
+      labels.add("layout design space " + (labels.size() - cells.size() + 1));
+    }
+    List<Object> all;
     try {
-      all = runAll(tasks, labels);
+      all = runAll(jobs, labels, nThreads);
     } catch (org.percpulab.bench.run.SimulatedOutOfMemory e) {
       String mem = base.raw("mm.memory").orElse("4G");
       err().println("error: " + e.line(mem,
@@ -204,19 +216,33 @@ public final class SuiteCommand extends BaseCommand {
       return ExitCodes.RUNTIME;
     }
     progress().phase("suite: writing " + out);
-    List<RunResult> runs = all.subList(0, mainRuns);
-    List<RunResult> sweep = all.subList(mainRuns, layoutStart);
-    List<org.percpulab.bench.report.DesignSpace.Cell> cells = layouts == null ? List.of()
-        : layouts.cells(runs, sweep, all.subList(layoutStart, all.size()));
+    List<ModeResult> done = new ArrayList<>();
+    for (int i = 0; i < cells.size(); i++) {
+      done.add((ModeResult) all.get(i));
+    }
+    List<RunResult> runs = new ArrayList<>();
+    for (RunCells rc : mainRuns) {
+      runs.add(rc.result(done));
+    }
+    List<RunResult> sweep = new ArrayList<>();
+    for (RunCells rc : sweepRuns) {
+      sweep.add(rc.result(done));
+    }
+    List<RunResult> layoutRuns = new ArrayList<>();
+    for (int i = cells.size(); i < all.size(); i++) {
+      layoutRuns.add((RunResult) all.get(i));
+    }
+    List<org.percpulab.bench.report.DesignSpace.Cell> designCells = layouts == null ? List.of()
+        : layouts.cells(runs, sweep, layoutRuns);
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
         costs.table(), provenance(reg, archs));
     Files.createDirectories(out);
     Map<String, Object> doc = ResultsJson.suite(s);
     String report = ReportMarkdown.write(s);
-    if (!cells.isEmpty()) {
-      doc.put("designSpace", org.percpulab.bench.report.DesignSpace.json(cells, SWEEP_WORKLOAD));
-      report += org.percpulab.bench.report.DesignSpace.markdown(cells, sweepArch, SWEEP_WORKLOAD,
+    if (!designCells.isEmpty()) {
+      doc.put("designSpace", org.percpulab.bench.report.DesignSpace.json(designCells, SWEEP_WORKLOAD));
+      report += org.percpulab.bench.report.DesignSpace.markdown(designCells, sweepArch, SWEEP_WORKLOAD,
           cpus, base.raw("percpu.localLayout").orElse("packed"));
     }
     Files.writeString(out.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
@@ -224,8 +250,8 @@ public final class SuiteCommand extends BaseCommand {
     List<String> charts = new ArrayList<>(Charts.writeAll(s, out));
     Files.writeString(out.resolve("report.html"), ReportHtml.forSuite(s, report, reg, base),
         StandardCharsets.UTF_8);
-    if (!cells.isEmpty() && !sweep.isEmpty()) {
-      charts.add(LayoutSuite.writeChart(cells, s.sweepWorkload(), out));
+    if (!designCells.isEmpty() && !sweep.isEmpty()) {
+      charts.add(LayoutSuite.writeChart(designCells, s.sweepWorkload(), out));
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {
@@ -259,10 +285,6 @@ public final class SuiteCommand extends BaseCommand {
     return ExitCodes.OK;
   }
 
-  /**
-   * Runs the tasks on {@code --threads} threads (each run boots its own machines, nothing is
-   * shared), results in task order; a progress bar over finished runs on a terminal.
-   */
   /** {@code cpus} of the main runs, checked as the config key checks it. */
   private static int mainCpus(Config base) {
     String v = base.raw("cpus").orElse(String.valueOf(DEFAULT_CPUS));
@@ -285,21 +307,34 @@ public final class SuiteCommand extends BaseCommand {
         + " design space)";
   }
 
-  private List<RunResult> runAll(List<java.util.concurrent.Callable<RunResult>> tasks,
-      List<String> labels) throws Exception {
+  /** Names the cells {@link RunCells#add} just appended (one per mode). */
+  private static void label(List<String> labels, List<?> cells, String run) {
+    String[] modes = {" (baseline)", " (local map)"};
+    for (int i = 0; labels.size() < cells.size(); i++) {
+      labels.add(run + modes[Math.min(i, 1)]);
+    }
+  }
+
+  /**
+   * Runs the tasks on {@code threads} threads (each boots its own machines, nothing is shared),
+   * results in task order, the same for every thread count; a progress bar over finished tasks on
+   * a terminal, a line per finished task otherwise.
+   */
+  private List<Object> runAll(List<java.util.concurrent.Callable<Object>> tasks,
+      List<String> labels, int threads) throws Exception {
     Progress progress = progress();
     boolean lines = progress.mode() == Progress.Mode.LINES;
     progress.start("suite runs", tasks.size());
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
     try {
-      List<java.util.concurrent.Future<RunResult>> futures = new ArrayList<>();
+      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
       java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
       for (int i = 0; i < tasks.size(); i++) {
-        java.util.concurrent.Callable<RunResult> t = tasks.get(i);
+        java.util.concurrent.Callable<Object> t = tasks.get(i);
         String label = labels.get(i);
         futures.add(pool.submit(() -> {
-          RunResult r = t.call();
+          Object r = t.call();
           long d = done.incrementAndGet();
           if (lines) {
             progress.phase("suite: " + d + "/" + tasks.size() + " done (" + label + ")");
@@ -309,8 +344,8 @@ public final class SuiteCommand extends BaseCommand {
           return r;
         }));
       }
-      List<RunResult> out = new ArrayList<>();
-      for (java.util.concurrent.Future<RunResult> f : futures) {
+      List<Object> out = new ArrayList<>();
+      for (java.util.concurrent.Future<Object> f : futures) {
         try {
           out.add(f.get());
         } catch (java.util.concurrent.ExecutionException e) {
@@ -328,7 +363,7 @@ public final class SuiteCommand extends BaseCommand {
   }
 
   /** The workload's share of --param: only names it knows (others belong to other workloads). */
-  private static Map<String, Long> filter(String w, int cpus, Map<String, Long> all) {
+  static Map<String, Long> filter(String w, int cpus, Map<String, Long> all) {
     Map<String, Long> known = Workloads.create(w, cpus, Map.of()).params();
     Map<String, Long> m = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : all.entrySet()) {
@@ -339,7 +374,7 @@ public final class SuiteCommand extends BaseCommand {
     return m;
   }
 
-  private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
+  static KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
     Config c = ConfigLoader.applySet(base, "arch=" + arch);
     c = ConfigLoader.applySet(c, "cpus=" + cpus);
     return factories.apply(Boot.boot(Boot.resolve(c, reg)));

@@ -32,13 +32,24 @@ public final class WorkloadRunner {
 
   public RunResult run(Workload w) {
     ModeResult base = runMode(w, OpMode.BASELINE);
-    ModeResult local;
+    ModeResult local = localMapAvailable() ? runMode(w, OpMode.LOCAL_MAP) : null;
+    return combine(w, base, local);
+  }
+
+  /** Whether the factory's machines can run the local map (else its cell is not run). */
+  public boolean localMapAvailable() {
+    return factory.localMapUnavailable().isEmpty();
+  }
+
+  /**
+   * The run result of the two mode cells of {@code w}, run separately ({@link #runMode}); a null
+   * {@code local} when the local map is not available gives the baseline's figures marked so.
+   */
+  public RunResult combine(Workload w, ModeResult base, ModeResult local) {
     java.util.Optional<String> why = factory.localMapUnavailable();
-    if (why.isPresent()) {
-      local = base.unavailable("local map not available on " + factory.arch() + ": " + why.get()
-          + "; figures are the baseline's");
-    } else {
-      local = runMode(w, OpMode.LOCAL_MAP);
+    if (why.isPresent() || local == null) {
+      local = base.unavailable("local map not available on " + factory.arch() + ": "
+          + why.orElse("not run") + "; figures are the baseline's");
     }
     return new RunResult(w.name(), w.models(), w.scaling(), w.params(), factory.arch(),
         factory.cpus(), seed, base, local, sysCosts.table());

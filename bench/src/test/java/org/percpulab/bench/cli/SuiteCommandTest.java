@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,5 +100,25 @@ class SuiteCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("error: workload 'make' unknown; allowed: kernel-build,"
         + " stress-vm, mmapfork, fork, memcg-create\n");
+  }
+
+  @Test
+  void suiteResultsAreTheSameOnOneThreadAndOnSeveral(@TempDir Path dir) throws Exception {
+    String[] common = {"--arch", "arm64,generic", "--workloads", "fork,memcg-create", "--param",
+        "forks=20", "--param", "memcgs=20", "--cpus", "4,16", "--sweep-memcgs", "4"};
+    List<String> one = new ArrayList<>(List.of("suite", "--out", dir.resolve("t1").toString(),
+        "--threads", "1"));
+    one.addAll(List.of(common));
+    List<String> three = new ArrayList<>(List.of("suite", "--out", dir.resolve("t3").toString(),
+        "--threads", "3"));
+    three.addAll(List.of(common));
+    assertThat(Cli.run(one.toArray(new String[0])).code()).isZero();
+    assertThat(Cli.run(three.toArray(new String[0])).code()).isZero();
+    for (String f : new String[] {"results.json", "report.md"}) {
+      assertThat(Files.readString(dir.resolve("t3").resolve(f))).as(f)
+          .isEqualTo(Files.readString(dir.resolve("t1").resolve(f)));
+    }
+    assertThat(Files.readString(dir.resolve("t1").resolve("results.json")))
+        .contains("\"localMap\"", "\"workload\": \"fork\"");
   }
 }

@@ -14,8 +14,22 @@ import java.util.Arrays;
  */
 public final class Tlb {
   private static final long EMPTY = -1L;
+  /**
+   * Slots per storage chunk. The slot table is one open-addressing table of {@code mask + 1}
+   * slots, stored as lazily allocated chunks of {@value #CHUNK_SLOTS} slots (4 longs each): a chunk
+   * that never held an entry is null and reads as empty, so an idle CPU's TLB costs no table. The
+   * slot layout (home slot, probing, CLOCK hand order) is exactly that of one flat array.
+   */
+  private static final int CHUNK_SHIFT = 6;
+  private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
+  private static final int CHUNK_MASK = CHUNK_SLOTS - 1;
   private final int capacity;
-  private final long[] data;
+  private final long[][] chunks;
+  /**
+   * Occupied slots of each chunk as a bit mask (bit k = slot k of the chunk), so that a broadcast
+   * range flush visits only occupied slots, in the same ascending order as a scan of every slot.
+   */
+  private final long[] occupied;
   private final int mask;
   private int size;
   private int hand;
@@ -35,11 +49,10 @@ public final class Tlb {
     }
     this.capacity = capacity;
     int n = Integer.highestOneBit(Math.max(2, capacity) * 4 - 1);
-    data = new long[n * 4];
+    int nChunks = Math.max(1, n >>> CHUNK_SHIFT);
+    chunks = new long[nChunks][];
+    occupied = new long[nChunks];
     mask = n - 1;
-    for (int i = 0; i < n; i++) {
-      data[i << 2] = EMPTY;
-    }
   }
 
   private static int mix(long v) {
@@ -47,27 +60,51 @@ public final class Tlb {
     return (int) (h >>> 32);
   }
 
+  /** The VPN in slot {@code i}, or EMPTY. */
+  private long key(int i) {
+    long[] c = chunks[i >>> CHUNK_SHIFT];
+    return c == null ? EMPTY : c[(i & CHUNK_MASK) << 2];
+  }
+
+  private long[] chunkForWrite(int i) {
+    int ci = i >>> CHUNK_SHIFT;
+    long[] c = chunks[ci];
+    if (c == null) {
+      c = new long[Math.min(CHUNK_SLOTS, mask + 1) << 2];
+      for (int k = 0; k < c.length; k += 4) {
+        c[k] = EMPTY;
+      }
+      chunks[ci] = c;
+    }
+    return c;
+  }
+
   /**
    * Looks {@code vpn} up; on a hit marks it referenced and returns the page's physical base
    * ({@link #lastProt()} holds its prot); on a miss returns -1. Counts hits and misses.
    */
   public long lookup(long v) {
-    long[] d = data;
+    long[][] cs = chunks;
     int i = mix(v) & mask;
     while (true) {
-      int j = i << 2;
-      long k = d[j];
+      long[] c = cs[i >>> CHUNK_SHIFT];
+      if (c == null) {
+        misses++;
+        return -1;
+      }
+      int j = (i & CHUNK_MASK) << 2;
+      long k = c[j];
       if (k == v) {
         hits++;
         // stores only when the value changes: a hit is usually on a referenced entry
-        if (d[j + 3] == 0) {
-          d[j + 3] = 1;
+        if (c[j + 3] == 0) {
+          c[j + 3] = 1;
         }
-        long pr = d[j + 2];
+        long pr = c[j + 2];
         if (lastProt != pr) {
           lastProt = pr;
         }
-        return d[j + 1];
+        return c[j + 1];
       }
       if (k == EMPTY) {
         misses++;
@@ -85,7 +122,7 @@ public final class Tlb {
   private int find(long v) {
     int i = mix(v) & mask;
     while (true) {
-      long k = data[i << 2];
+      long k = key(i);
       if (k == v) {
         return i;
       }
@@ -130,11 +167,12 @@ public final class Tlb {
       insertAbsent(v, paPage, pr);
       return;
     }
-    int j = slot << 2;
-    data[j] = v;
-    data[j + 1] = paPage;
-    data[j + 2] = pr;
-    data[j + 3] = 1;
+    long[] c = chunks[slot >>> CHUNK_SHIFT];
+    int j = (slot & CHUNK_MASK) << 2;
+    c[j] = v;
+    c[j + 1] = paPage;
+    c[j + 2] = pr;
+    c[j + 3] = 1;
     version++;
   }
 
@@ -144,25 +182,32 @@ public final class Tlb {
       evict();
     }
     int slot = mix(v) & mask;
-    while (data[slot << 2] != EMPTY) {
+    while (key(slot) != EMPTY) {
       slot = (slot + 1) & mask;
     }
     size++;
     version++;
-    int j = slot << 2;
-    data[j] = v;
-    data[j + 1] = paPage;
-    data[j + 2] = pr;
-    data[j + 3] = 1;
+    long[] c = chunkForWrite(slot);
+    occupied[slot >>> CHUNK_SHIFT] |= 1L << (slot & CHUNK_MASK);
+    int j = (slot & CHUNK_MASK) << 2;
+    c[j] = v;
+    c[j + 1] = paPage;
+    c[j + 2] = pr;
+    c[j + 3] = 1;
   }
 
   private void evict() {
     version++;
     while (true) {
-      int j = hand << 2;
-      if (data[j] != EMPTY) {
-        if (data[j + 3] != 0) {
-          data[j + 3] = 0;
+      long[] c = chunks[hand >>> CHUNK_SHIFT];
+      if (c == null) {
+        hand = ((hand | CHUNK_MASK) + 1) & mask;
+        continue;
+      }
+      int j = (hand & CHUNK_MASK) << 2;
+      if (c[j] != EMPTY) {
+        if (c[j + 3] != 0) {
+          c[j + 3] = 0;
         } else {
           removeSlot(hand);
           return;
@@ -177,17 +222,26 @@ public final class Tlb {
     size--;
     int hole = i;
     int j = (i + 1) & mask;
-    while (data[j << 2] != EMPTY) {
-      int home = mix(data[j << 2]) & mask;
+    while (true) {
+      long kj = key(j);
+      if (kj == EMPTY) {
+        break;
+      }
+      int home = mix(kj) & mask;
       boolean move = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
       if (move) {
-        System.arraycopy(data, j << 2, data, hole << 2, 4);
+        long[] src = chunks[j >>> CHUNK_SHIFT];
+        long[] dst = chunks[hole >>> CHUNK_SHIFT];
+        System.arraycopy(src, (j & CHUNK_MASK) << 2, dst, (hole & CHUNK_MASK) << 2, 4);
         hole = j;
       }
       j = (j + 1) & mask;
     }
-    data[hole << 2] = EMPTY;
-    data[(hole << 2) + 3] = 0;
+    long[] h = chunks[hole >>> CHUNK_SHIFT];
+    int hj = (hole & CHUNK_MASK) << 2;
+    h[hj] = EMPTY;
+    h[hj + 3] = 0;
+    occupied[hole >>> CHUNK_SHIFT] &= ~(1L << (hole & CHUNK_MASK));
   }
 
   /** Invalidates {@code vpn}; returns true if it was cached. */
@@ -214,9 +268,17 @@ public final class Tlb {
       }
       return dropped;
     }
+    // visits the occupied slots in ascending order, as a scan of every slot would (an empty slot
+    // drops nothing); the mask is re-read after each slot since removals shift entries
     for (int i = 0; i <= mask; i++) {
+      long occ = occupied[i >>> CHUNK_SHIFT] & (-1L << (i & CHUNK_MASK));
+      if (occ == 0) {
+        i |= CHUNK_MASK;
+        continue;
+      }
+      i = (i & ~CHUNK_MASK) | Long.numberOfTrailingZeros(occ);
       while (true) {
-        long v = data[i << 2];
+        long v = key(i);
         if (v != EMPTY && v - vpnStart >= 0 && v - vpnStart < count) {
           removeSlot(i);
           dropped++;
@@ -236,9 +298,15 @@ public final class Tlb {
       hand = 0;
       return 0;
     }
-    Arrays.fill(data, 0);
-    for (int i = 0; i <= mask; i++) {
-      data[i << 2] = EMPTY;
+    for (int ci = 0; ci < chunks.length; ci++) {
+      long[] c = chunks[ci];
+      if (c != null && occupied[ci] != 0) {
+        Arrays.fill(c, 0);
+        for (int k = 0; k < c.length; k += 4) {
+          c[k] = EMPTY;
+        }
+        occupied[ci] = 0;
+      }
     }
     size = 0;
     hand = 0;
@@ -248,6 +316,17 @@ public final class Tlb {
   public int capacity() { return capacity; }
 
   public int size() { return size; }
+
+  /** Storage chunks allocated so far (each {@value #CHUNK_SLOTS} slots of 32 bytes). */
+  public int allocatedChunks() {
+    int n = 0;
+    for (long[] c : chunks) {
+      if (c != null) {
+        n++;
+      }
+    }
+    return n;
+  }
 
   public long hits() { return hits; }
 

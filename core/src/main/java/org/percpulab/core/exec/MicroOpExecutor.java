@@ -42,6 +42,7 @@ public final class MicroOpExecutor {
   private final PhysMem mem;
   private final long[] cost;
   private final long walkCost;
+  /** Offset mask within a {@link PhysMem} storage block, the unit {@code residentWords} returns. */
   private final long memPageMask;
   private PreemptionHook hook = PreemptionHook.NONE;
   private boolean fusion = true;
@@ -67,7 +68,7 @@ public final class MicroOpExecutor {
       cost[c.ordinal()] = costs.cycles(c);
     }
     this.walkCost = costs.cycles(CostClass.WALK_LEVEL);
-    this.memPageMask = mem.pageSize() - 1;
+    this.memPageMask = org.percpulab.core.mem.PhysMem.BLOCK_BYTES - 1;
     this.monitorSeq = new long[cpus.count()];
     this.monitorSlot = new int[cpus.count()];
     java.util.Arrays.fill(monitorSlot, -1);

@@ -35,4 +35,34 @@ class PhysMemTest {
     assertThatThrownBy(() -> m.read64(1L << 20)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("physical address 0x100000 outside RAM [0x0, 0x100000)");
   }
+
+  @Test
+  void zeroMatchesByteWritesAndLeavesUnwrittenPagesNonResident() {
+    java.util.Random rnd = new java.util.Random(18);
+    for (int round = 0; round < 200; round++) {
+      PhysMem a = new PhysMem(12, 0, 1L << 20);
+      PhysMem b = new PhysMem(12, 0, 1L << 20);
+      for (int i = 0; i < 64; i++) {
+        long pa = (rnd.nextInt(6) << 12) + (rnd.nextInt(512) << 3);
+        long v = rnd.nextLong();
+        a.write64(pa, v);
+        b.write64(pa, v);
+      }
+      long pa = rnd.nextInt(8 << 12);
+      long len = rnd.nextInt(3 << 12);
+      len = Math.min(len, (1L << 20) - pa);
+      a.zero(pa, len);
+      for (long k = 0; k < len; k++) {
+        b.write(pa + k, 1, 0);
+      }
+      for (long w = 0; w < (8 << 12); w += 8) {
+        assertThat(a.read64(w)).as("round %d word 0x%x after zero(0x%x, %d)", round, w, pa, len)
+            .isEqualTo(b.read64(w));
+      }
+      assertThat(a.residentPages()).as("zero allocates no page").isEqualTo(b.residentPages());
+    }
+    PhysMem m = new PhysMem(12, 0, 1L << 20);
+    m.zero(0, 1L << 20);
+    assertThat(m.residentPages()).isZero();
+  }
 }

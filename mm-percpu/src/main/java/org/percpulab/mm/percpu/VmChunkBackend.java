@@ -1,6 +1,6 @@
 package org.percpulab.mm.percpu;
 
-import org.percpulab.core.util.LongObjectMap;
+import org.percpulab.core.util.PfnMap;
 
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PagePurpose;
@@ -32,7 +32,7 @@ import org.percpulab.mm.vmalloc.Vmalloc;
  * (one range from the lowest to the highest unit, here spanning cpus × stride) are unchanged.
  *
  * <p>Model shortcut: the pages of a chunk are kept in {@code pages} (the kernel re-finds them with
- * vmalloc_to_page when depopulating); page→chunk ({@code page->private}) is a map keyed by PFN.
+ * vmalloc_to_page when depopulating); page→chunk ({@code page->private}) is a {@link PfnMap}.
  */
 public final class VmChunkBackend implements PcpuChunkBackend {
   private final Machine m;
@@ -40,7 +40,7 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   private final PcpuLocalArea local;
   private final PcpuPackedRegion packed;
   private final long prot;
-  private final LongObjectMap<PcpuChunk> pagePrivate = new LongObjectMap<>(64);
+  private final PfnMap<PcpuChunk> pagePrivate = new PfnMap<>();
   private long localBroadcastFlushes;
   private long windowRefusals;
 
@@ -268,13 +268,7 @@ public final class VmChunkBackend implements PcpuChunkBackend {
         pa = m.engine().translate(m.kpt().swapperPgd(), pcpu.chunkAddr(chunk, cpu, 0) + o);
       }
       int n = (int) Math.min(off + size - o, pcpu.pageSize() - (o & pageMask));
-      int k = 0;
-      for (; k + 8 <= n && ((pa + k) & 7) == 0; k += 8) {
-        m.mem().write(pa + k, 8, 0);
-      }
-      for (; k < n; k += 4) {
-        m.mem().write(pa + k, 4, 0);
-      }
+      m.mem().zero(pa, n);
       o += n;
     }
   }

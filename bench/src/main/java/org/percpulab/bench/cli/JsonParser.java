@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A strict little JSON reader for tests: objects as LinkedHashMap, arrays as List, numbers as Long or Double. */
-final class JsonParser {
+/**
+ * A strict little JSON reader for what {@link Json} writes (sweep job and result files, tests):
+ * objects as LinkedHashMap, arrays as List, numbers as Long or Double. Errors are
+ * IllegalArgumentException naming the offset.
+ */
+public final class JsonParser {
 
   private final String s;
   private int i;
@@ -15,7 +19,7 @@ final class JsonParser {
     this.s = s;
   }
 
-  static Object parse(String text) {
+  public static Object parse(String text) {
     JsonParser p = new JsonParser(text);
     Object v = p.value();
     p.ws();

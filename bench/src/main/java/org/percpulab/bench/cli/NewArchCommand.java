@@ -36,7 +36,7 @@ public final class NewArchCommand extends BaseCommand {
       {"__RESOURCES_PLUGIN__", "resourcesPlugin"}, {"__CLEAN_PLUGIN__", "cleanPlugin"},
       {"__INSTALL_PLUGIN__", "installPlugin"}};
   private static final String[] ROLES = {"Backend", "Model", "Geometry", "Layout", "Descriptors",
-      "Ops", "PerCpuAreas", "Costs"};
+      "Ops", "PerCpuAreas", "Costs", "PtdumpTables"};
 
   @Parameters(index = "0", paramLabel = "ID", description = "Backend id: [a-z][a-z0-9_]*, "
       + "e.g. riscv64.")

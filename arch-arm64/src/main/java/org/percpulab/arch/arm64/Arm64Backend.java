@@ -3,12 +3,15 @@ package org.percpulab.arch.arm64;
 import java.util.List;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.PercpuAccessKeys;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.PreemptModel;
 import org.pf4j.Extension;
 
 /**
@@ -38,7 +41,15 @@ public final class Arm64Backend implements ArchBackend {
 
   @Override public ArchModel configure(ConfigView config) {
     Arm64Config c = Arm64Config.from(config);
-    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config));
+    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config),
+        PreemptModel.from(config),
+        "immediate".equals(config.raw(Arm64Config.LOCAL_OFFSET).orElse("immediate").trim()),
+        config.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim());
+  }
+
+  /** arm64 can express every access (the review's rivals were argued on arm64). */
+  @Override public Set<OpMode> accesses() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(OpMode.class));
   }
 
   /** Whether the local area exists: {@link Arm64Config#localMapWanted}. */

@@ -34,6 +34,8 @@ public record Arm64Config(
   public static final String COST_PREFIX = "arm64.cost.";
   /** The kernel's {@code percpu_alloc=} boot parameter (mm/percpu.c pcpu_chosen_fc). */
   public static final String PERCPU_ALLOC = "arm64.percpuAlloc";
+  /** How local-map forms ptr + __per_cpu_local_off: load the variable or a boot-patched constant. */
+  public static final String LOCAL_OFFSET = "arm64.localOffset";
 
   public static final long DEFAULT_STATIC_SIZE = 84248;
   public static final int DEFAULT_NR_CPUS = 512;
@@ -56,6 +58,9 @@ public record Arm64Config(
     keys.add(ConfigKey.choice(PERCPU_ALLOC, "auto", "first chunk allocator, the percpu_alloc= boot "
         + "parameter (arm64 selects NEED_PER_CPU_EMBED_FIRST_CHUNK and NEED_PER_CPU_PAGE_FIRST_CHUNK);"
         + " auto = embed, or page when the local map is active", "auto", "embed", "page"));
+    keys.add(ConfigKey.choice(LOCAL_OFFSET, "immediate", "local-map: __per_cpu_local_off loaded "
+        + "from memory (adrp; ldr; add) or patched into the text at boot (movz + 3 movk; add: "
+        + "KASLR moves __per_cpu_start, so no link-time constant)", "load", "immediate"));
     keys.addAll(Arm64Costs.defaults().overrideKeys("arm64"));
     return List.copyOf(keys);
   }
@@ -126,7 +131,7 @@ public record Arm64Config(
    * {@link Arm64LocalPerCpuMap#refuseReason} refuses.
    */
   static boolean localMapWanted(ConfigView c, int cpus) {
-    String mode = c.raw("percpu.localMap").orElse("auto").trim();
+    String mode = org.percpulab.core.config.PercpuAccessKeys.effectiveLocalMap(c);
     if ("on".equals(mode) || "force".equals(mode)) {
       return true;
     }

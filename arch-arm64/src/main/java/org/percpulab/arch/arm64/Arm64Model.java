@@ -2,12 +2,14 @@ package org.percpulab.arch.arm64;
 
 import java.util.Optional;
 import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.DescriptorFormat;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.LocalPerCpuMap;
 import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.PtdumpTables;
 import org.percpulab.core.spi.TlbSpec;
 import org.percpulab.core.spi.VaLayout;
@@ -26,20 +28,44 @@ public final class Arm64Model implements ArchModel {
   private final PerCpuAreaSpec perCpu;
   private final Arm64LocalPerCpuMap localMap;
   private final Arm64PtdumpTables ptdump;
+  private final boolean allFormsLocal;
 
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs) {
+  /**
+   * @param localForms {@code percpu.localForms}: this_cpu, all, or auto (the cheaper for the
+   *     chosen offset form: all when the alias address costs fewer cycles than TPIDR + add)
+   */
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, PreemptModel preempt,
+      boolean immediateOffset, String localForms) {
     this.config = config;
     this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
     this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
     this.localActive = localActive;
     this.layout = arm64Layout.toVaLayout(localActive);
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());
-    this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe());
+    boolean all = localForms.equals("all") || localForms.equals("auto")
+        && aliasCheaper(costs, immediateOffset);
+    this.allFormsLocal = all;
+    this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe(), preempt,
+        immediateOffset, all);
     this.costs = costs;
     this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
   }
+
+  /**
+   * Whether the alias address (movz + 3 movk + add, or adrp + ldr + add) costs fewer cycles than
+   * mrs TPIDR + add in {@code costs}.
+   */
+  static boolean aliasCheaper(CostTable costs, boolean immediate) {
+    long alias = immediate ? 5 * costs.cycles(CostClass.ALU)
+        : 2 * costs.cycles(CostClass.ALU) + costs.cycles(CostClass.LOAD);
+    long tpidr = costs.cycles(CostClass.SYSREG_READ) + costs.cycles(CostClass.ALU);
+    return alias < tpidr;
+  }
+
+  /** Whether __this_cpu_* / raw_cpu_* use the local alias ({@code percpu.localForms}). */
+  public boolean allFormsLocal() { return allFormsLocal; }
 
   public Arm64Config config() { return config; }
 

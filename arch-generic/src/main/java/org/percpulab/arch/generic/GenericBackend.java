@@ -75,6 +75,12 @@ public final class GenericBackend implements ArchBackend {
     return List.copyOf(problems);
   }
 
+  /** offset (asm-generic) and segment (the upper bound); no local map. */
+  @Override public java.util.Set<org.percpulab.core.spi.OpMode> accesses() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+        org.percpulab.core.spi.OpMode.BASELINE, org.percpulab.core.spi.OpMode.SEGMENT));
+  }
+
   @Override public ArchModel configure(ConfigView config) {
     List<ConfigProblem> problems = validate(config);
     if (!problems.isEmpty()) {

@@ -7,6 +7,7 @@ import org.percpulab.core.spi.DescriptorFormat;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.TlbSpec;
 import org.percpulab.core.spi.VaLayout;
 
@@ -15,7 +16,8 @@ import org.percpulab.core.spi.VaLayout;
  * page-table base register; a model). No capabilities: {@code capability(LocalPerCpuMap.class)} is
  * empty.
  */
-record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) implements ArchModel {
+record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb, OpSequences ops)
+    implements ArchModel {
   /**
    * Assumption: 1536 entries, the size of a typical second-level TLB of a current x86-64/arm64
    * core; config {@code tlb.entries} overrides.
@@ -27,7 +29,7 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
         config.intOr("tlb.entries", DEFAULT_TLB_ENTRIES, 1, 1 << 20);
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     return new GenericModel(GenericPerCpuAreas.fromConfig(config), GenericCosts.fromConfig(config),
-        new TlbSpec(entries, smt));
+        new TlbSpec(entries, smt), GenericOps.of(PreemptModel.from(config)));
   }
 
   @Override public Geometry geometry() {
@@ -44,9 +46,5 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb) im
 
   @Override public String translationBaseRegister() {
     return "PTBR";
-  }
-
-  @Override public OpSequences ops() {
-    return GenericOps.INSTANCE;
   }
 }

@@ -64,7 +64,9 @@ public final class Boot {
       throw ConfigException.of(problems);
     }
     LoadedBackend backend = registry.select(full.get(CoreKeys.ARCH));
-    problems = backend.backend().validate(full);
+    problems = new ArrayList<>(backend.backend().validate(full));
+    problems.addAll(org.percpulab.core.config.PercpuAccessKeys.problems(full, backend.backend()));
+    problems.addAll(org.percpulab.core.spi.PreemptModel.problems(full));
     if (!problems.isEmpty()) {
       throw ConfigException.of(problems);
     }

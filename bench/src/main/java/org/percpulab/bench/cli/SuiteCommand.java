@@ -73,6 +73,11 @@ public final class SuiteCommand extends BaseCommand {
       description = "Runs in parallel (default: available processors, at most 4).")
   int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
 
+  @Option(names = "--accesses", paramLabel = "all|none", defaultValue = "all",
+      description = "Compare every percpu.access each backend supports (default: ${DEFAULT-VALUE})"
+          + " or none.")
+  String accesses;
+
   @Mixin
   WorkloadOptions wopts;
 
@@ -96,9 +101,15 @@ public final class SuiteCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    if (!accesses.equals("all") && !accesses.equals("none")) {
+      throw new ConfigException("option '--accesses': value '" + accesses + "' is not allowed; "
+          + "allowed: all|none");
+    }
     List<java.util.concurrent.Callable<RunResult>> tasks = new ArrayList<>();
+    List<KernelModelFactory> mainFactories = new ArrayList<>();
     for (String arch : archs) {
       KernelModelFactory f = factory(reg, base, arch, cpus);
+      mainFactories.add(f);
       for (String w : workloads) {
         Map<String, Long> p = filter(w, cpus, params);
         tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
@@ -114,14 +125,30 @@ public final class SuiteCommand extends BaseCommand {
       }
     }
     List<RunResult> all = runAll(tasks);
+    Map<String, Map<String, Long>> perWorkload = new LinkedHashMap<>();
+    for (String w : workloads) {
+      perWorkload.put(w, filter(w, cpus, params));
+    }
+    List<org.percpulab.bench.run.AccessRunResult> accessRuns = accesses.equals("none")
+        ? List.of() : SuiteAccesses.runAll(SuiteAccesses.tasks(mainFactories, workloads, cpus,
+            perWorkload, costs, wopts.nodes, wopts.seed), threads);
     List<RunResult> runs = all.subList(0, mainRuns);
     List<RunResult> sweep = all.subList(mainRuns, all.size());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
     Files.createDirectories(out);
-    Files.writeString(out.resolve("results.json"), Json.write(ResultsJson.suite(s)),
+    Map<String, Object> results = ResultsJson.suite(s);
+    List<Object> accessJson = new ArrayList<>();
+    for (org.percpulab.bench.run.AccessRunResult a : accessRuns) {
+      Map<String, Object> j = org.percpulab.bench.report.AccessReport.json(a);
+      j.remove("sysCostAssumptions");
+      accessJson.add(j);
+    }
+    results.put("accessRuns", accessJson);
+    Files.writeString(out.resolve("results.json"), Json.write(results), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s) + (accessRuns.isEmpty()
+        ? "" : "\n" + org.percpulab.bench.report.AccessReport.rankingMarkdown(accessRuns)),
         StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s), StandardCharsets.UTF_8);
     List<String> charts = Charts.writeAll(s, out);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {

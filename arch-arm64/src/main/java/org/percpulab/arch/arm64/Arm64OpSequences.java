@@ -184,12 +184,10 @@ public final class Arm64OpSequences implements OpSequences {
         if (preempt.preemptCount()) {
           s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD));
           s.add(op("sub w2, w2, #1", CostClass.ALU));
+          s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE, preempt.preemption()
+              ? Effect.PREEMPT_DEC_CHECK : Effect.PREEMPT_DEC));
           if (preempt.preemption()) {
-            s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE,
-                Effect.PREEMPT_DEC_CHECK));
             s.add(op("cbz w2, preempt_schedule_notrace", CostClass.BRANCH));
-          } else {
-            s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE, Effect.PREEMPT_DEC));
           }
         }
         break;

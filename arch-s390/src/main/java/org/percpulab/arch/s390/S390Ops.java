@@ -353,12 +353,17 @@ public final class S390Ops implements OpSequences {
     if (z196) {
       l.add(new MicroOp("asi " + PC + ",1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_INC));
     } else {
-      l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
-      l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
-      l.add(MicroOp.of("ahi %r5,1", CostClass.ALU));
-      l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_INC));
-      l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+      countCsLoop(l, 1, Effect.PREEMPT_INC);
     }
+  }
+
+  /** Without z196: add {@code delta} to the lowcore count with a CS loop. */
+  private static void countCsLoop(List<MicroOp> l, int delta, Effect effect) {
+    l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
+    l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
+    l.add(MicroOp.of("ahi %r5," + delta, CostClass.ALU));
+    l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, effect));
+    l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
   }
 
   private void preemptEnable(List<MicroOp> l) {
@@ -369,11 +374,7 @@ public final class S390Ops implements OpSequences {
       if (z196) {
         l.add(new MicroOp("asi " + PC + ",-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC));
       } else {
-        l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
-        l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
-        l.add(MicroOp.of("ahi %r5,-1", CostClass.ALU));
-        l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_DEC));
-        l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+        countCsLoop(l, -1, Effect.PREEMPT_DEC);
       }
       return;
     }
@@ -382,11 +383,7 @@ public final class S390Ops implements OpSequences {
       l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)",
           CostClass.BRANCH));
     } else {
-      l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
-      l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
-      l.add(MicroOp.of("ahi %r5,-1", CostClass.ALU));
-      l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+      countCsLoop(l, -1, Effect.PREEMPT_DEC_CHECK);
       l.add(MicroOp.of("chi %r4,1", CostClass.ALU));
       l.add(MicroOp.of("jne 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
     }

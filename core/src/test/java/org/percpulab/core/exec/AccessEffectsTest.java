@@ -6,7 +6,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.percpulab.core.fake.FakeBackend;
 import org.percpulab.core.machine.Machine;
-import org.percpulab.core.mem.PagePurpose;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.MicroOp;
 import org.percpulab.core.spi.MicroOp.Effect;
@@ -42,12 +41,7 @@ class AccessEffectsTest {
 
   /** {ptr, pa0, pa1}: CPU 0's and CPU 1's copies on two linear-map pages. */
   private static long[] setup(Machine m) {
-    long pa0 = m.allocator().allocPage(PagePurpose.percpu(0)) << 12;
-    long pa1 = m.allocator().allocPage(PagePurpose.percpu(1)) << 12;
-    long ptr = 0x1000;
-    m.cpu(0).setPerCpuOffset(m.layout().physToVirt(pa0) - ptr);
-    m.cpu(1).setPerCpuOffset(m.layout().physToVirt(pa1) - ptr);
-    return new long[] {ptr, pa0, pa1};
+    return MicroOpExecutorTest.setup(m);
   }
 
   /** Migrates CPU 0's task to CPU 1 at micro-op {@code at}. */

@@ -10,7 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.percpulab.bench.run.AccessRunResult;
 import org.percpulab.bench.run.KernelModelFactory;
+import org.percpulab.bench.run.ModeResult;
 import org.percpulab.bench.run.Progress;
+import org.percpulab.bench.run.RunResult;
 import org.percpulab.bench.run.SysCostModel;
 import org.percpulab.bench.run.WorkloadRunner;
 import org.percpulab.bench.workload.Workloads;
@@ -24,11 +26,16 @@ import org.percpulab.core.spi.OpMode;
 final class SuiteAccesses {
   private SuiteAccesses() { }
 
-  /** One task per backend factory and workload. */
+  /**
+   * One task per backend factory and workload; {@code mainRuns} (the suite's runs, in the same
+   * backend-major, workload-minor order) supply the offset and local-map modes, which are not
+   * run again.
+   */
   static List<Callable<AccessRunResult>> tasks(List<KernelModelFactory> factories,
       List<String> workloads, int cpus, Map<String, Map<String, Long>> params,
-      SysCostModel costs, int nodes, long seed) {
+      SysCostModel costs, int nodes, long seed, List<RunResult> mainRuns) {
     List<Callable<AccessRunResult>> tasks = new ArrayList<>();
+    int i = 0;
     for (KernelModelFactory f : factories) {
       List<OpMode> modes = new ArrayList<>();
       for (OpMode m : OpMode.values()) {
@@ -39,8 +46,14 @@ final class SuiteAccesses {
       }
       for (String w : workloads) {
         Map<String, Long> p = params.get(w);
+        RunResult main = mainRuns.get(i++);
+        Map<OpMode, ModeResult> known = new java.util.EnumMap<>(OpMode.class);
+        known.put(OpMode.BASELINE, main.baseline());
+        if (main.localMap().available()) {
+          known.put(OpMode.LOCAL_MAP, main.localMap());
+        }
         tasks.add(() -> new WorkloadRunner(f, costs, nodes, seed, Progress.quiet())
-            .runAccesses(Workloads.create(w, cpus, p), modes));
+            .runAccesses(Workloads.create(w, cpus, p), modes, known));
       }
     }
     return tasks;

@@ -131,7 +131,7 @@ public final class SuiteCommand extends BaseCommand {
     }
     List<org.percpulab.bench.run.AccessRunResult> accessRuns = accesses.equals("none")
         ? List.of() : SuiteAccesses.runAll(SuiteAccesses.tasks(mainFactories, workloads, cpus,
-            perWorkload, costs, wopts.nodes, wopts.seed), threads);
+            perWorkload, costs, wopts.nodes, wopts.seed, all.subList(0, mainRuns)), threads);
     List<RunResult> runs = all.subList(0, mainRuns);
     List<RunResult> sweep = all.subList(mainRuns, all.size());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,

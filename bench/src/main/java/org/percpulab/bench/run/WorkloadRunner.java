@@ -51,6 +51,15 @@ public final class WorkloadRunner {
    * @throws IllegalArgumentException (one line) for an access the backend does not support
    */
   public AccessRunResult runAccesses(Workload w, java.util.List<OpMode> accesses) {
+    return runAccesses(w, accesses, java.util.Map.of());
+  }
+
+  /**
+   * {@link #runAccesses(Workload, java.util.List)} reusing results already run on this factory
+   * with the same workload and seed ({@code known}: e.g. the suite's offset and local-map runs).
+   */
+  public AccessRunResult runAccesses(Workload w, java.util.List<OpMode> accesses,
+      java.util.Map<OpMode, ModeResult> known) {
     java.util.List<OpMode> order = new java.util.ArrayList<>();
     order.add(OpMode.BASELINE);
     for (OpMode m : accesses) {
@@ -68,7 +77,7 @@ public final class WorkloadRunner {
     }
     java.util.List<AccessRunResult.Mode> modes = new java.util.ArrayList<>();
     for (OpMode m : order) {
-      ModeResult r = runMode(w, m);
+      ModeResult r = known.containsKey(m) ? known.get(m) : runMode(w, m);
       long path = factory.costs() == null ? 0 : AccessPathCosts.cycles(m, factory.arch(),
           factory.costs(), AccessRunResult.events(r));
       long mem = factory.geometry() == null ? 0

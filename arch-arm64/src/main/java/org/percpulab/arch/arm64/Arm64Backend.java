@@ -1,9 +1,11 @@
 package org.percpulab.arch.arm64;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
 import org.percpulab.core.config.PercpuAccessKeys;
+import org.percpulab.core.machine.LocalMapGate;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
@@ -12,6 +14,9 @@ import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.PreemptModel;
+import org.percpulab.core.spi.LocalMapDecision;
+import org.percpulab.core.spi.MachineTopology;
+import org.percpulab.core.spi.NrCpusLimit;
 import org.pf4j.Extension;
 
 /**
@@ -39,9 +44,15 @@ public final class Arm64Backend implements ArchBackend {
     return Arm64Config.validate(config);
   }
 
+  /** With core's gate for this config ({@link LocalMapGate#configure}). */
   @Override public ArchModel configure(ConfigView config) {
+    return LocalMapGate.configure(this, config);
+  }
+
+  @Override public ArchModel configure(ConfigView config, LocalMapDecision localMap) {
     Arm64Config c = Arm64Config.from(config);
-    return new Arm64Model(c, localActive(config, c), Arm64Costs.fromConfig(config),
+    Arm64Config.checkWithGate(c, localMap.active());
+    return new Arm64Model(c, localMap.active(), Arm64Costs.fromConfig(config),
         PreemptModel.from(config),
         "immediate".equals(config.raw(Arm64Config.LOCAL_OFFSET).orElse("immediate").trim()),
         config.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim());
@@ -52,8 +63,20 @@ public final class Arm64Backend implements ArchBackend {
     return java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(OpMode.class));
   }
 
-  /** Whether the local area exists: {@link Arm64Config#localMapWanted}. */
-  static boolean localActive(ConfigView config, Arm64Config c) {
-    return Arm64Config.localMapWanted(config, c.cpus());
+  @Override public Optional<String> localMapRefusal(MachineTopology topology) {
+    return Arm64LocalPerCpuMap.refusal(topology);
+  }
+
+  @Override public NrCpusLimit nrCpusLimit() {
+    return Arm64Config.NR_CPUS_LIMIT;
+  }
+
+  @Override public List<String> provenance() {
+    return List.of("arm64: with the local map the backend boots the page first chunk (mapped with"
+        + " base-page PTEs in vmalloc space, right below the local area) while the baseline keeps"
+        + " the kernel's default embed first chunk (linear map); the series' own construction is"
+        + " not public (README, Known modelling limits)",
+        "arm64: NR_CPUS " + Arm64Config.DEFAULT_NR_CPUS + " (Kconfig default) unless cpus or"
+        + " kernel.nrCpus is larger; it sizes the fixmap's per-CPU slots");
   }
 }

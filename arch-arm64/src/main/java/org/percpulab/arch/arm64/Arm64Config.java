@@ -16,8 +16,8 @@ import org.percpulab.core.spi.MachineTopology;
  *
  * <p>Defaults: {@code arm64.staticPercpuSize = 84248} is the static percpu size of a real arm64
  * distro boot log ({@code percpu: Embedded 30 pages/cpu s84248 r8192 d30440 u122880},
- * kernel-facts §8); {@code arm64.nrCpus = 512} is NR_CPUS of common distro arm64 configs (Kconfig
- * NR_CPUS default is 512 on arm64).
+ * kernel-facts §8). NR_CPUS is core's {@code kernel.nrCpus}; arm64's Kconfig range 2..4096 and
+ * default 512 are {@link #NR_CPUS_LIMIT}.
  */
 public record Arm64Config(
     int pageShift, int vaBits, int levels, boolean lse, boolean atomicsFar, boolean kpti,
@@ -29,7 +29,6 @@ public record Arm64Config(
   public static final String KPTI = "arm64.kpti";
   public static final String VHE = "arm64.vhe";
   public static final String STATIC_SIZE = "arm64.staticPercpuSize";
-  public static final String NR_CPUS = "arm64.nrCpus";
   public static final String NUMA_NODES = "arm64.numaNodes";
   public static final String COST_PREFIX = "arm64.cost.";
   /** The kernel's {@code percpu_alloc=} boot parameter (mm/percpu.c pcpu_chosen_fc). */
@@ -39,6 +38,9 @@ public record Arm64Config(
 
   public static final long DEFAULT_STATIC_SIZE = 84248;
   public static final int DEFAULT_NR_CPUS = 512;
+  /** arch/arm64/Kconfig NR_CPUS: range 2 4096, default 512. */
+  public static final org.percpulab.core.spi.NrCpusLimit NR_CPUS_LIMIT =
+      new org.percpulab.core.spi.NrCpusLimit(2, 4096, DEFAULT_NR_CPUS);
   /** Assumption: Neoverse N1's unified L2 TLB has 1280 entries (Arm Neoverse N1 TRM). */
   public static final int DEFAULT_TLB_ENTRIES = 1280;
 
@@ -52,7 +54,6 @@ public record Arm64Config(
     keys.add(ConfigKey.bool(VHE, false, "kernel runs at EL2 with VHE: offset in TPIDR_EL2"));
     keys.add(ConfigKey.intRange(STATIC_SIZE, DEFAULT_STATIC_SIZE,
         "size of .data..percpu in bytes (distro boot log: s84248)", 1, 1L << 24));
-    keys.add(ConfigKey.intRange(NR_CPUS, DEFAULT_NR_CPUS, "NR_CPUS (>= cpus)", 1, 4096));
     keys.add(ConfigKey.intRange(NUMA_NODES, 1, "NUMA nodes; CPUs split into equal consecutive "
         + "blocks, distance 10 local / 20 remote", 1, 64));
     keys.add(ConfigKey.choice(PERCPU_ALLOC, "auto", "first chunk allocator, the percpu_alloc= boot "
@@ -104,18 +105,6 @@ public record Arm64Config(
     }
     problems.addAll(ConfigKey.check(keys(), c));
     int cpus = parseIntOr(c.raw("cpus").orElse("4"), 4);
-    String nr = c.raw(NR_CPUS).orElse(Integer.toString(DEFAULT_NR_CPUS));
-    int nrCpus = parseIntOr(nr, -1);
-    if (nrCpus > 0 && nrCpus <= 4096 && nrCpus < cpus) {
-      problems.add(new ConfigProblem(NR_CPUS, nr, "integer " + cpus + "..4096 (NR_CPUS >= cpus = "
-          + cpus + ")"));
-    }
-    String alloc = c.raw(PERCPU_ALLOC).orElse("auto").trim();
-    if ("embed".equals(alloc) && localMapWanted(c, cpus)) {
-      problems.add(new ConfigProblem(PERCPU_ALLOC, alloc, "auto|page while percpu.localMap is "
-          + "active (one __per_cpu_local_off needs the first chunk in vmalloc space), or set "
-          + "percpu.localMap=off"));
-    }
     String nodes = c.raw(NUMA_NODES).orElse("1");
     int n = parseIntOr(nodes, -1);
     if (n > cpus && n <= 64) {
@@ -126,22 +115,15 @@ public record Arm64Config(
   }
 
   /**
-   * Whether percpu.localMap will be active: off = no; on / force = yes (core's gate rejects "on"
-   * when the cpufeature check refuses, "force" goes ahead); auto = unless
-   * {@link Arm64LocalPerCpuMap#refuseReason} refuses.
+   * percpu_alloc=embed cannot be combined with an active local map (one __per_cpu_local_off needs
+   * the first chunk in vmalloc space, LocalPerCpuMap rule "first chunk"); the gate is core's.
    */
-  static boolean localMapWanted(ConfigView c, int cpus) {
-    String mode = org.percpulab.core.config.PercpuAccessKeys.effectiveLocalMap(c);
-    if ("on".equals(mode) || "force".equals(mode)) {
-      return true;
+  static void checkWithGate(Arm64Config c, boolean localActive) {
+    if (localActive && "embed".equals(c.percpuAlloc())) {
+      throw new IllegalArgumentException(new ConfigProblem(PERCPU_ALLOC, c.percpuAlloc(),
+          "auto|page while percpu.localMap is active (one __per_cpu_local_off needs the first "
+          + "chunk in vmalloc space), or set percpu.localMap=off").message());
     }
-    if (!"auto".equals(mode)) {
-      return false;
-    }
-    MachineTopology t = new MachineTopology(cpus,
-        parseIntOr(c.raw("topology.threadsPerCore").orElse("1"), 1),
-        "smt".equals(c.raw("tlb.shared").orElse("none").trim()));
-    return new Arm64LocalPerCpuMap(null).refuseReason(t).isEmpty();
   }
 
   static Arm64Config from(ConfigView c) {
@@ -162,7 +144,7 @@ public record Arm64Config(
         Boolean.parseBoolean(c.raw(KPTI).orElse("false").trim()),
         Boolean.parseBoolean(c.raw(VHE).orElse("false").trim()),
         Long.parseLong(c.raw(STATIC_SIZE).orElse(Long.toString(DEFAULT_STATIC_SIZE)).trim()),
-        parseIntOr(c.raw(NR_CPUS).orElse(Integer.toString(DEFAULT_NR_CPUS)), DEFAULT_NR_CPUS),
+        NR_CPUS_LIMIT.effective(c),
         parseIntOr(c.raw(NUMA_NODES).orElse("1"), 1), cpus, tpc, smt, tlbEntries,
         c.raw(PERCPU_ALLOC).orElse("auto").trim());
   }

@@ -41,7 +41,8 @@ public final class Arm64LocalPerCpuMap implements LocalPerCpuMap {
     return layout.privateTablesPerCpuAtBoot();
   }
 
-  @Override public Optional<String> refuseReason(MachineTopology t) {
+  /** The cpufeature check core asks through {@code Arm64Backend.localMapRefusal}. */
+  static Optional<String> refusal(MachineTopology t) {
     if (t.tlbSharedBySmt() && t.threadsPerCore() > 1) {
       return Optional.of("SMT siblings share a TLB (tlb.shared=smt, " + t.threadsPerCore()
           + " threads/core): a sibling could hit another CPU's local-area translation, so the "

@@ -41,7 +41,7 @@ class Arm64BackendTest {
       assertThat(k.validator().accepts(k.defaultValue())).as(k.name()).isTrue();
     }
     assertThat(backend.configKeys()).extracting(ConfigKey::name).contains("arm64.atomics",
-        "arm64.atomicsFar", "arm64.kpti", "arm64.vhe", "arm64.staticPercpuSize", "arm64.nrCpus",
+        "arm64.atomicsFar", "arm64.kpti", "arm64.vhe", "arm64.staticPercpuSize",
         "arm64.numaNodes", "arm64.cost.atomic_far");
     assertThat(backend.validate(MapConfig.of())).isEmpty();
   }
@@ -67,13 +67,16 @@ class Arm64BackendTest {
 
   @Test void validateOneProblemPerBadValue() {
     List<ConfigProblem> p = backend.validate(MapConfig.of("arm64.atomics", "cas",
-        "arm64.kpti", "yes", "cpus", "600", "arm64.nrCpus", "512", "arm64.cost.atomic_far", "-1"));
+        "arm64.kpti", "yes", "cpus", "600", "arm64.cost.atomic_far", "-1"));
     assertThat(p).extracting(ConfigProblem::message).containsExactlyInAnyOrder(
         "config key 'arm64.atomics': value 'cas' is not allowed; allowed: lse|llsc",
         "config key 'arm64.kpti': value 'yes' is not allowed; allowed: true|false",
-        "config key 'arm64.cost.atomic_far': value '-1' is not allowed; allowed: integer 0..1000000",
-        "config key 'arm64.nrCpus': value '512' is not allowed; allowed: integer 600..4096 "
-            + "(NR_CPUS >= cpus = 600)");
+        "config key 'arm64.cost.atomic_far': value '-1' is not allowed; allowed: integer 0..1000000");
+    assertThat(backend.nrCpusLimit().check(MapConfig.of("cpus", "600", "kernel.nrCpus", "512"),
+        "arm64").orElseThrow().message()).isEqualTo("config key 'kernel.nrCpus': value '512' is "
+            + "not allowed; allowed: integer 600..4096 for arm64 (NR_CPUS >= cpus = 600)");
+    assertThat(backend.nrCpusLimit().defaultFor(4)).as("Kconfig default 512").isEqualTo(512);
+    assertThat(backend.nrCpusLimit().defaultFor(4096)).as("cpus above it").isEqualTo(4096);
   }
 
   @Test void configureRejectsBadConfig() {
@@ -99,9 +102,11 @@ class Arm64BackendTest {
         .firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.EMBED);
     assertThat(backend.configure(MapConfig.of("percpu.localMap", "off", "arm64.percpuAlloc",
         "page")).perCpuAreas().firstChunk()).isEqualTo(PerCpuAreaSpec.FirstChunk.PAGE);
-    assertThat(backend.validate(MapConfig.of("arm64.percpuAlloc", "embed")))
-        .extracting(ConfigProblem::message)
-        .containsExactly("config key 'arm64.percpuAlloc': value 'embed' is not allowed; allowed: "
+    // the gate is core's, so the conflict shows when configure() is told the gate
+    assertThat(backend.validate(MapConfig.of("arm64.percpuAlloc", "embed"))).isEmpty();
+    assertThatThrownBy(() -> backend.configure(MapConfig.of("arm64.percpuAlloc", "embed")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("config key 'arm64.percpuAlloc': value 'embed' is not allowed; allowed: "
             + "auto|page while percpu.localMap is "
             + "active (one __per_cpu_local_off needs the first chunk in vmalloc space), or set "
             + "percpu.localMap=off");
@@ -132,14 +137,13 @@ class Arm64BackendTest {
         "tlb.shared", "smt"));
     assertThat(smt.layout().region("percpu-local")).isEmpty();
     ArchModel forced = backend.configure(MapConfig.of("topology.threadsPerCore", "2",
-        "tlb.shared", "smt", "percpu.localMap", "on"));
+        "tlb.shared", "smt", "percpu.localMap", "force"));
     assertThat(forced.layout().region("percpu-local")).isPresent();
-    LocalPerCpuMap lm = smt.capability(LocalPerCpuMap.class).orElseThrow();
-    assertThat(lm.refuseReason(new MachineTopology(4, 2, true))).contains(
+    assertThat(backend.localMapRefusal(new MachineTopology(4, 2, true))).contains(
         "SMT siblings share a TLB (tlb.shared=smt, 2 threads/core): a sibling could hit another "
             + "CPU's local-area translation, so the local map is refused (as with CnP)");
-    assertThat(lm.refuseReason(new MachineTopology(4, 2, false))).isEmpty();
-    assertThat(lm.refuseReason(new MachineTopology(4, 1, true))).isEmpty();
+    assertThat(backend.localMapRefusal(new MachineTopology(4, 2, false))).isEmpty();
+    assertThat(backend.localMapRefusal(new MachineTopology(4, 1, true))).isEmpty();
     assertThat(Arm64LocalPerCpuMap.CNP_ON_PERCPU_TTBR1).isFalse();
   }
 

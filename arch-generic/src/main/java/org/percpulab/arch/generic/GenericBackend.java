@@ -89,6 +89,11 @@ public final class GenericBackend implements ArchBackend {
     return GenericModel.of(config);
   }
 
+  @Override public List<String> provenance() {
+    return List.of("generic: asm-generic percpu ops and a documented 4-level table of this "
+        + "model, not a kernel arch; NR_CPUS = cpus (no Kconfig default); no local map");
+  }
+
   /** Config key name of the cost override for {@code c}, e.g. {@code generic.cost.irq_save}. */
   public static String costKey(CostClass c) {
     return CostTable.overrideKey(ID, c);

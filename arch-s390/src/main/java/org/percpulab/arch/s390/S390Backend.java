@@ -101,6 +101,16 @@ public final class S390Backend implements ArchBackend {
     return S390Model.of(config);
   }
 
+  /** arch/s390/Kconfig NR_CPUS: range 2 512, default 64. */
+  @Override public org.percpulab.core.spi.NrCpusLimit nrCpusLimit() {
+    return new org.percpulab.core.spi.NrCpusLimit(2, 512, 64);
+  }
+
+  @Override public List<String> provenance() {
+    return List.of("s390: the abs lowcore region is sized for NR_CPUS = 64 (Kconfig default) "
+        + "whatever kernel.nrCpus says; no local map (HAVE_LOCAL_PER_CPU_MAP not selected)");
+  }
+
   /** The geometry a validated config selects: mm.vaBits, else mm.levels, else the default. */
   static Geometry geometry(ConfigView config) {
     Optional<String> va = config.raw("mm.vaBits");

@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
         HazardsCommand.class,
         RunCommand.class,
         SuiteCommand.class,
+        NewArchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

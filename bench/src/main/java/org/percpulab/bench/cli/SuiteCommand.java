@@ -61,8 +61,8 @@ public final class SuiteCommand extends BaseCommand {
       description = "Workloads to run (default: all).")
   List<String> workloads = new ArrayList<>(Workloads.NAMES);
 
-  @Option(names = "--sweep-arch", paramLabel = "ID", defaultValue = "arm64",
-      description = "Backend of the CPU sweep (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sweep-arch", paramLabel = "ID",
+      description = "Backend of the CPU sweep (default: the first --arch, else arm64).")
   String sweepArch;
 
   @Option(names = "--sweep-memcgs", paramLabel = "N", defaultValue = "64",
@@ -89,6 +89,7 @@ public final class SuiteCommand extends BaseCommand {
     List<String> archs = archs(reg);
     int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);
     List<Integer> sweepCpus = sweepCpus();
+    String sweepArch = this.sweepArch != null ? this.sweepArch : archs.get(0);
     SysCostModel costs;
     Map<String, Long> params;
     try {
@@ -117,7 +118,21 @@ public final class SuiteCommand extends BaseCommand {
       }
     }
     int mainRuns = tasks.size();
+    String dropped = "";
     if (!sweepCpus.isEmpty() && archs.contains(sweepArch)) {
+      int max = reg.select(sweepArch).backend().nrCpusLimit().max();
+      List<Integer> kept = new ArrayList<>();
+      for (int n : sweepCpus) {
+        if (n <= max) {
+          kept.add(n);
+        } else {
+          dropped += (dropped.isEmpty() ? "" : ",") + n;
+        }
+      }
+      if (!dropped.isEmpty()) {
+        dropped = "; dropped " + dropped + " CPUs: above NR_CPUS max " + max + " of " + sweepArch;
+      }
+      sweepCpus = kept;
       for (int n : sweepCpus) {
         KernelModelFactory f = factory(reg, base, sweepArch, n);
         tasks.add(() -> new WorkloadRunner(f, costs, wopts.nodes, wopts.seed, Progress.quiet())
@@ -135,7 +150,8 @@ public final class SuiteCommand extends BaseCommand {
     List<RunResult> runs = all.subList(0, mainRuns);
     List<RunResult> sweep = all.subList(mainRuns, all.size());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
-        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + ")", sweep, costs.table());
+        SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
+        costs.table(), provenance(reg, archs));
     Files.createDirectories(out);
     Map<String, Object> results = ResultsJson.suite(s);
     List<Object> accessJson = new ArrayList<>();
@@ -235,16 +251,16 @@ public final class SuiteCommand extends BaseCommand {
   private KernelModelFactory factory(ArchRegistry reg, Config base, String arch, int cpus) {
     Config c = ConfigLoader.applySet(base, "arch=" + arch);
     c = ConfigLoader.applySet(c, "cpus=" + cpus);
-    // NR_CPUS must cover the CPU count: raise the backend's nrCpus key when it has one
-    String nrCpus = arch + ".nrCpus";
-    if (!base.isExplicit(nrCpus)) {
-      for (org.percpulab.core.spi.ConfigKey k : Boot.keys(reg)) {
-        if (k.name().equals(nrCpus) && cpus > Integer.parseInt(k.defaultValue())) {
-          c = ConfigLoader.applySet(c, nrCpus + "=" + cpus);
-        }
-      }
-    }
     return factories.apply(Boot.boot(Boot.resolve(c, reg)));
+  }
+
+  /** Each run backend's own provenance lines ({@code ArchBackend.provenance()}). */
+  private static Map<String, List<String>> provenance(ArchRegistry reg, List<String> archs) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String a : archs) {
+      m.put(a, reg.select(a).backend().provenance());
+    }
+    return m;
   }
 
   private List<String> archs(ArchRegistry reg) {

@@ -24,10 +24,10 @@ final class Provenance {
       "workload shapes: process counts, faults per process, migration rates, NUMA nodes = 2,"
           + " scaled counts (see each run's scaling)",
       "static percpu variables are allocated from the first chunk at boot",
-      "one __per_cpu_local_off for every chunk: a chunk's local range is its base address plus"
-          + " the local area's size, so with the local map arm64 boots the page first chunk"
-          + " (d22248, mapped with 4K PTEs, right below the local area) while the baseline keeps"
-          + " the kernel's default embed first chunk (d30440, linear map); the series' own"
-          + " construction is not public (README, Known modelling limits)",
+      "one __per_cpu_local_off for every chunk (mirror layout): a chunk's local range is its base"
+          + " address plus the local area's size, so with the local map a backend boots the page"
+          + " first chunk right below the local area (LocalPerCpuMap contract) while the baseline"
+          + " keeps the backend's default first chunk; the series' own construction is not public"
+          + " (README, Known modelling limits); each backend's own lines follow",
       "locks, page zeroing, user page tables, slab and RCU are not simulated");
 }

@@ -1,5 +1,6 @@
 package org.percpulab.bench.report;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.percpulab.bench.run.ModeResult;
@@ -58,6 +59,11 @@ public final class ReportMarkdown {
     b.append("\nModelled (assumptions):\n\n");
     for (String l : Provenance.MODELLED) {
       b.append("- ").append(l).append('\n');
+    }
+    for (List<String> lines : s.archProvenance().values()) {
+      for (String l : lines) {
+        b.append("- ").append(l).append('\n');
+      }
     }
     return b.toString();
   }

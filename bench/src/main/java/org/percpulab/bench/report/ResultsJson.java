@@ -117,6 +117,7 @@ public final class ResultsJson {
     m.put("cpuSweep", sweep);
     m.put("sysCostAssumptions", sysCosts(s.sysCosts()));
     m.put("modelled", Provenance.MODELLED);
+    m.put("modelledByArch", s.archProvenance());
     m.put("copiedFromKernel", Provenance.FROM_KERNEL);
     return m;
   }

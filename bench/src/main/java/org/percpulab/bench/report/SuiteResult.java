@@ -16,7 +16,16 @@ import org.percpulab.bench.run.RunResult;
  * @param sweepWorkload the workload the sweep runs
  * @param sweep one per arch x CPU count
  * @param sysCosts the rest-of-kernel assumption table
+ * @param archProvenance per backend id, its own provenance lines ({@code ArchBackend.provenance()})
  */
 public record SuiteResult(List<String> archs, List<String> workloads, int cpus, long seed,
     List<RunResult> runs, List<Integer> sweepCpus, String sweepWorkload, List<RunResult> sweep,
-    Map<String, Long> sysCosts) { }
+    Map<String, Long> sysCosts, Map<String, List<String>> archProvenance) {
+
+  /** Without backend provenance lines. */
+  public SuiteResult(List<String> archs, List<String> workloads, int cpus, long seed,
+      List<RunResult> runs, List<Integer> sweepCpus, String sweepWorkload, List<RunResult> sweep,
+      Map<String, Long> sysCosts) {
+    this(archs, workloads, cpus, seed, runs, sweepCpus, sweepWorkload, sweep, sysCosts, Map.of());
+  }
+}

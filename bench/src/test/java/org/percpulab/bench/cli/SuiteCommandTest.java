@@ -51,6 +51,26 @@ class SuiteCommandTest {
         "  CPU sweep: memcg-create (5 memcgs, arm64) at [4, 16] CPUs");
   }
 
+  /** --arch X sweeps X (not arm64), within X's NR_CPUS; provenance lines are X's own. */
+  @Test
+  void suiteArchSweepsThatArchAndReportsItsProvenance(@TempDir Path dir) throws Exception {
+    SuiteCommand.factories = ctx -> new FakeFactory(ctx.backend().id(),
+        ctx.topology().cpus(), false);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "suite", "--out",
+        dir.toString(), "--arch", "s390", "--cpus", "4,1024", "--workloads", "fork", "--param",
+        "forks=10", "--sweep-memcgs", "5");
+    assertThat(err.toString()).isEmpty();
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).contains("  CPU sweep: memcg-create (5 memcgs, s390; dropped 1024 "
+        + "CPUs: above NR_CPUS max 512 of s390) at [4] CPUs");
+    String md = Files.readString(dir.resolve("report.md"));
+    assertThat(md).contains("- s390: the abs lowcore region is sized for NR_CPUS = 64")
+        .doesNotContain("- arm64:");
+    assertThat(Files.readString(dir.resolve("results.json"))).contains("\"modelledByArch\"");
+  }
+
   @Test
   void runPrintsBothModesAsJson() {
     RunCommand.factories = ctx -> new FakeFactory(ctx.backend().id(), ctx.topology().cpus(),

@@ -15,9 +15,11 @@ import org.percpulab.core.config.ConfigValidator;
 import org.percpulab.core.config.CoreKeys;
 import org.percpulab.core.plugin.ArchRegistry;
 import org.percpulab.core.plugin.LoadedBackend;
+import org.percpulab.core.machine.LocalMapGate;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.LocalMapDecision;
 import org.percpulab.core.spi.MachineTopology;
 
 /**
@@ -64,7 +66,9 @@ public final class Boot {
       throw ConfigException.of(problems);
     }
     LoadedBackend backend = registry.select(full.get(CoreKeys.ARCH));
-    problems = new ArrayList<>(backend.backend().validate(full));
+    problems = new ArrayList<>();
+    backend.backend().nrCpusLimit().check(full, backend.id()).ifPresent(problems::add);
+    problems.addAll(backend.backend().validate(full));
     problems.addAll(org.percpulab.core.config.PercpuAccessKeys.problems(full, backend.backend()));
     problems.addAll(org.percpulab.core.spi.PreemptModel.problems(full));
     if (!problems.isEmpty()) {
@@ -89,15 +93,22 @@ public final class Boot {
   /** {@link #resolve} then the backend's machine description and the topology. */
   public static BootContext boot(ResolvedConfig resolved) {
     Config c = resolved.config();
+    MachineTopology topology = new MachineTopology(c.getInt(CoreKeys.CPUS),
+        c.getInt(CoreKeys.THREADS_PER_CORE), "smt".equals(c.get(CoreKeys.TLB_SHARED)));
     ArchModel model;
+    LocalMapDecision gate;
     try {
-      model = resolved.backend().backend().configure(c);
+      gate = LocalMapGate.decide(resolved.backend().backend(), topology,
+          c.raw(CoreKeys.LOCAL_MAP).orElse("auto").trim()).decision();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    try {
+      model = resolved.backend().backend().configure(c, gate);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("config: backend '" + resolved.backend().id()
           + "' rejected the config: " + e.getMessage());
     }
-    MachineTopology topology = new MachineTopology(c.getInt(CoreKeys.CPUS),
-        c.getInt(CoreKeys.THREADS_PER_CORE), "smt".equals(c.get(CoreKeys.TLB_SHARED)));
     return new BootContext(resolved, model, topology);
   }
 

@@ -21,6 +21,8 @@ public final class CoreKeys {
   public static final String LEVELS = "mm.levels";
   public static final String LOCAL_MAP = "percpu.localMap";
   public static final String PLUGINS_DIR = "plugins.dir";
+  /** NR_CPUS; derived from cpus and the backend's {@code NrCpusLimit} unless given. */
+  public static final String NR_CPUS = org.percpulab.core.spi.NrCpusLimit.KEY;
 
   /** Default backend id. */
   public static final String DEFAULT_ARCH = "arm64";
@@ -35,6 +37,9 @@ public final class CoreKeys {
       new ConfigKey(ARCH, DEFAULT_ARCH, "backend id (see 'percpu-lab plugins')",
           "a loaded backend id", raw -> !raw.isBlank()),
       ConfigKey.intRange(CPUS, 4, "number of possible CPUs", 1, MAX_CPUS),
+      new ConfigKey(NR_CPUS, "", "NR_CPUS (default: the backend's Kconfig default when it covers "
+          + "cpus, else cpus; range from the backend)", "integer 1.." + MAX_CPUS,
+          raw -> inRange(raw, 1, MAX_CPUS)),
       ConfigKey.choice(THREADS_PER_CORE, "1", "SMT threads per core", "1", "2", "4", "8"),
       ConfigKey.choice(TLB_SHARED, "none", "whether SMT siblings share one TLB", "none", "smt"),
       new ConfigKey(TLB_ENTRIES, "", "TLB capacity per TLB (default from the backend)",

@@ -31,8 +31,9 @@ import org.percpulab.core.spi.VaLayout;
  * kernel image mapping).
  *
  * <p>Boot mappings (model assumptions, stated): the linear map covers all of {@code mm.memory} from
- * PHYS_OFFSET with the largest blocks the geometry allows (the kernel may use pages when
- * rodata_full / kfence need them); the kernel image is the first {@code min(32 MiB, RAM/4)} of RAM,
+ * PHYS_OFFSET with leaves up to the backend's {@link ArchModel#linearMapMaxShift()} (its linear-map
+ * rule, e.g. pages when rodata_full / kfence need them, else the largest blocks allowed); the
+ * kernel image is the first {@code min(32 MiB, RAM/4)} of RAM,
  * reserved in the page allocator and mapped ROX at page granularity at
  * {@link VaLayout#kernelImageStart()}.
  */
@@ -99,7 +100,9 @@ public final class Machine {
 
   /** The injector {@link #create} uses, for callers that bind more (mm modules). */
   public static Injector injector(ArchBackend backend, ConfigView config, Module... extra) {
-    List<ConfigProblem> problems = new ArrayList<>(backend.validate(config));
+    List<ConfigProblem> problems = new ArrayList<>();
+    backend.nrCpusLimit().check(config, backend.id()).ifPresent(problems::add);
+    problems.addAll(backend.validate(config));
     problems.addAll(org.percpulab.core.config.PercpuAccessKeys.problems(config, backend));
     problems.addAll(org.percpulab.core.spi.PreemptModel.problems(config));
     if (!problems.isEmpty()) {
@@ -127,7 +130,7 @@ public final class Machine {
     long lmSize = clip(layout, lmStart, ram);
     if (lmSize > 0) {
       int r = kpt.mapShared(lmStart, layout.physOffset(), lmSize,
-          model.descriptors().prot(ProtKind.KERNEL), 63);
+          model.descriptors().prot(ProtKind.KERNEL), model.linearMapMaxShift());
       if (r < 0) {
         throw new IllegalStateException("boot: mapping the linear map failed with " + r
             + " (raise mm.memory)");

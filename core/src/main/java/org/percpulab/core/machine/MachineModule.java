@@ -47,8 +47,8 @@ public final class MachineModule extends AbstractModule {
       ConfigView c = config;
       install(new AbstractModule() {
         @Provides @Singleton
-        ArchModel model() {
-          return b.configure(c);
+        ArchModel model(MachineTopology topo, MachineSettings s) {
+          return b.configure(c, LocalMapGate.decide(b, topo, s.localMap()).decision());
         }
 
         @Provides @Singleton
@@ -66,8 +66,10 @@ public final class MachineModule extends AbstractModule {
 
   @Provides @Singleton
   LocalMapGate gate(ArchBackend backend, ArchModel model, MachineTopology topo,
-      MachineSettings s) {
-    return LocalMapGate.decide(backend, model, topo, s.localMap());
+      MachineSettings s, ConfigView config) {
+    LocalMapGate g = LocalMapGate.decide(backend, topo, s.localMap()).withModel(model);
+    LocalMapContract.check(backend, model, g, config, topo);
+    return g;
   }
 
   @Provides @Singleton

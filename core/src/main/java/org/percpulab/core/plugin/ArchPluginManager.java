@@ -35,6 +35,15 @@ public class ArchPluginManager extends DefaultPluginManager {
     }
   }
 
+  /** The {@code Plugin-Requires} the descriptor at {@code path} declares, or null if unreadable. */
+  public String declaredRequires(Path path) {
+    try {
+      return pluginDescriptorFinder.find(path).getRequires();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** Plugin jars/directories PF4J's repository finds under the root (zips are expanded). */
   public List<Path> pluginPaths() {
     return pluginRepository.getPluginPaths();

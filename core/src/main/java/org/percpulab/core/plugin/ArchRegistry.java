@@ -17,6 +17,7 @@ import org.percpulab.core.config.ConfigException;
 import org.percpulab.core.config.CoreKeys;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ConfigProblem;
+import org.percpulab.core.spi.SpiVersion;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -74,11 +75,22 @@ public final class ArchRegistry implements AutoCloseable {
     List<Path> paths = new ArrayList<>(manager.pluginPaths());
     Collections.sort(paths);
     for (Path p : paths) {
+      if (Files.isDirectory(p) && !Files.exists(p.resolve("plugin.properties"))
+          && !Files.exists(p.resolve("META-INF").resolve("MANIFEST.MF"))) {
+        // a build output dir (classes/, test-classes/...) next to the jar: no descriptor, no plugin
+        LOG.debug("{}: directory without plugin.properties or META-INF/MANIFEST.MF, not a plugin", p);
+        continue;
+      }
       String declared = manager.declaredPluginId(p);
       PluginWrapper first = declared == null ? null : manager.getPlugin(declared);
       if (first != null) {
         errors.add(new PluginLoadError(p.toString(), "plugin jar '" + p + "': duplicate plugin id '"
             + declared + "' (already loaded from '" + first.getPluginPath() + "')"));
+        continue;
+      }
+      String spiProblem = spiProblem(p, manager.declaredRequires(p));
+      if (spiProblem != null) {
+        errors.add(new PluginLoadError(p.toString(), spiProblem));
         continue;
       }
       String pluginId;
@@ -110,6 +122,27 @@ public final class ArchRegistry implements AutoCloseable {
       }
       loadPlugin(p, w);
     }
+  }
+
+  /**
+   * Null when the jar's {@code Plugin-Requires} is compatible with {@link SpiVersion#CURRENT} or
+   * absent ({@code *}: built before SPI versions existed), else the one-line refusal.
+   */
+  static String spiProblem(Path p, String requires) {
+    if (requires == null || requires.isBlank() || requires.trim().equals("*")) {
+      return null;
+    }
+    Optional<SpiVersion> v = SpiVersion.parse(requires);
+    if (v.isEmpty()) {
+      return "plugin jar '" + p + "': Plugin-Requires '" + requires.trim() + "' is not an SPI "
+          + "version X.Y.Z; core provides SPI " + SpiVersion.CURRENT;
+    }
+    if (!SpiVersion.CURRENT.accepts(v.get())) {
+      return "plugin jar '" + p + "': built for SPI " + v.get() + " (Plugin-Requires), core "
+          + "provides SPI " + SpiVersion.CURRENT + ": incompatible, rebuild the plugin against "
+          + "core's SPI " + SpiVersion.CURRENT.major() + ".x";
+    }
+    return null;
   }
 
   private void loadPlugin(Path p, PluginWrapper w) {

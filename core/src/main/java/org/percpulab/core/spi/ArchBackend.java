@@ -2,6 +2,7 @@ package org.percpulab.core.spi;
 
 import com.google.inject.Module;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
 import org.pf4j.ExtensionPoint;
@@ -76,6 +77,51 @@ public interface ArchBackend extends ExtensionPoint {
         ? java.util.Collections.unmodifiableSet(java.util.EnumSet.of(OpMode.BASELINE,
             OpMode.LOCAL_MAP))
         : java.util.Collections.unmodifiableSet(java.util.EnumSet.of(OpMode.BASELINE));
+  }
+
+  /**
+   * Builds the description of one machine for a config that {@link #validate} accepted and the
+   * HAVE_LOCAL_PER_CPU_MAP gate core has already decided (core calls this one, never
+   * {@link #configure(ConfigView)} directly). With {@code localMap.active()} the layout must carve
+   * out the local area and the percpu inputs must follow the rules in {@link LocalPerCpuMap}; when
+   * inactive the layout must be the kernel's own. Core checks both after this returns
+   * ({@code org.percpulab.core.machine.LocalMapContract}).
+   *
+   * <p>Default: {@link #configure(ConfigView)}, right for backends that do not select
+   * {@link Features#HAVE_LOCAL_PER_CPU_MAP}. Since SPI 1.1.0.
+   *
+   * @throws IllegalArgumentException one line, when the config cannot be combined with the gate
+   *     (e.g. a key that asks for the embed first chunk while the local map is active)
+   */
+  default ArchModel configure(ConfigView config, LocalMapDecision localMap) {
+    return configure(config);
+  }
+
+  /**
+   * The runtime cpufeature verdict of the local map on {@code topology}, asked by core before
+   * {@link #configure(ConfigView, LocalMapDecision)}: empty when the local map may be used, else a
+   * one-line reason (e.g. SMT siblings share a TLB). Must not throw. Default: never refused. Since
+   * SPI 1.1.0 (replaces {@link LocalPerCpuMap#refuseReason}).
+   */
+  default Optional<String> localMapRefusal(MachineTopology topology) {
+    return Optional.empty();
+  }
+
+  /**
+   * This arch's NR_CPUS as data (Kconfig range and default); core derives and checks
+   * {@code kernel.nrCpus} from it. Default {@link NrCpusLimit#ANY}. Since SPI 1.1.0.
+   */
+  default NrCpusLimit nrCpusLimit() {
+    return NrCpusLimit.ANY;
+  }
+
+  /**
+   * What this backend's figures take from the kernel and what it models, one line each, for the
+   * report's provenance section (e.g. which first chunk it boots with the local map). Default: none.
+   * Since SPI 1.1.0.
+   */
+  default List<String> provenance() {
+    return List.of();
   }
 
   /**

@@ -16,7 +16,9 @@ import java.util.Arrays;
  * @param vaBits number of translated VA bits
  * @param shifts per level, the VA shift of one entry at that level (top first)
  * @param entries per level, the number of entries in one table (a power of two)
- * @param blockAllowed per level, whether a leaf may be placed there (last level: always true)
+ * @param blockAllowed per level, whether the architecture (as the kernel's page-table code uses
+ *     it, e.g. arm64 pud_sect_supported) lets a leaf be placed there (last level: always true);
+ *     which of these the linear map uses is policy: {@link ArchModel#linearMapMaxShift()}
  * @param levelNames per level, the kernel's name for it (e.g. PGD, PUD, PMD, PTE)
  * @param contEntries per level, entries in a contiguous-hint run (0 = no such hint)
  */

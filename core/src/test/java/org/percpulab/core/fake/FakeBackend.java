@@ -43,14 +43,46 @@ public class FakeBackend implements ArchBackend {
   public static final long PHYS_OFFSET = 0x4000_0000L;
   private final String id;
   private final boolean local;
+  private final Breakage breakage;
+
+  /**
+   * Deliberate contract breaks for the conformance kit's own tests (each one a mistake a plugin
+   * author could make).
+   */
+  public enum Breakage {
+    /** None: the fake follows every rule. */
+    NONE,
+    /** Keeps the embed first chunk with the local map (rule "first chunk"). */
+    EMBED_WITH_LOCAL_MAP,
+    /** Puts the local area in a free hole above a gap instead of at VMALLOC_END (rule "placement"). */
+    AREA_NOT_AT_VMALLOC_END,
+    /** Carves out the local area whatever the gate says (rule "gate"). */
+    LAYOUT_IGNORES_GATE,
+    /** A descriptor format whose address() loses the lowest address bit (no round trip). */
+    DESCRIPTOR_NO_ROUND_TRIP
+  }
 
   public FakeBackend() {
     this("fake", true);
   }
 
   public FakeBackend(String id, boolean local) {
+    this(id, local, Breakage.NONE);
+  }
+
+  public FakeBackend(String id, boolean local, Breakage breakage) {
     this.id = id;
     this.local = local;
+    this.breakage = breakage;
+  }
+
+  /** A fake with one deliberate break, id {@code fake-broken}. */
+  public static FakeBackend broken(Breakage b) {
+    return new FakeBackend("fake", true, b);
+  }
+
+  @Override public Optional<String> localMapRefusal(MachineTopology t) {
+    return t.tlbSharedBySmt() ? Optional.of("SMT siblings share a TLB") : Optional.empty();
   }
 
   /** The same fake without HAVE_LOCAL_PER_CPU_MAP. */
@@ -72,7 +104,8 @@ public class FakeBackend implements ArchBackend {
         new ConfigKey(id + ".bits", "9,9,9,9", "index bits per level, top first", "2..5 numbers",
             raw -> parseBits(raw) != null),
         ConfigKey.bool(id + ".invalidBit", false, "none descriptor has an invalid bit set"),
-        ConfigKey.bool(id + ".blocks", true, "block leaves allowed below the top level"));
+        ConfigKey.bool(id + ".blocks", true, "block leaves allowed below the top level"),
+        ConfigKey.bool(id + ".linearPages", false, "linear map page by page (linearMapMaxShift)"));
   }
 
   static int[] parseBits(String raw) {
@@ -150,6 +183,11 @@ public class FakeBackend implements ArchBackend {
   }
 
   @Override public ArchModel configure(ConfigView c) {
+    return configure(c, new org.percpulab.core.spi.LocalMapDecision(local, ""));
+  }
+
+  @Override public ArchModel configure(ConfigView c,
+      org.percpulab.core.spi.LocalMapDecision gate) {
     if (!validate(c).isEmpty()) {
       throw new IllegalArgumentException(validate(c).get(0).message());
     }
@@ -159,7 +197,11 @@ public class FakeBackend implements ArchBackend {
     boolean blocks = Boolean.parseBoolean(c.raw(id + ".blocks").orElse("true"));
     int cpus = Integer.parseInt(c.raw("cpus").orElse("4").trim());
     Geometry g = geometry(ps, bits, blocks);
-    return new Model(g, new Format(ps, inv, g.levels()), cpus, local);
+    Model m = new Model(g, new Format(ps, inv, g.levels(),
+        breakage == Breakage.DESCRIPTOR_NO_ROUND_TRIP), cpus, local, local && gate.active(),
+        breakage);
+    m.linearMaxShift = Boolean.parseBoolean(c.raw(id + ".linearPages").orElse("false")) ? ps : 63;
+    return m;
   }
 
   /** The fake's descriptor format. */
@@ -168,11 +210,17 @@ public class FakeBackend implements ArchBackend {
     private final long addrMask;
     private final boolean inv;
     private final int last;
+    private final long lossy;
 
     Format(int pageShift, boolean inv, int levels) {
+      this(pageShift, inv, levels, false);
+    }
+
+    Format(int pageShift, boolean inv, int levels, boolean lossy) {
       this.addrMask = ((1L << 52) - 1) & ~((1L << pageShift) - 1);
       this.inv = inv;
       this.last = levels - 1;
+      this.lossy = lossy ? 1L << (pageShift + 9) : 0;
     }
 
     @Override public long none() { return inv ? INV : 0; }
@@ -197,7 +245,7 @@ public class FakeBackend implements ArchBackend {
       return isValid(level, d) && (level == last ? (d & 2) != 0 : (d & 2) == 0);
     }
 
-    @Override public long address(int level, long d) { return d & addrMask; }
+    @Override public long address(int level, long d) { return d & addrMask & ~lossy; }
 
     @Override public long protOf(int level, long d) { return (d >>> 52) & 0xf; }
 
@@ -225,24 +273,32 @@ public class FakeBackend implements ArchBackend {
     private final Region localArea;
     private final int cpus;
     private final boolean local;
+    private final boolean active;
+    private final Breakage breakage;
+    private int linearMaxShift = 63;
 
-    Model(Geometry g, Format f, int cpus, boolean local) {
+    Model(Geometry g, Format f, int cpus, boolean local, boolean active, Breakage breakage) {
       this.g = g;
       this.f = f;
       this.cpus = cpus;
       this.local = local;
+      this.active = active;
+      this.breakage = breakage;
       long k = -(1L << g.vaBits());
       long s = g.entrySize(0);
       long half = k + s * Math.max(1, g.entries(0) / 4);
       localArea = new Region("percpu local", -2 * s, -s);
+      boolean carve = active || breakage == Breakage.LAYOUT_IGNORES_GATE && local;
+      long vmallocEnd = carve ? (breakage == Breakage.AREA_NOT_AT_VMALLOC_END ? -3 * s : -2 * s)
+          : -s;
       List<Region> r = new ArrayList<>();
       r.add(new Region("linear", k, half));
-      r.add(new Region("vmalloc", half, -2 * s));
-      if (local) {
+      r.add(new Region("vmalloc", half, vmallocEnd));
+      if (carve) {
         r.add(localArea);
       }
       r.add(new Region("fixmap", -s, 0));
-      layout = new VaLayout(r, k, PHYS_OFFSET, half, -2 * s, half);
+      layout = new VaLayout(r, k, PHYS_OFFSET, half, vmallocEnd, half);
     }
 
     @Override public Geometry geometry() { return g; }
@@ -253,12 +309,15 @@ public class FakeBackend implements ArchBackend {
 
     @Override public String translationBaseRegister() { return "FAKE_BASE"; }
 
+    @Override public int linearMapMaxShift() { return linearMaxShift; }
+
     @Override public TlbSpec tlb() { return new TlbSpec(64, false); }
 
     @Override public PerCpuAreaSpec perCpuAreas() {
       return new PerCpuAreaSpec(0x10000, 0x2000, 0x5000, g.pageSize(),
-          PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus], new int[][] {{10}}, layout.vmallocStart(),
-          local);
+          active && breakage != Breakage.EMBED_WITH_LOCAL_MAP ? PerCpuAreaSpec.FirstChunk.PAGE
+              : PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus], new int[][] {{10}},
+          layout.vmallocStart(), active);
     }
 
     @Override public OpSequences ops() { return FakeBackend::sequence; }
@@ -275,11 +334,6 @@ public class FakeBackend implements ArchBackend {
       if (local && type == LocalPerCpuMap.class) {
         return Optional.of(type.cast(new LocalPerCpuMap() {
           @Override public Region localArea() { return localArea; }
-
-          @Override public Optional<String> refuseReason(MachineTopology t) {
-            return t.tlbSharedBySmt() ? Optional.of("SMT siblings share a TLB")
-                : Optional.empty();
-          }
         }));
       }
       return Optional.empty();

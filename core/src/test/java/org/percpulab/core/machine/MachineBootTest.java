@@ -29,6 +29,22 @@ class MachineBootTest {
     }
   }
 
+  /** Geometry says what may be a block; linearMapMaxShift says what the linear map uses. */
+  @Test
+  void linearMapFollowsTheBackendsPolicyNotJustTheGeometry() {
+    Machine blocks = TestMachines.boot(new FakeBackend(), Map.of("mm.memory", "64M"));
+    Machine pages = TestMachines.boot(new FakeBackend(), Map.of("mm.memory", "64M",
+        "fake.linearPages", "true"));
+    long lm = blocks.linearMap().start();
+    long size = blocks.linearMap().size();
+    assertThat(org.percpulab.core.testkit.PageTableChecks.leaves(blocks.engine(),
+        blocks.kpt().swapperPgd(), lm, size)).as("2 MiB blocks").hasSize(32);
+    assertThat(org.percpulab.core.testkit.PageTableChecks.leaves(pages.engine(),
+        pages.kpt().swapperPgd(), lm, size)).as("4 KiB pages").hasSize(16384)
+        .allMatch(l -> l.level() == 3);
+    assertThat(pages.geometry()).isEqualTo(blocks.geometry());
+  }
+
   @Test
   void localMapOffHasNoPerCpuTables() {
     Machine on = TestMachines.boot(new FakeBackend(), Map.of("cpus", "160"));

@@ -29,6 +29,12 @@ public final class PluginJars {
    */
   public static Path write(Path jar, String pluginId, List<String> services, Class<?>... classes)
       throws IOException {
+    return write(jar, pluginId, null, services, classes);
+  }
+
+  /** As {@link #write(Path, String, List, Class...)} with {@code Plugin-Requires} (null: absent). */
+  public static Path write(Path jar, String pluginId, String requires, List<String> services,
+      Class<?>... classes) throws IOException {
     Files.createDirectories(jar.getParent());
     Manifest mf = new Manifest();
     Attributes a = mf.getMainAttributes();
@@ -37,6 +43,9 @@ public final class PluginJars {
       a.putValue("Plugin-Id", pluginId);
     }
     a.putValue("Plugin-Version", "0.0.1");
+    if (requires != null) {
+      a.putValue("Plugin-Requires", requires);
+    }
     try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, mf)) {
       java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
       for (Class<?> c : classes) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.percpulab.core.config.ConfigView;
 import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.kpt.KernelPageTables;
+import org.percpulab.core.machine.LocalMapContract;
+import org.percpulab.core.machine.LocalMapGate;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PagePurpose;
 import org.percpulab.core.pgtable.PageTableEngine;
@@ -47,21 +49,14 @@ import org.percpulab.core.spi.VaLayout;
  * when executed, boot with the local map on (if selected) and off with {@code verifyConsistent},
  * map/walk round trips, seeded-random map/unmap sequences against a shadow (verifyConsistent after
  * every mutation, walk agrees, table pages back to the baseline after freeing), and injected
- * allocation failures that must leave every mapping as it was with no table page leaked.
+ * allocation failures that must leave every mapping as it was with no table page leaked; the
+ * local-map contract ({@link LocalMapContract}) with the gate off, auto and force. The percpu half
+ * (percpu objects, every this_cpu op via the global address and the local alias on several CPUs,
+ * per-CPU table diffs, a short workload) is inherited from {@link PercpuConformanceTest} and runs
+ * when mm-percpu's {@link PercpuKit} is on the test classpath (else it is reported as skipped).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ArchBackendConformanceTest {
-
-  /** Id of the backend under test. */
-  protected abstract String backendId();
-
-  /** Configurations (settings over the defaults) to run every check with; one per geometry. */
-  protected abstract List<Map<String, String>> configs();
-
-  /** The backend; default: found by id through ServiceLoader. */
-  protected ArchBackend backend() {
-    return TestMachines.backend(backendId());
-  }
+public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
 
   /** Seeded cases per configuration for the random map/unmap property. */
   protected int propertyCases() {
@@ -73,29 +68,35 @@ public abstract class ArchBackendConformanceTest {
     return 40;
   }
 
-  protected Stream<Arguments> configCases() {
-    List<Arguments> out = new ArrayList<>();
-    for (Map<String, String> c : configs()) {
-      out.add(Arguments.of(c.toString(), c));
+  // ---- the local-map contract ----
+
+  /**
+   * The {@link LocalPerCpuMap} contract ({@link LocalMapContract}) with the gate off and, where the
+   * backend selects the feature, active: each broken rule is one line naming it and the fix.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configCases")
+  void localMapContractHolds(String label, Map<String, String> c) {
+    for (String lm : List.of("off", "auto", "force")) {
+      Map<String, String> s = new HashMap<>(c);
+      s.put("percpu.localMap", lm);
+      ConfigView v = view(s);
+      org.percpulab.core.spi.MachineTopology topo =
+          org.percpulab.core.machine.MachineSettings.from(v).topology();
+      LocalMapGate gate;
+      try {
+        gate = LocalMapGate.decide(backend(), topo, lm);
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      ArchModel model = backend().configure(v, gate.decision());
+      List<String> broken = new ArrayList<>();
+      for (LocalMapContract.Violation x : LocalMapContract.violations(backend(), model,
+          gate.withModel(model), v, topo)) {
+        broken.add(x.message());
+      }
+      assertThat(broken).as("%s percpu.localMap=%s: local-map contract", label, lm).isEmpty();
     }
-    return out.stream();
-  }
-
-  private ConfigView view(Map<String, String> c) {
-    return TestMachines.config(backend(), c);
-  }
-
-  private Machine boot(Map<String, String> c, String localMap, int cpus) {
-    Map<String, String> s = new HashMap<>(c);
-    s.put("percpu.localMap", localMap);
-    s.put("cpus", Integer.toString(cpus));
-    return TestMachines.boot(backend(), s);
-  }
-
-  private boolean selected(Map<String, String> c) {
-    ArchModel model = backend().configure(view(c));
-    return backend().features().contains(org.percpulab.core.spi.Features.HAVE_LOCAL_PER_CPU_MAP)
-        && model.capability(LocalPerCpuMap.class).isPresent();
   }
 
   // ---- descriptors ----
@@ -120,7 +121,8 @@ public abstract class ArchBackendConformanceTest {
           assertThat(f.isValid(l, t)).as("table valid L%d", l).isTrue();
           assertThat(f.isTable(l, t)).as("table is table L%d", l).isTrue();
           assertThat(f.isLeaf(l, t)).as("table not leaf L%d", l).isFalse();
-          assertThat(f.address(l, t)).as("table address round trip L%d", l).isEqualTo(tpa);
+          assertThat(f.address(l, t)).as("DescriptorFormat.address(%d, table(%d, pa)) must return "
+              + "pa (table address round trip L%d)", l, l, l).isEqualTo(tpa);
         }
         if (l == g.levels() - 1 || g.blockAllowed(l)) {
           for (ProtKind p : ProtKind.values()) {
@@ -128,7 +130,8 @@ public abstract class ArchBackendConformanceTest {
             assertThat(f.isValid(l, d)).as("leaf valid L%d %s", l, p).isTrue();
             assertThat(f.isLeaf(l, d)).as("leaf is leaf L%d %s", l, p).isTrue();
             assertThat(f.isTable(l, d)).as("leaf not table L%d %s", l, p).isFalse();
-            assertThat(f.address(l, d)).as("leaf address L%d %s", l, p).isEqualTo(pa);
+            assertThat(f.address(l, d)).as("DescriptorFormat.address(%d, leaf(%d, pa, %s)) must return "
+                + "pa (leaf address round trip L%d)", l, l, p, l).isEqualTo(pa);
             assertThat(f.protOf(l, d)).as("prot round trip L%d %s", l, p).isEqualTo(f.prot(p));
             assertThat(f.describe(l, d)).as("describe L%d", l).isNotBlank();
           }
@@ -373,17 +376,7 @@ public abstract class ArchBackendConformanceTest {
                   + " round " + round + " v0 " + Long.toHexString(v0) + " a "
                   + Long.toHexString(operand) + " b " + Long.toHexString(b);
               long r = m.executor().execute(cpu, op, seq, ptr, operand, b, size);
-              long expMem = switch (op) {
-                case READ -> v0;
-                case WRITE, XCHG -> a;
-                case ADD, ADD_RETURN -> (v0 + a) & mask;
-                case SUB -> (v0 - a) & mask;
-                case INC -> (v0 + 1) & mask;
-                case DEC -> (v0 - 1) & mask;
-                case AND -> v0 & a;
-                case OR -> v0 | a;
-                case CMPXCHG, TRY_CMPXCHG -> cmpHit ? b : v0;
-              };
+              long expMem = memoryAfter(op, v0, a, b, cmpHit, mask);
               assertThat(m.mem().read(pa, size)).as(what + " memory").isEqualTo(expMem);
               Long expRet = switch (op) {
                 case READ, XCHG, CMPXCHG -> v0;

@@ -56,7 +56,7 @@ class PcpuLocalAreaTest {
   @Test
   void aChunkBelowTheWindowIsNotCreatedAndNothingLeaks() {
     Machine m = TestMachines.boot("arm64", 1024, "mm.vaBits", "39", "percpu.localMap", "on",
-        "arm64.nrCpus", "1024");
+        "kernel.nrCpus", "1024");
     PercpuSystem s = PercpuSystem.boot(m);
     PcpuLocalArea la = s.localArea();
     assertThat(la.shift()).isEqualTo(1L << 30);

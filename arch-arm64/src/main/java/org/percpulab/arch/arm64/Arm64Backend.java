@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
 import org.percpulab.core.config.PercpuAccessKeys;
+import org.percpulab.core.config.KernelBuildKeys;
 import org.percpulab.core.machine.LocalMapGate;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.ArchModel;
@@ -14,9 +15,12 @@ import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.PreemptModel;
+import org.percpulab.core.spi.KconfigMapping;
+import org.percpulab.core.spi.KconfigRule;
 import org.percpulab.core.spi.LocalMapDecision;
 import org.percpulab.core.spi.MachineTopology;
 import org.percpulab.core.spi.NrCpusLimit;
+import org.percpulab.core.spi.ProfileSource;
 import org.pf4j.Extension;
 
 /**
@@ -25,7 +29,7 @@ import org.pf4j.Extension;
  * {@link Arm64Geometries}; layout and local area in {@link Arm64Layout}.
  */
 @Extension
-public final class Arm64Backend implements ArchBackend {
+public final class Arm64Backend implements ArchBackend, KconfigMapping, ProfileSource {
 
   public static final String ID = "arm64";
   public static final String VERSION = "0.1.0";
@@ -53,6 +57,7 @@ public final class Arm64Backend implements ArchBackend {
     Arm64Config c = Arm64Config.from(config);
     Arm64Config.checkWithGate(c, localMap.active());
     return new Arm64Model(c, localMap.active(), Arm64Costs.fromConfig(config),
+        KernelBuildKeys.moduleReserve(config), KernelBuildKeys.dynamicReserve(config, c.pageShift()),
         PreemptModel.from(config),
         "immediate".equals(config.raw(Arm64Config.LOCAL_OFFSET).orElse("immediate").trim()),
         config.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim());
@@ -79,4 +84,13 @@ public final class Arm64Backend implements ArchBackend {
         "arm64: NR_CPUS " + Arm64Config.DEFAULT_NR_CPUS + " (Kconfig default) unless cpus or"
         + " kernel.nrCpus is larger; it sizes the fixmap's per-CPU slots");
   }
+
+  @Override public List<String> profileResources() {
+    return List.of("/percpu-lab/profiles/ampereone-a160.yaml",
+        "/percpu-lab/profiles/neoverse-v2-72.yaml", "/percpu-lab/profiles/board-a720-8.yaml");
+  }
+
+  @Override public String archSymbol() { return Arm64Kconfig.ARCH_SYMBOL; }
+
+  @Override public List<KconfigRule> kconfigRules() { return Arm64Kconfig.RULES; }
 }

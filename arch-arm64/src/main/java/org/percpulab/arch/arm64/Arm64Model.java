@@ -34,8 +34,8 @@ public final class Arm64Model implements ArchModel {
    * @param localForms {@code percpu.localForms}: this_cpu, all, or auto (the cheaper for the
    *     chosen offset form: all when the alias address costs fewer cycles than TPIDR + add)
    */
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, PreemptModel preempt,
-      boolean immediateOffset, String localForms) {
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
+      long dynamicReserve, PreemptModel preempt, boolean immediateOffset, String localForms) {
     this.config = config;
     this.geometry = Arm64Geometries.of(config.pageShift(), config.vaBits());
     this.arm64Layout = new Arm64Layout(geometry, config.nrCpus());
@@ -48,7 +48,8 @@ public final class Arm64Model implements ArchModel {
     this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe(), preempt,
         immediateOffset, all);
     this.costs = costs;
-    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive);
+    this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive)
+        .withReserves(moduleReserve, dynamicReserve);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
   }

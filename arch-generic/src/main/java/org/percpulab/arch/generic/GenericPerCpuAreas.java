@@ -1,6 +1,7 @@
 package org.percpulab.arch.generic;
 
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.KernelBuildKeys;
 import org.percpulab.core.spi.PerCpuAreaSpec;
 
 /**
@@ -36,6 +37,7 @@ public final class GenericPerCpuAreas {
     int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(GenericBackend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(GenericBackend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
-    return spec(cpus, staticSize);
+    return spec(cpus, staticSize).withReserves(KernelBuildKeys.moduleReserve(config),
+        KernelBuildKeys.dynamicReserve(config, 12));
   }
 }

@@ -13,6 +13,9 @@ import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.KconfigMapping;
+import org.percpulab.core.spi.KconfigRule;
+import org.percpulab.core.spi.ProfileSource;
 import org.pf4j.Extension;
 
 /**
@@ -22,7 +25,7 @@ import org.pf4j.Extension;
  * It selects no features yet: the local per-CPU map on s390 is left to a later issue.
  */
 @Extension
-public final class S390Backend implements ArchBackend {
+public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSource {
   public static final String ID = "s390";
   public static final String VERSION = "0.1.0";
 
@@ -47,6 +50,18 @@ public final class S390Backend implements ArchBackend {
   /** None yet: the local per-CPU map on s390 is off until a later issue. */
   @Override public Set<String> features() {
     return Set.of();
+  }
+
+  @Override public List<String> profileResources() {
+    return List.of("/percpu-lab/profiles/z16-lpar-64.yaml");
+  }
+
+  @Override public String archSymbol() {
+    return S390Kconfig.ARCH_SYMBOL;
+  }
+
+  @Override public List<KconfigRule> kconfigRules() {
+    return S390Kconfig.RULES;
   }
 
   @Override public List<ConfigKey> configKeys() {

@@ -1,6 +1,7 @@
 package org.percpulab.arch.s390;
 
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.KernelBuildKeys;
 import org.percpulab.core.spi.PerCpuAreaSpec;
 
 /**
@@ -35,6 +36,7 @@ public final class S390PerCpuAreas {
     int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(S390Backend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(S390Backend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
-    return spec(cpus, staticSize, perCpuStart);
+    return spec(cpus, staticSize, perCpuStart).withReserves(KernelBuildKeys.moduleReserve(config),
+        KernelBuildKeys.dynamicReserve(config, S390Geometry.PAGE_SHIFT));
   }
 }

@@ -45,6 +45,8 @@ public abstract class BaseCommand implements Callable<Integer> {
   private ResolvedConfig resolved;
   private BootContext boot;
   private ArchRegistry registry;
+  private InputLayers inputs;
+  private boolean kconfigWarned;
 
   /** Whether the command prints {@code --format markdown} (default: no, bad input). */
   protected boolean supportsMarkdown() {
@@ -101,9 +103,29 @@ public abstract class BaseCommand implements Callable<Integer> {
     out().print(Json.write(value));
   }
 
-  /** The user's layers only (file, shorthands, --set), not validated. */
+  /** The user's layers (profile, .config, file, shorthands, --set), not validated. */
   protected Config userConfig() {
-    return ConfigLoader.load(common.configFile(), common.assignments());
+    return inputs().config();
+  }
+
+  /** The layers with {@code sets} in place of the shorthands and --sets (cached for the latter). */
+  protected InputLayers inputs(List<String> sets) {
+    InputLayers in = InputLayers.build(registry(), common.profile, common.kconfig,
+        common.configFile(), sets);
+    if (in.kconfig() != null && !kconfigWarned) {
+      kconfigWarned = true;
+      for (String w : in.kconfig().warnings()) {
+        err().println("warning: kconfig " + common.kconfig + ": " + w);
+      }
+    }
+    return in;
+  }
+
+  protected InputLayers inputs() {
+    if (inputs == null) {
+      inputs = inputs(common.assignments());
+    }
+    return inputs;
   }
 
   /** Config validated against every loaded backend, with the selected backend (cached). */
@@ -113,6 +135,12 @@ public abstract class BaseCommand implements Callable<Integer> {
       ArchRegistry r = registry();
       warnPluginErrors(r);
       resolved = Boot.resolve(user, r);
+      if (inputs().kconfig() != null) {
+        List<ConfigProblem> limits = inputs().kconfig().checkLimits(resolved.config());
+        if (!limits.isEmpty()) {
+          throw ConfigException.of(limits);
+        }
+      }
     }
     return resolved;
   }
@@ -140,7 +168,8 @@ public abstract class BaseCommand implements Callable<Integer> {
   /** Loads a registry from the configured plugins dir without validating the rest (cached). */
   protected ArchRegistry registry() {
     if (registry == null) {
-      String dir = userConfig().raw(CoreKeys.PLUGINS_DIR).orElse(CoreKeys.DEFAULT_PLUGINS_DIR);
+      String dir = ConfigLoader.load(common.configFile(), common.assignments())
+          .raw(CoreKeys.PLUGINS_DIR).orElse(CoreKeys.DEFAULT_PLUGINS_DIR);
       if (dir.isBlank()) {
         throw ConfigException.of(List.of(
             new ConfigProblem(CoreKeys.PLUGINS_DIR, dir, "a directory path")));

@@ -30,6 +30,14 @@ public final class CommonOptions {
       description = "Set a config key (repeatable); wins over the file and the shorthands.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "Machine profile (see 'percpu-lab profiles'); the file, --kconfig and --set win.")
+  String profile;
+
+  @Option(names = "--kconfig", paramLabel = "FILE",
+      description = "Kernel .config: CONFIG_ symbols mapped onto config keys (config --explain).")
+  Path kconfig;
+
   @Option(names = "--arch", paramLabel = "ID", description = "Shorthand for --set arch=ID.")
   String arch;
 

@@ -26,9 +26,24 @@ public final class ConfigCommand extends BaseCommand {
       description = "Also list the keys of the backends that are not selected.")
   boolean all;
 
+  @Option(names = "--explain",
+      description = "With --kconfig: every CONFIG_ symbol read and what it set, before the table.")
+  boolean explain;
+
   @Override
   protected int run() {
+    if (explain && common.kconfig == null) {
+      throw new org.percpulab.core.config.ConfigException("option '--explain': needs --kconfig"
+          + " FILE; allowed: config --kconfig FILE --explain");
+    }
     ResolvedConfig r = resolved();
+    if (explain && json()) {
+      printJson(ConfigExplain.json(inputs().kconfig()));
+      return ExitCodes.OK;
+    }
+    if (explain) {
+      out().print(ConfigExplain.text(inputs().kconfig(), r.config()));
+    }
     Config c = r.config();
     Map<String, ConfigKey> keys = new java.util.TreeMap<>();
     for (ConfigKey k : r.keys()) {
@@ -43,6 +58,9 @@ public final class ConfigCommand extends BaseCommand {
         ConfigValue v = c.entry(k.name()).orElse(null);
         o.put("value", v == null ? null : v.value());
         o.put("source", v == null ? ConfigValue.DEFAULT : v.source());
+        if (v != null && !v.note().isEmpty()) {
+          o.put("note", v.note());
+        }
         o.put("allowed", allowed(r, k));
         o.put("description", k.description());
         doc.put(k.name(), o);
@@ -56,6 +74,9 @@ public final class ConfigCommand extends BaseCommand {
             allowed(r, k));
       }
       out().print(t.render());
+      if (inputs().profile() != null) {
+        out().print(ConfigExplain.profile(inputs().profile(), c));
+      }
     }
     return ExitCodes.OK;
   }

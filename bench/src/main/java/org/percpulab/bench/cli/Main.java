@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         PluginsCommand.class,
         ConfigCommand.class,
+        ProfilesCommand.class,
         PtdumpCommand.class,
         HotplugCommand.class,
         BootCommand.class,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.percpulab.bench.report.Charts;
+import org.percpulab.bench.report.ReportHtml;
 import org.percpulab.bench.report.ReportMarkdown;
 import org.percpulab.bench.report.ResultsJson;
 import org.percpulab.bench.report.SuiteResult;
@@ -77,6 +78,9 @@ public final class SuiteCommand extends BaseCommand {
       description = "Compare every percpu.access each backend supports (default: ${DEFAULT-VALUE})"
           + " or none.")
   String accesses;
+  @Option(names = "--html", description = "Print the file URL of report.html to open"
+      + " (report.html is written in every suite output).")
+  boolean html;
 
   @Mixin
   WorkloadOptions wopts;
@@ -84,7 +88,7 @@ public final class SuiteCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     long t0 = System.nanoTime();
-    Config base = ConfigLoader.load(common.configFile(), common.sets);
+    Config base = inputs(common.sets).config();
     ArchRegistry reg = registry();
     List<String> archs = archs(reg);
     int cpus = base.raw("cpus").map(Integer::parseInt).orElse(DEFAULT_CPUS);
@@ -162,10 +166,12 @@ public final class SuiteCommand extends BaseCommand {
     }
     results.put("accessRuns", accessJson);
     Files.writeString(out.resolve("results.json"), Json.write(results), StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("report.md"), ReportMarkdown.write(s) + (accessRuns.isEmpty()
-        ? "" : "\n" + org.percpulab.bench.report.AccessReport.rankingMarkdown(accessRuns)),
-        StandardCharsets.UTF_8);
+    String md = ReportMarkdown.write(s) + (accessRuns.isEmpty()
+        ? "" : "\n" + org.percpulab.bench.report.AccessReport.rankingMarkdown(accessRuns));
+    Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
     List<String> charts = Charts.writeAll(s, out);
+    Files.writeString(out.resolve("report.html"), ReportHtml.forSuite(s, md, reg, base),
+        StandardCharsets.UTF_8);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (json()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -173,6 +179,7 @@ public final class SuiteCommand extends BaseCommand {
       m.put("results", out.resolve("results.json").toString());
       m.put("report", out.resolve("report.md").toString());
       m.put("charts", charts);
+      m.put("html", out.resolve("report.html").toString());
       printJson(m);
     } else {
       out().println("percpu-lab suite: " + String.join(", ", archs) + " at " + cpus
@@ -192,6 +199,9 @@ public final class SuiteCommand extends BaseCommand {
       out().println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.md")
           + " and " + charts.size() + " charts (" + String.join(", ", charts) + ") in "
           + (ms / 1000.0) + " s");
+      out().println((html ? "open " + out.resolve("report.html").toUri() : "wrote "
+          + out.resolve("report.html")) + " (self-contained: tables, SVG charts, attribution,"
+          + " cost sources, per-CPU page tables)");
     }
     return ExitCodes.OK;
   }

@@ -29,13 +29,25 @@ public final class Charts {
   /** Writes every chart into {@code dir}; returns the file names. */
   public static java.util.List<String> writeAll(SuiteResult s, Path dir) throws IOException {
     java.util.List<String> files = new java.util.ArrayList<>();
-    save(cyclesPerOp(s), dir, "cycles-per-op.png", files);
-    save(changePerWorkload(s), dir, "change-per-workload.png", files);
-    if (!s.sweep().isEmpty()) {
-      save(sweepMemory(s), dir, "sweep-memory.png", files);
-      save(sweepChunkWork(s), dir, "sweep-chunk-work.png", files);
+    for (Map.Entry<String, JFreeChart> e : charts(s).entrySet()) {
+      save(e.getValue(), dir, e.getKey(), files);
     }
     return files;
+  }
+
+  /**
+   * Every chart of the suite by its PNG file name, in report order. report.html draws these same
+   * objects as SVG ({@link SvgCharts}).
+   */
+  public static Map<String, JFreeChart> charts(SuiteResult s) {
+    Map<String, JFreeChart> m = new LinkedHashMap<>();
+    m.put("cycles-per-op.png", cyclesPerOp(s));
+    m.put("change-per-workload.png", changePerWorkload(s));
+    if (!s.sweep().isEmpty()) {
+      m.put("sweep-memory.png", sweepMemory(s));
+      m.put("sweep-chunk-work.png", sweepChunkWork(s));
+    }
+    return m;
   }
 
   private static void save(JFreeChart c, Path dir, String name, java.util.List<String> files)

@@ -31,6 +31,7 @@ public final class ResultsJson {
     m.put("changePercent", r.changePercent());
     m.put("sysChangePercent", r.sysChangePercent());
     m.put("sysCostAssumptions", sysCosts(r.sysCosts()));
+    m.put("byPath", PathTable.json(r));
     return m;
   }
 

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param skippedPerCpuStores per_cpu_ptr initialisation stores counted but not executed
  * @param counterDigest digest of every counter value (identical across backends and modes)
  * @param wallMillis host time of the run
+ * @param byPath kernel path -> {this_cpu op cycles, chunk page-table cycles} ({@link
+ *     PathAttribution}); the values add up to opCycles and chunkPageTableCycles
  */
 public record ModeResult(boolean available, String note, long percpuOps, long instructions,
     long opCycles, long chunkPageTableCycles, long percpuCycles, long sysCycles,
@@ -40,7 +42,22 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
     long chunksDestroyed, long percpuBytes, long localMapVirtualBytes, long perCpuPageTableBytes,
     long pageTableBytesTotal, long allocations, long failedAllocations, long frees,
     Map<String, Long> events, long zappedPages, long perCpuPtrAccesses, long skippedPerCpuStores,
-    long counterDigest, long wallMillis) {
+    long counterDigest, long wallMillis, Map<String, long[]> byPath) {
+
+  /** A result without a per-path split. */
+  public ModeResult(boolean available, String note, long percpuOps, long instructions,
+      long opCycles, long chunkPageTableCycles, long percpuCycles, long sysCycles,
+      Map<String, long[]> byOpType, long tlbHits, long tlbMisses, long chunksCreated,
+      long chunksDestroyed, long percpuBytes, long localMapVirtualBytes, long perCpuPageTableBytes,
+      long pageTableBytesTotal, long allocations, long failedAllocations, long frees,
+      Map<String, Long> events, long zappedPages, long perCpuPtrAccesses, long skippedPerCpuStores,
+      long counterDigest, long wallMillis) {
+    this(available, note, percpuOps, instructions, opCycles, chunkPageTableCycles, percpuCycles,
+        sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed, percpuBytes,
+        localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
+        failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
+        counterDigest, wallMillis, Map.of());
+  }
 
   /** This result re-labelled as not available in a mode, with the reason. */
   public ModeResult unavailable(String why) {
@@ -48,6 +65,6 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
         percpuCycles, sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed,
         percpuBytes, localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
         failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
-        counterDigest, 0);
+        counterDigest, 0, byPath);
   }
 }

@@ -104,7 +104,8 @@ public final class WorkloadRunner {
     long t0 = System.nanoTime();
     KernelModel km = factory.boot(mode);
     KernelModel.ModelStats boot = km.stats();
-    ModelledKernel mk = new ModelledKernel(km, nodes);
+    PathAttribution paths = new PathAttribution(km);
+    ModelledKernel mk = new ModelledKernel(paths, nodes);
     long[] peak = new long[4];
     sample(km, peak);
     progress.start(w.name() + " " + factory.arch() + " " + modeName(mode), w.expectedEvents());
@@ -112,6 +113,7 @@ public final class WorkloadRunner {
     Iterator<KernelEvent> it = w.events(seed);
     while (it.hasNext()) {
       KernelEvent e = it.next();
+      paths.enter(e.type());
       mk.execute(e);
       if (e.type() == KernelEvent.Type.SAMPLE || e.type() == KernelEvent.Type.BALANCE) {
         sample(km, peak);
@@ -137,7 +139,8 @@ public final class WorkloadRunner {
         end.tlbHits() - boot.tlbHits(), end.tlbMisses() - boot.tlbMisses(),
         end.chunksCreated() - boot.chunksCreated(), end.chunksDestroyed() - boot.chunksDestroyed(),
         peak[0], peak[1], peak[2], peak[3], mk.allocations(), mk.failedAllocations(), mk.frees(),
-        events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000);
+        events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000,
+        paths.byPath());
   }
 
   private static void sample(KernelModel km, long[] peak) {

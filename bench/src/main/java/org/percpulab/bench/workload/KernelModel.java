@@ -50,6 +50,13 @@ public interface KernelModel {
   /** Writes {@code size} bytes at {@code per_cpu_ptr(ptr, cpu)} (a plain store by another CPU). */
   void write(long ptr, int cpu, int size, long value);
 
+  /**
+   * Names the percpu object at {@code ptr} ({@code size} bytes per CPU), e.g.
+   * {@code memcg_vmstats_percpu}, for per-path attribution; it stays named until freed. A model
+   * may ignore it (the default).
+   */
+  default void label(long ptr, int size, String what) { }
+
   /** Runs the percpu balance work ({@code pcpu_balance_workfn}) to completion. */
   void balance();
 

@@ -208,6 +208,14 @@ public final class ModelledKernel {
       }
     }
     vmCommittedAs = bootAlloc(4, 4);
+    k.label(vmEventStates, NR_VM_EVENT_ITEMS * 8, "vm_event_states");
+    k.label(processCounts, 8, "process_counts");
+    k.label(cachedStacks, 8 * NR_CACHED_STACKS, "cached_stacks");
+    for (int n = 0; n < nodes; n++) {
+      k.label(nodeStats[n], 1 + NR_VM_NODE_STAT_ITEMS, "vm_node_stat");
+      k.label(zoneStats[n], 16 + 6 * 8, "vm_zone_stat");
+    }
+    k.label(vmCommittedAs, 4, "vm_committed_as");
     // lib/percpu_counter.c compute_batch_value: percpu_counter_batch = max(32, nr_cpus * 2)
     rssBatch = Math.max(32, cpus * 2);
     Memcg root = new Memcg(0, null);
@@ -852,6 +860,7 @@ public final class ModelledKernel {
       failedAllocations++;
     } else {
       allocations++;
+      k.label(p, kind.size(), kind.kernelName());
     }
     return p;
   }

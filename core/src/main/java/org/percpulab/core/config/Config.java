@@ -38,8 +38,13 @@ public final class Config implements ConfigView {
 
   /** This config with {@code key} set to {@code value} from {@code source} (later layers win). */
   public Config with(String key, String value, String source) {
+    return with(key, value, source, "");
+  }
+
+  /** {@link #with(String, String, String)} with the layer's reason for the value. */
+  public Config with(String key, String value, String source, String note) {
     Map<String, ConfigValue> m = new LinkedHashMap<>(values);
-    m.put(key, new ConfigValue(key, value, source));
+    m.put(key, new ConfigValue(key, value, source, note));
     return new Config(m);
   }
 
@@ -62,6 +67,12 @@ public final class Config implements ConfigView {
   public Optional<String> raw(String key) {
     ConfigValue v = values.get(key);
     return v == null ? Optional.empty() : Optional.of(v.value());
+  }
+
+  @Override
+  public Optional<String> note(String key) {
+    ConfigValue v = values.get(key);
+    return v == null || v.note().isEmpty() ? Optional.empty() : Optional.of(v.note());
   }
 
   @Override

@@ -32,7 +32,12 @@ public final class ConfigLoader {
    *     {@code --set} without {@code =} or with an empty key; one line per problem
    */
   public static Config load(Path file, List<String> sets) {
-    Config c = Config.empty();
+    return load(Config.empty(), file, sets);
+  }
+
+  /** {@link #load(Path, List)} on top of lower layers ({@code base}: a profile, a .config). */
+  public static Config load(Config base, Path file, List<String> sets) {
+    Config c = base;
     if (file != null) {
       c = readYaml(c, file);
     }

@@ -52,6 +52,14 @@ public interface ConfigView {
         "integer " + min + ".." + max).message());
   }
 
+  /**
+   * Why the layer that set {@code key} chose its value (a machine profile's citation or
+   * "assumption: ...", the kconfig symbol), or empty. Cost tables use it as the number's source.
+   */
+  default Optional<String> note(String key) {
+    return Optional.empty();
+  }
+
   /** True when the user gave the key (YAML or --set), false when it is a default or absent. */
   boolean isExplicit(String key);
 }

@@ -65,14 +65,15 @@ public final class CostTable {
 
   /**
    * This table with every {@code <backendId>.cost.<class>} the user gave explicitly (YAML or
-   * {@code --set}); the source of an overridden class becomes {@code "config <key>"}.
+   * {@code --set}, a machine profile); the source of an overridden class is the value's note (a
+   * profile's citation) when it has one, else {@code "config <key>"}.
    */
   public CostTable withOverrides(String backendId, ConfigView config) {
     CostTable t = this;
     for (CostClass c : CostClass.values()) {
       String key = overrideKey(backendId, c);
       if (config.isExplicit(key) && config.raw(key).isPresent()) {
-        t = t.with(c, config.getLong(key), "config " + key);
+        t = t.with(c, config.getLong(key), config.note(key).orElse("config " + key));
       }
     }
     return t;

@@ -37,4 +37,14 @@ public record PerCpuAreaSpec(
   public int node(int cpu) { return cpuToNode[cpu]; }
 
   public int distance(int from, int to) { return nodeDistance[from][to]; }
+
+  /**
+   * This spec with the reserves a kernel build chooses (PERCPU_MODULE_RESERVE and
+   * PERCPU_DYNAMIC_RESERVE, see {@code KernelBuildKeys}); the page first chunk keeps its dynamic
+   * reserve of 0 (pcpu_page_first_chunk passes none).
+   */
+  public PerCpuAreaSpec withReserves(long reserved, long dynamic) {
+    return new PerCpuAreaSpec(staticSize, reserved, dynamicReserve == 0 ? 0 : dynamic, atomSize,
+        firstChunk, cpuToNode, nodeDistance, perCpuStart, earlyLocalMap);
+  }
 }

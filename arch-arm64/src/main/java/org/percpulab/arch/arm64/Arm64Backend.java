@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.percpulab.core.config.ConfigView;
+import org.percpulab.core.config.PercpuAccessKeys;
 import org.percpulab.core.config.KernelBuildKeys;
 import org.percpulab.core.machine.LocalMapGate;
 import org.percpulab.core.spi.ArchBackend;
@@ -12,6 +13,8 @@ import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.ConfigProblem;
 import org.percpulab.core.spi.Features;
 import org.percpulab.core.spi.Geometry;
+import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.KconfigMapping;
 import org.percpulab.core.spi.KconfigRule;
 import org.percpulab.core.spi.LocalMapDecision;
@@ -55,7 +58,14 @@ public final class Arm64Backend implements ArchBackend, KconfigMapping, ProfileS
     Arm64Config.checkWithGate(c, localMap.active());
     return new Arm64Model(c, localMap.active(), Arm64Costs.fromConfig(config),
         KernelBuildKeys.moduleReserve(config), KernelBuildKeys.dynamicReserve(config, c.pageShift()),
-        Arm64Config.rodataFull(config), Arm64Config.lpa2(config));
+        Arm64Config.rodataFull(config), Arm64Config.lpa2(config), PreemptModel.from(config),
+        "immediate".equals(config.raw(Arm64Config.LOCAL_OFFSET).orElse("immediate").trim()),
+        config.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim());
+  }
+
+  /** arm64 can express every access (the review's rivals were argued on arm64). */
+  @Override public Set<OpMode> accesses() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(OpMode.class));
   }
 
   @Override public Optional<String> localMapRefusal(MachineTopology topology) {

@@ -37,6 +37,8 @@ public record Arm64Config(
   public static final String RODATA_FULL = "arm64.rodataFull";
   /** The CPU has FEAT_LPA2 (FEAT_LVA on 64K): a 52-bit build keeps 52 bits, else VA_BITS_MIN. */
   public static final String LPA2 = "arm64.lpa2";
+  /** How local-map forms ptr + __per_cpu_local_off: load the variable or a boot-patched constant. */
+  public static final String LOCAL_OFFSET = "arm64.localOffset";
 
   public static final long DEFAULT_STATIC_SIZE = 84248;
   public static final int DEFAULT_NR_CPUS = 512;
@@ -65,6 +67,9 @@ public record Arm64Config(
     keys.add(ConfigKey.choice(PERCPU_ALLOC, "auto", "first chunk allocator, the percpu_alloc= boot "
         + "parameter (arm64 selects NEED_PER_CPU_EMBED_FIRST_CHUNK and NEED_PER_CPU_PAGE_FIRST_CHUNK);"
         + " auto = embed, or page when the local map is active", "auto", "embed", "page"));
+    keys.add(ConfigKey.choice(LOCAL_OFFSET, "immediate", "local-map: __per_cpu_local_off loaded "
+        + "from memory (adrp; ldr; add) or patched into the text at boot (movz + 3 movk; add: "
+        + "KASLR moves __per_cpu_start, so no link-time constant)", "load", "immediate"));
     keys.addAll(Arm64Costs.defaults().overrideKeys("arm64"));
     return List.copyOf(keys);
   }

@@ -2,6 +2,7 @@ package org.percpulab.arch.arm64;
 
 import java.util.Optional;
 import org.percpulab.core.spi.ArchModel;
+import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.DescriptorFormat;
 import org.percpulab.core.spi.Geometry;
@@ -9,6 +10,7 @@ import org.percpulab.core.spi.LocalPerCpuMap;
 import org.percpulab.core.spi.TranslationRoots;
 import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.PtdumpTables;
 import org.percpulab.core.spi.TlbSpec;
 import org.percpulab.core.spi.VaLayout;
@@ -28,20 +30,19 @@ public final class Arm64Model implements ArchModel {
   private final Arm64LocalPerCpuMap localMap;
   private final Arm64PtdumpTables ptdump;
   private final Arm64BootMappings bootMappings;
-
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
-      long dynamicReserve) {
-    this(config, localActive, costs, moduleReserve, dynamicReserve, true, true);
-  }
+  private final boolean allFormsLocal;
 
   /**
    * @param rodataFull {@code arm64.rodataFull}: page-granular linear map (can_set_direct_map())
    * @param lpa2 {@code arm64.lpa2}: the CPU has FEAT_LPA2 (4K/16K) or FEAT_LVA (64K); without it a
    *     52-bit build runs with vabits_actual = VA_BITS_MIN (one level fewer on 4K and 16K, as
    *     early_map_kernel's root_level++)
+   * @param localForms {@code percpu.localForms}: this_cpu, all, or auto (the cheaper for the
+   *     chosen offset form: all when the alias address costs fewer cycles than TPIDR + add)
    */
   Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
-      long dynamicReserve, boolean rodataFull, boolean lpa2) {
+      long dynamicReserve, boolean rodataFull, boolean lpa2, PreemptModel preempt,
+      boolean immediateOffset, String localForms) {
     this.config = config;
     int actual = lpa2 ? config.vaBits() : Arm64Geometries.vaBitsMin(config.pageShift(),
         config.vaBits());
@@ -50,7 +51,11 @@ public final class Arm64Model implements ArchModel {
     this.localActive = localActive;
     this.layout = arm64Layout.toVaLayout(localActive);
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());
-    this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe());
+    boolean all = localForms.equals("all") || localForms.equals("auto")
+        && aliasCheaper(costs, immediateOffset);
+    this.allFormsLocal = all;
+    this.ops = new Arm64OpSequences(config.lse(), config.atomicsFar(), config.vhe(), preempt,
+        immediateOffset, all);
     this.costs = costs;
     this.perCpu = Arm64SetupPerCpuAreas.spec(config, arm64Layout, localActive)
         .withReserves(moduleReserve, dynamicReserve);
@@ -58,6 +63,20 @@ public final class Arm64Model implements ArchModel {
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
     this.bootMappings = new Arm64BootMappings(arm64Layout, descriptors, rodataFull);
   }
+
+  /**
+   * Whether the alias address (movz + 3 movk + add, or adrp + ldr + add) costs fewer cycles than
+   * mrs TPIDR + add in {@code costs}.
+   */
+  static boolean aliasCheaper(CostTable costs, boolean immediate) {
+    long alias = immediate ? 5 * costs.cycles(CostClass.ALU)
+        : 2 * costs.cycles(CostClass.ALU) + costs.cycles(CostClass.LOAD);
+    long tpidr = costs.cycles(CostClass.SYSREG_READ) + costs.cycles(CostClass.ALU);
+    return alias < tpidr;
+  }
+
+  /** Whether __this_cpu_* / raw_cpu_* use the local alias ({@code percpu.localForms}). */
+  public boolean allFormsLocal() { return allFormsLocal; }
 
   public Arm64Config config() { return config; }
 

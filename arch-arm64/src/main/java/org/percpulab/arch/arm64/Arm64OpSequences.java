@@ -8,6 +8,7 @@ import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.ThisCpuOp;
 
 /**
@@ -37,7 +38,41 @@ import org.percpulab.core.spi.ThisCpuOp;
  *
  * <p>{@code __this_cpu_*} / {@code raw_cpu_*}: arm64 defines none, so asm-generic raw_cpu_generic_*
  * apply: address formation then plain C (ldr, op, str; no atomics, no protection). In LOCAL_MAP the
- * address uses the alias like this_cpu. CONFIG_DEBUG_PREEMPT's check call is not modelled.
+ * address uses the alias when {@code percpu.localForms} resolves to all, else TPIDR (the default
+ * for {@code arm64.localOffset=load}, where the alias is dearer).
+ *
+ * <p><b>Preemption model</b> ({@link PreemptModel}, include/linux/preempt.h): PREEMPT_COUNT=n makes
+ * preempt_disable/enable_notrace barrier() only, so the baseline {@code this_cpu_*} is the offset,
+ * the op and nothing else; PREEMPT_COUNT=y without PREEMPTION makes the enable a plain
+ * {@code __preempt_count_dec()} (ldr, sub, str of the 32-bit count; no resched test).
+ * CONFIG_DEBUG_PREEMPT adds the {@code __this_cpu_preempt_check} call to {@code __this_cpu_*}
+ * (percpu-defs.h; lib/smp_processor_id.c check_preemption_disabled fast path: load the count,
+ * return when non-zero): bl + mrs sp_el0 + ldr + cbnz.
+ *
+ * <p><b>{@code arm64.localOffset}</b>: load = {@code adrp; ldr; add} of the boot-time variable;
+ * immediate = the constant patched into the text at boot ({@code alternative_cb}, the pattern of
+ * kvm_get_kimage_voffset: movz + 3 movk, then add). A link-time constant is impossible with KASLR:
+ * percpu pointers are relative to {@code __per_cpu_start}, which moves with the randomised image,
+ * while the local area does not, so the offset is only known at boot.
+ *
+ * <p><b>The other accesses</b> ({@code percpu.access}, this_cpu_* form; {@code __this_cpu_*} and
+ * {@code raw_cpu_*} keep the offset sequence, their caller already excludes preemption):
+ * <ul>
+ *   <li>private-page (Laight, lore 20260528093635.314ebf58@pumpkin): preempt_count lives in a
+ *       CPU-private page at a fixed VA reachable with adrp (a per-CPU table entry near the image).
+ *       Being per CPU, it folds need_resched x86-style (set only by its own CPU), so the enable is
+ *       ldr, sub, str, cbz with no re-read; the offset stays in TPIDR (cheaper than a load).
+ *   <li>marker-fixup (Carstens' s390 series generalised, lore 20260317195436.2276810-1-hca): arm64
+ *       has no lowcore, so the marker byte lives in thread_info (sp_el0): mov + strb before the
+ *       offset is formed, strb wzr after the op; no preempt handling. The exception-return fixup
+ *       is executed by core (MicroOp.Effect#MARKER_SET).
+ *   <li>restart (Zijlstra's in-kernel rseq RFC, 20260223163843.GR1282955@noisy): store the region
+ *       descriptor into the task (adr + str), form the address, the plain raw op whose final store
+ *       commits, clear the descriptor. An interrupted region restarts, so no atomic is needed.
+ *   <li>segment: one hypothetical TPIDR-relative instruction per op (x86's {@code %gs:} forms:
+ *       add/sub/inc/dec/and/or and cmpxchg/xchg one RMW, add_return xadd + add, try_cmpxchg
+ *       cmpxchg + sete); an upper bound, not an arm64 instruction.
+ * </ul>
  */
 public final class Arm64OpSequences implements OpSequences {
 
@@ -47,11 +82,28 @@ public final class Arm64OpSequences implements OpSequences {
   private final boolean lse;
   private final boolean far;
   private final String tpidr;
+  private final PreemptModel preempt;
+  private final boolean immediateOffset;
+  private final boolean allFormsLocal;
 
+  /** The seed's sequences: PREEMPT_DYNAMIC, offset loaded, every form on the alias. */
   public Arm64OpSequences(boolean lse, boolean atomicsFar, boolean vhe) {
+    this(lse, atomicsFar, vhe, PreemptModel.DYNAMIC, false, true);
+  }
+
+  /**
+   * @param preempt the preemption model
+   * @param immediateOffset {@code arm64.localOffset=immediate}
+   * @param allFormsLocal {@code percpu.localForms} resolved to all
+   */
+  public Arm64OpSequences(boolean lse, boolean atomicsFar, boolean vhe, PreemptModel preempt,
+      boolean immediateOffset, boolean allFormsLocal) {
     this.lse = lse;
     this.far = atomicsFar;
     this.tpidr = vhe ? "tpidr_el2" : "tpidr_el1";
+    this.preempt = preempt;
+    this.immediateOffset = immediateOffset;
+    this.allFormsLocal = allFormsLocal;
     ThisCpuOp[] ops = ThisCpuOp.values();
     table = new MicroOp[ops.length][4][OpForm.values().length][OpMode.values().length][];
     for (ThisCpuOp op : ops) {
@@ -90,35 +142,157 @@ public final class Arm64OpSequences implements OpSequences {
     List<MicroOp> s = new ArrayList<>();
     String w = size == 8 ? "x" : "w";
     String sfx = size == 1 ? "b" : size == 2 ? "h" : "";
-    boolean protect = form == OpForm.THIS_CPU && mode == OpMode.BASELINE;
-    if (protect) {
-      s.add(op("mrs x1, sp_el0", CostClass.SYSREG_READ));
-      s.add(op("ldr w2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
-      s.add(op("add w2, w2, #1", CostClass.ALU));
-      s.add(op("str w2, [x1, #TSK_TI_PREEMPT]", CostClass.STORE, Effect.PREEMPT_INC));
+    if (form == OpForm.UNDERSCORE_THIS_CPU && preempt.debugPreempt()) {
+      s.add(op("bl __this_cpu_preempt_check", CostClass.CALL));
+      s.add(op("mrs x16, sp_el0", CostClass.SYSREG_READ));
+      s.add(op("ldr w16, [x16, #TSK_TI_PREEMPT]", CostClass.LOAD));
+      s.add(op("cbnz w16, 1f (ret)", CostClass.BRANCH));
     }
-    if (mode == OpMode.BASELINE) {
-      s.add(op("mrs x3, " + tpidr, CostClass.SYSREG_READ, Effect.READ_OFFSET));
-      s.add(op("add x0, x0, x3", CostClass.ALU, Effect.ADDR_GLOBAL));
+    if (form != OpForm.THIS_CPU) {
+      if (mode == OpMode.SEGMENT) {
+        segmentBody(s, op, w, sfx);
+      } else {
+        if (mode == OpMode.LOCAL_MAP && allFormsLocal) {
+          localAddress(s);
+        } else {
+          offsetAddress(s);
+        }
+        plainBody(s, op, w, sfx);
+      }
+      return s.toArray(new MicroOp[0]);
+    }
+    switch (mode) {
+      case BASELINE:
+        preemptDisable(s);
+        offsetAddress(s);
+        atomicBody(s, op, w, sfx);
+        preemptEnable(s);
+        break;
+      case LOCAL_MAP:
+        localAddress(s);
+        atomicBody(s, op, w, sfx);
+        break;
+      case PRIVATE_PAGE:
+        if (preempt.preemptCount()) {
+          s.add(op("adrp x1, cpu_private_page", CostClass.ALU));
+          s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD));
+          s.add(op("add w2, w2, #1", CostClass.ALU));
+          s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE, Effect.PREEMPT_INC));
+        }
+        offsetAddress(s);
+        atomicBody(s, op, w, sfx);
+        if (preempt.preemptCount()) {
+          s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD));
+          s.add(op("sub w2, w2, #1", CostClass.ALU));
+          s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE, preempt.preemption()
+              ? Effect.PREEMPT_DEC_CHECK : Effect.PREEMPT_DEC));
+          if (preempt.preemption()) {
+            s.add(op("cbz w2, preempt_schedule_notrace", CostClass.BRANCH));
+          }
+        }
+        break;
+      case MARKER_FIXUP:
+        s.add(op("mrs x1, sp_el0", CostClass.SYSREG_READ));
+        s.add(op("mov w2, #PCP_MARK_X0", CostClass.ALU));
+        s.add(op("strb w2, [x1, #TSK_TI_PCP_MARKER]", CostClass.STORE, Effect.MARKER_SET));
+        offsetAddress(s);
+        atomicBody(s, op, w, sfx);
+        s.add(op("strb wzr, [x1, #TSK_TI_PCP_MARKER]", CostClass.STORE, Effect.MARKER_CLEAR));
+        break;
+      case RESTART:
+        s.add(op("mrs x1, sp_el0", CostClass.SYSREG_READ));
+        s.add(op("adr x2, 1f (kseq descriptor)", CostClass.ALU));
+        s.add(op("str x2, [x1, #TSK_KSEQ_CS]", CostClass.STORE, Effect.RESTART_BEGIN));
+        offsetAddress(s);
+        plainBody(s, op, w, sfx);
+        s.add(op("str xzr, [x1, #TSK_KSEQ_CS]", CostClass.STORE, Effect.RESTART_END));
+        break;
+      case SEGMENT:
+        segmentBody(s, op, w, sfx);
+        break;
+      default:
+        throw new IllegalStateException("unhandled access " + mode);
+    }
+    return s.toArray(new MicroOp[0]);
+  }
+
+  private void offsetAddress(List<MicroOp> s) {
+    s.add(op("mrs x3, " + tpidr, CostClass.SYSREG_READ, Effect.READ_OFFSET));
+    s.add(op("add x0, x0, x3", CostClass.ALU, Effect.ADDR_GLOBAL));
+  }
+
+  private void localAddress(List<MicroOp> s) {
+    if (immediateOffset) {
+      s.add(op("movz x3, #:abs_g3:__per_cpu_local_off (patched at boot)", CostClass.ALU));
+      s.add(op("movk x3, #:abs_g2_nc:__per_cpu_local_off", CostClass.ALU));
+      s.add(op("movk x3, #:abs_g1_nc:__per_cpu_local_off", CostClass.ALU));
+      s.add(op("movk x3, #:abs_g0_nc:__per_cpu_local_off", CostClass.ALU));
     } else {
       s.add(op("adrp x3, __per_cpu_local_off", CostClass.ALU));
       s.add(op("ldr x3, [x3, :lo12:__per_cpu_local_off]", CostClass.LOAD));
-      s.add(op("add x0, x0, x3", CostClass.ALU, Effect.ADDR_LOCAL));
     }
-    if (form == OpForm.THIS_CPU) {
-      atomicBody(s, op, w, sfx);
-    } else {
-      plainBody(s, op, w, sfx);
+    s.add(op("add x0, x0, x3", CostClass.ALU, Effect.ADDR_LOCAL));
+  }
+
+  /** preempt_disable_notrace: nothing without PREEMPT_COUNT (barrier() only). */
+  private void preemptDisable(List<MicroOp> s) {
+    if (!preempt.preemptCount()) {
+      return;
     }
-    if (protect) {
-      s.add(op("ldr x2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
-      s.add(op("sub x2, x2, #1", CostClass.ALU));
-      s.add(op("str w2, [x1, #TSK_TI_PREEMPT]", CostClass.STORE, Effect.PREEMPT_DEC_CHECK));
-      s.add(op("cbz x2, preempt_schedule_notrace", CostClass.BRANCH));
-      s.add(op("ldr x2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
-      s.add(op("cbz x2, preempt_schedule_notrace", CostClass.BRANCH));
+    s.add(op("mrs x1, sp_el0", CostClass.SYSREG_READ));
+    s.add(op("ldr w2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
+    s.add(op("add w2, w2, #1", CostClass.ALU));
+    s.add(op("str w2, [x1, #TSK_TI_PREEMPT]", CostClass.STORE, Effect.PREEMPT_INC));
+  }
+
+  /**
+   * preempt_enable_notrace: nothing without PREEMPT_COUNT; {@code __preempt_count_dec()} without
+   * PREEMPTION; else the dec-and-test with its re-read.
+   */
+  private void preemptEnable(List<MicroOp> s) {
+    if (!preempt.preemptCount()) {
+      return;
     }
-    return s.toArray(new MicroOp[0]);
+    if (!preempt.preemption()) {
+      s.add(op("ldr w2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
+      s.add(op("sub w2, w2, #1", CostClass.ALU));
+      s.add(op("str w2, [x1, #TSK_TI_PREEMPT]", CostClass.STORE, Effect.PREEMPT_DEC));
+      return;
+    }
+    s.add(op("ldr x2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
+    s.add(op("sub x2, x2, #1", CostClass.ALU));
+    s.add(op("str w2, [x1, #TSK_TI_PREEMPT]", CostClass.STORE, Effect.PREEMPT_DEC_CHECK));
+    s.add(op("cbz x2, preempt_schedule_notrace", CostClass.BRANCH));
+    s.add(op("ldr x2, [x1, #TSK_TI_PREEMPT]", CostClass.LOAD));
+    s.add(op("cbz x2, preempt_schedule_notrace", CostClass.BRANCH));
+  }
+
+  /** segment: one TPIDR-relative instruction (x86 %gs: forms), plus add/sete where x86 has them. */
+  private void segmentBody(List<MicroOp> s, ThisCpuOp op, String w, String sfx) {
+    String at = "[" + tpidr + ":x0]";
+    switch (op) {
+      case READ:
+        s.add(op("ldr" + sfx + " " + w + "5, " + at + " (segment)", CostClass.LOAD,
+            Effect.SEG_LOAD));
+        return;
+      case WRITE:
+        s.add(op("str" + sfx + " " + w + "4, " + at + " (segment)", CostClass.STORE,
+            Effect.SEG_STORE));
+        return;
+      case ADD_RETURN:
+        s.add(op("xadd " + at + ", " + w + "5 (segment)", CostClass.SEGMENT_RMW,
+            Effect.SEG_RMW));
+        s.add(op("add " + w + "5, " + w + "5, " + w + "4", CostClass.ALU));
+        return;
+      case TRY_CMPXCHG:
+        s.add(op("cmpxchg " + at + ", " + w + "4 (segment)", CostClass.SEGMENT_RMW,
+            Effect.SEG_RMW));
+        s.add(op("sete w0", CostClass.ALU));
+        return;
+      default:
+        s.add(op(op.kernelName() + " " + at + ", " + w + "4 (segment)", CostClass.SEGMENT_RMW,
+            Effect.SEG_RMW));
+    }
   }
 
   private void operand(List<MicroOp> s, ThisCpuOp op, String w) {

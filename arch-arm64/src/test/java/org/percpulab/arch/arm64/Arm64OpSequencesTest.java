@@ -89,19 +89,22 @@ class Arm64OpSequencesTest {
               int local = count(s, Effect.ADDR_LOCAL);
               int global = count(s, Effect.ADDR_GLOBAL);
               assertThat(local).as(what).isEqualTo(m == OpMode.LOCAL_MAP ? 1 : 0);
-              assertThat(global).as(what).isEqualTo(m == OpMode.BASELINE ? 1 : 0);
+              assertThat(global).as(what).isEqualTo(m == OpMode.LOCAL_MAP
+                  || m == OpMode.SEGMENT ? 0 : 1);
               assertThat(count(s, Effect.READ_OFFSET)).as(what).isEqualTo(global);
-              boolean protect = f == OpForm.THIS_CPU && m == OpMode.BASELINE;
+              boolean protect = f == OpForm.THIS_CPU
+                  && (m == OpMode.BASELINE || m == OpMode.PRIVATE_PAGE);
               assertThat(count(s, Effect.PREEMPT_INC)).as(what).isEqualTo(protect ? 1 : 0);
               assertThat(count(s, Effect.PREEMPT_DEC_CHECK)).as(what).isEqualTo(protect ? 1 : 0);
               if (op.isRmw()) {
                 int writers = count(s, Effect.ATOMIC_RMW) + count(s, Effect.STORE_EXCLUSIVE)
-                    + count(s, Effect.CAS_RETRY) + count(s, Effect.STORE);
+                    + count(s, Effect.CAS_RETRY) + count(s, Effect.STORE)
+                    + count(s, Effect.SEG_RMW);
                 assertThat(writers).as(what).isEqualTo(1);
                 if (count(s, Effect.STORE_EXCLUSIVE) == 1) {
                   assertThat(count(s, Effect.LOAD_EXCLUSIVE)).as(what).isEqualTo(1);
                 }
-                if (f == OpForm.THIS_CPU) {
+                if (f == OpForm.THIS_CPU && m != OpMode.RESTART) {
                   assertThat(count(s, Effect.STORE)).as(what).isZero();
                 }
               }

@@ -87,6 +87,16 @@ public final class GenericBackend implements ArchBackend {
     return List.copyOf(problems);
   }
 
+  /**
+   * offset (asm-generic), segment (the upper bound), and local-map with the experimental
+   * {@code generic.localMap=on} (without it core's gate refuses the local map).
+   */
+  @Override public java.util.Set<org.percpulab.core.spi.OpMode> accesses() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+        org.percpulab.core.spi.OpMode.BASELINE, org.percpulab.core.spi.OpMode.LOCAL_MAP,
+        org.percpulab.core.spi.OpMode.SEGMENT));
+  }
+
   /** With core's gate for this config ({@link LocalMapGate#configure}). */
   @Override public ArchModel configure(ConfigView config) {
     return LocalMapGate.configure(this, config);

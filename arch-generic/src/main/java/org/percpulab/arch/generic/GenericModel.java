@@ -10,6 +10,7 @@ import org.percpulab.core.spi.DescriptorFormat;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.OpSequences;
 import org.percpulab.core.spi.PerCpuAreaSpec;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.TlbSpec;
 import org.percpulab.core.spi.VaLayout;
 
@@ -21,7 +22,7 @@ import org.percpulab.core.spi.VaLayout;
  * only with {@code generic.localMap=on}), and {@link GenericPtdumpTables}.
  */
 record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
-    TranslationRoots translationRoots, boolean localMap) implements ArchModel {
+    TranslationRoots translationRoots, boolean localMap, OpSequences ops) implements ArchModel {
   /**
    * Assumption: 1536 entries, the size of a typical second-level TLB of a current x86-64/arm64
    * core; config {@code tlb.entries} overrides.
@@ -35,7 +36,8 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
     String roots = config.raw(GenericBackend.KEY_ROOTS).orElse("single").trim();
     return new GenericModel(GenericPerCpuAreas.fromConfig(config, localActive),
         GenericCosts.fromConfig(config), new TlbSpec(entries, smt), roots.equals("split")
-            ? TranslationRoots.SPLIT : TranslationRoots.SINGLE, localActive);
+            ? TranslationRoots.SPLIT : TranslationRoots.SINGLE, localActive,
+        GenericOps.of(PreemptModel.from(config), localActive));
   }
 
   @Override public Geometry geometry() {
@@ -53,10 +55,6 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
 
   @Override public String translationBaseRegister() {
     return "PTBR";
-  }
-
-  @Override public OpSequences ops() {
-    return localMap ? GenericOps.WITH_LOCAL_MAP : GenericOps.INSTANCE;
   }
 
   /** {@link GenericLocalPerCpuMap} when {@code generic.localMap=on}; {@link GenericPtdumpTables}. */

@@ -8,6 +8,7 @@ import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.ThisCpuOp;
 
 /**
@@ -42,47 +43,118 @@ import org.percpulab.core.spi.ThisCpuOp;
  * drop their protection; the read-modify-write ops keep the IRQ save/restore, since generic has no
  * single-instruction RMW and a plain load/op/store through the alias can still lose an update to
  * an interrupt or a task preempting it on the same CPU.
+ *
+ * <p>Preemption model ({@link PreemptModel}, include/linux/preempt.h): without PREEMPT_COUNT the
+ * read's preempt_disable/enable_notrace emit nothing; with PREEMPT_COUNT but not PREEMPTION the
+ * enable is a plain decrement (3). CONFIG_DEBUG_PREEMPT adds the {@code __this_cpu_preempt_check}
+ * call to {@code __this_cpu_*}: call, load the count, branch when non-zero (3).
+ *
+ * <p>Accesses: offset and segment (one hypothetical {@code tp}-segment-relative instruction per
+ * op, x86's {@code %gs:} forms, every form: the upper bound). LOCAL_MAP only with the experimental
+ * {@code generic.localMap=on} (above).
  */
 public final class GenericOps implements OpSequences {
 
   private static final int[] SIZES = {1, 2, 4, 8};
 
-  /** Without the local map: LOCAL_MAP is refused. */
-  public static final GenericOps INSTANCE = new GenericOps(false);
-  /** With the experimental local map ({@code generic.localMap=on}). */
-  public static final GenericOps WITH_LOCAL_MAP = new GenericOps(true);
+  /** PREEMPT_DYNAMIC without debug options (the default), no local map: LOCAL_MAP is refused. */
+  public static final GenericOps INSTANCE = new GenericOps(PreemptModel.DYNAMIC, false);
+  /** The default preemption with the experimental local map ({@code generic.localMap=on}). */
+  public static final GenericOps WITH_LOCAL_MAP = new GenericOps(PreemptModel.DYNAMIC, true);
 
   private final boolean withLocalMap;
 
+  private final PreemptModel preempt;
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
   private final MicroOp[][][][] local =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
+  private final MicroOp[][][][] segment =
+      new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
 
-  private GenericOps(boolean withLocalMap) {
+  private GenericOps(PreemptModel preempt, boolean withLocalMap) {
+    this.preempt = preempt;
     this.withLocalMap = withLocalMap;
     for (ThisCpuOp op : ThisCpuOp.values()) {
       for (int s = 0; s < SIZES.length; s++) {
         for (OpForm form : OpForm.values()) {
           table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form, false);
           local[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form, true);
+          segment[op.ordinal()][s][form.ordinal()] = buildSegment(op, SIZES[s], form);
         }
       }
     }
   }
 
+  /** The sequences for {@code preempt} ({@link #INSTANCE} when they equal the default's). */
+  public static GenericOps of(PreemptModel preempt) {
+    return of(preempt, false);
+  }
+
+  /** The sequences for {@code preempt}, with the experimental local map when {@code localMap}. */
+  public static GenericOps of(PreemptModel preempt, boolean localMap) {
+    if (preempt.preemptCount() && preempt.preemption() && !preempt.debugPreempt()) {
+      return localMap ? WITH_LOCAL_MAP : INSTANCE;
+    }
+    return new GenericOps(preempt, localMap);
+  }
+
   @Override public MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode) {
-    if (mode != OpMode.BASELINE && !withLocalMap) {
-      throw new IllegalArgumentException("generic has no local per-CPU map (mode " + mode
-          + "); only BASELINE is allowed");
+    if (mode == OpMode.SEGMENT) {
+      return segment[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
+    }
+    if (mode != OpMode.BASELINE && !(mode == OpMode.LOCAL_MAP && withLocalMap)) {
+      throw new IllegalArgumentException("generic cannot express percpu.access="
+          + mode.accessName() + "; allowed: offset|segment"
+          + (withLocalMap ? "|local-map" : " (local-map only with generic.localMap=on)"));
     }
     MicroOp[][][][] t = mode == OpMode.LOCAL_MAP ? local : table;
     return t[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }
 
-
-  private static MicroOp[] build(ThisCpuOp op, int size, OpForm form, boolean localMap) {
+  private MicroOp[] buildSegment(ThisCpuOp op, int size, OpForm form) {
     List<MicroOp> l = new ArrayList<>();
+    debugCheck(l, form);
+    String at = "%tp:0(a1)";
+    switch (op) {
+      case READ:
+        l.add(new MicroOp(ld(size) + " a0, " + at + " (segment)", CostClass.LOAD,
+            Effect.SEG_LOAD));
+        break;
+      case WRITE:
+        l.add(new MicroOp(st(size) + " a2, " + at + " (segment)", CostClass.STORE,
+            Effect.SEG_STORE));
+        break;
+      case ADD_RETURN:
+        l.add(new MicroOp("xadd " + at + ", a2 (segment)", CostClass.SEGMENT_RMW,
+            Effect.SEG_RMW));
+        l.add(MicroOp.of("add a0, a0, a2", CostClass.ALU));
+        break;
+      case TRY_CMPXCHG:
+        l.add(new MicroOp("cmpxchg " + at + ", a2 (segment)", CostClass.SEGMENT_RMW,
+            Effect.SEG_RMW));
+        l.add(MicroOp.of("seqz a0, t0", CostClass.ALU));
+        break;
+      default:
+        l.add(new MicroOp(op.kernelName() + " " + at + ", a2 (segment)", CostClass.SEGMENT_RMW,
+            Effect.SEG_RMW));
+        break;
+    }
+    return l.toArray(new MicroOp[0]);
+  }
+
+  /** CONFIG_DEBUG_PREEMPT's {@code __this_cpu_preempt_check} fast path. */
+  private void debugCheck(List<MicroOp> l, OpForm form) {
+    if (form == OpForm.UNDERSCORE_THIS_CPU && preempt.debugPreempt()) {
+      l.add(MicroOp.of("call __this_cpu_preempt_check", CostClass.CALL));
+      l.add(MicroOp.of("lw t5, TI_PREEMPT(tp)", CostClass.LOAD));
+      l.add(MicroOp.of("bnez t5, 1f (ret)", CostClass.BRANCH));
+    }
+  }
+
+  private MicroOp[] build(ThisCpuOp op, int size, OpForm form, boolean localMap) {
+    List<MicroOp> l = new ArrayList<>();
+    debugCheck(l, form);
     boolean protect = form == OpForm.THIS_CPU
         && !(localMap && (op == ThisCpuOp.READ || op == ThisCpuOp.WRITE));
     if (op == ThisCpuOp.READ) {
@@ -152,15 +224,25 @@ public final class GenericOps implements OpSequences {
     l.add(new MicroOp("add a1, a1, t2", CostClass.ALU, Effect.ADDR_GLOBAL));
   }
 
-  private static void preemptDisable(List<MicroOp> l) {
+  private void preemptDisable(List<MicroOp> l) {
+    if (!preempt.preemptCount()) {
+      return;
+    }
     l.add(MicroOp.of("lw t3, TI_PREEMPT(tp)", CostClass.LOAD));
     l.add(MicroOp.of("addi t3, t3, 1", CostClass.ALU));
     l.add(new MicroOp("sw t3, TI_PREEMPT(tp)", CostClass.STORE, Effect.PREEMPT_INC));
   }
 
-  private static void preemptEnable(List<MicroOp> l) {
+  private void preemptEnable(List<MicroOp> l) {
+    if (!preempt.preemptCount()) {
+      return;
+    }
     l.add(MicroOp.of("lw t3, TI_PREEMPT(tp)", CostClass.LOAD));
     l.add(MicroOp.of("addi t3, t3, -1", CostClass.ALU));
+    if (!preempt.preemption()) {
+      l.add(new MicroOp("sw t3, TI_PREEMPT(tp)", CostClass.STORE, Effect.PREEMPT_DEC));
+      return;
+    }
     l.add(new MicroOp("sw t3, TI_PREEMPT(tp)", CostClass.STORE, Effect.PREEMPT_DEC_CHECK));
     l.add(MicroOp.of("bnez t3, 1f", CostClass.BRANCH));
     l.add(MicroOp.of("ld t4, TI_FLAGS(tp)", CostClass.LOAD));

@@ -105,7 +105,7 @@ class GenericOpsTest {
   void noLocalMapWithoutTheKeyAndNoOddSizes() {
     assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("generic has no local per-CPU map (mode LOCAL_MAP); only BASELINE is allowed");
+        .hasMessage("generic cannot express percpu.access=local-map; allowed: offset|segment");
     assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 3, OpForm.THIS_CPU, OpMode.BASELINE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("this_cpu op size 3 is not allowed; allowed: 1, 2, 4, 8");

@@ -102,6 +102,12 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     return List.copyOf(problems);
   }
 
+  /** offset and marker-fixup (Carstens' s390 series). */
+  @Override public java.util.Set<org.percpulab.core.spi.OpMode> accesses() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+        org.percpulab.core.spi.OpMode.BASELINE, org.percpulab.core.spi.OpMode.MARKER_FIXUP));
+  }
+
   @Override public ArchModel configure(ConfigView config) {
     List<ConfigProblem> problems = validate(config);
     if (!problems.isEmpty()) {

@@ -40,7 +40,8 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     boolean z196 = Boolean.parseBoolean(config.raw(S390Backend.KEY_Z196).orElse("true").trim());
     return new S390Model(g, new S390Descriptors(g.levels()),
-        S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START), S390Ops.of(z196),
+        S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START), S390Ops.of(z196,
+            org.percpulab.core.spi.PreemptModel.from(config)),
         S390Costs.fromConfig(config), new TlbSpec(entries, smt),
         new S390PtdumpTables(g, ram, org.percpulab.core.machine.Machine.kernelImageBytes(ram,
             1L << g.pageShift())));

@@ -8,6 +8,7 @@ import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.OpSequences;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.ThisCpuOp;
 
 /**
@@ -64,6 +65,19 @@ import org.percpulab.core.spi.ThisCpuOp;
  * uncontended case (one iteration); the
  * executor re-runs from the LOAD on a CAS mismatch.
  * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
+ *
+ * <p><b>Preemption model</b> ({@link PreemptModel}, include/linux/preempt.h): without PREEMPT_COUNT
+ * the preempt_disable/enable_notrace around the ops emit nothing; with PREEMPT_COUNT but not
+ * PREEMPTION the enable is {@code __preempt_count_dec()}: {@code asi 0x3a8,-1} (z196) or the CS
+ * loop without the compare. CONFIG_DEBUG_PREEMPT adds {@code __this_cpu_preempt_check} to
+ * {@code __this_cpu_*}: brasl, load-and-test of the count, branch.
+ *
+ * <p><b>marker-fixup</b> (Heiko Carstens, "s390: Improve this_cpu operations", v1 lore
+ * 20260317195436.2276810-1-hca, v3/v5 May 2026): the single-instruction ops (read, write, and the
+ * z196 4/8-byte laa/lan/lao/asi/csg forms) are bracketed by two {@code mviy} stores to lowcore
+ * (the register number holding the percpu address, then zero) and lose their preempt/IRQ
+ * protection; the exception-return fixup that rewrites the base register after a migration is
+ * executed by core (MicroOp.Effect#MARKER_SET). CS-loop ops keep the preempt protection.
  */
 public final class S390Ops implements OpSequences {
 
@@ -71,19 +85,26 @@ public final class S390Ops implements OpSequences {
   /** Operand text of the lowcore preempt_count. */
   private static final String PC = S390Lowcore.operand(S390Lowcore.PREEMPT_COUNT);
 
-  public static final S390Ops Z196 = new S390Ops(true);
-  public static final S390Ops NO_Z196 = new S390Ops(false);
+  public static final S390Ops Z196 = new S390Ops(true, PreemptModel.DYNAMIC);
+  public static final S390Ops NO_Z196 = new S390Ops(false, PreemptModel.DYNAMIC);
+  /** Lowcore byte the marker stores write (added by the marker-fixup series; symbolic). */
+  private static final String MARKER = "__LC_PCPU_MARKER(%r0)";
 
   private final boolean z196;
+  private final PreemptModel preempt;
   private final MicroOp[][][][] table =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
+  private final MicroOp[][][][] marker =
+      new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
 
-  private S390Ops(boolean z196) {
+  private S390Ops(boolean z196, PreemptModel preempt) {
     this.z196 = z196;
+    this.preempt = preempt;
     for (ThisCpuOp op : ThisCpuOp.values()) {
       for (int s = 0; s < SIZES.length; s++) {
         for (OpForm form : OpForm.values()) {
           table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form);
+          marker[op.ordinal()][s][form.ordinal()] = buildMarker(op, SIZES[s], form);
         }
       }
     }
@@ -93,14 +114,64 @@ public final class S390Ops implements OpSequences {
     return z196 ? Z196 : NO_Z196;
   }
 
+  /** The sequences for {@code z196} and {@code preempt} (the shared ones for the default model). */
+  public static S390Ops of(boolean z196, PreemptModel preempt) {
+    return preempt.preemptCount() && preempt.preemption() && !preempt.debugPreempt()
+        ? of(z196) : new S390Ops(z196, preempt);
+  }
+
+  /**
+   * marker-fixup: a single-instruction this_cpu op between the two marker stores, without
+   * protection; every other op and form as in the offset access.
+   */
+  private MicroOp[] buildMarker(ThisCpuOp op, int size, OpForm form) {
+    MicroOp[] base = build(op, size, form);
+    if (form != OpForm.THIS_CPU) {
+      return base;
+    }
+    List<MicroOp> body = new ArrayList<>();
+    int accesses = 0;
+    boolean single = true;
+    boolean inBody = false;
+    for (MicroOp m : base) {
+      switch (m.effect()) {
+        case READ_OFFSET: inBody = true; body.add(m); break;
+        case PREEMPT_INC: case PREEMPT_DEC_CHECK: case PREEMPT_DEC: case IRQ_SAVE:
+        case IRQ_RESTORE:
+          inBody = false;
+          break;
+        case CAS_RETRY: case COMPUTE: single = false; body.add(m); break;
+        case LOAD: case STORE: case ATOMIC_RMW: accesses++; body.add(m); break;
+        default:
+          // after a write's store only the IRQ restore's test and branch follow
+          if (inBody && !(op == ThisCpuOp.WRITE && accesses > 0)) {
+            body.add(m);
+          }
+          break;
+      }
+    }
+    if (!single || accesses != 1) {
+      return base;
+    }
+    List<MicroOp> l = new ArrayList<>();
+    l.add(new MicroOp("mviy " + MARKER + ",1 (base register %r1)", CostClass.STORE,
+        Effect.MARKER_SET));
+    l.addAll(body);
+    l.add(new MicroOp("mviy " + MARKER + ",0", CostClass.STORE, Effect.MARKER_CLEAR));
+    return l.toArray(new MicroOp[0]);
+  }
+
   public boolean z196() {
     return z196;
   }
 
   @Override public MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode) {
+    if (mode == OpMode.MARKER_FIXUP) {
+      return marker[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
+    }
     if (mode != OpMode.BASELINE) {
-      throw new IllegalArgumentException("s390 has no local per-CPU map yet (mode " + mode
-          + "); only BASELINE is allowed");
+      throw new IllegalArgumentException("s390 cannot express percpu.access="
+          + mode.accessName() + "; allowed: offset|marker-fixup");
     }
     return table[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }
@@ -109,6 +180,11 @@ public final class S390Ops implements OpSequences {
   private MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
     List<MicroOp> l = new ArrayList<>();
     l.add(MicroOp.of(S390Lowcore.GET_LOWCORE, CostClass.ALU));
+    if (form == OpForm.UNDERSCORE_THIS_CPU && preempt.debugPreempt()) {
+      l.add(MicroOp.of("brasl %r14,__this_cpu_preempt_check", CostClass.CALL));
+      l.add(MicroOp.of("lt %r0," + PC, CostClass.LOAD));
+      l.add(MicroOp.of("jnz 1f (br %r14)", CostClass.BRANCH));
+    }
     if (form != OpForm.THIS_CPU) {
       raw(l, op, size);
       return l.toArray(new MicroOp[0]);
@@ -277,28 +353,43 @@ public final class S390Ops implements OpSequences {
   }
 
   private void preemptDisable(List<MicroOp> l) {
+    if (!preempt.preemptCount()) {
+      return;
+    }
     if (z196) {
       l.add(new MicroOp("asi " + PC + ",1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_INC));
     } else {
-      l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
-      l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
-      l.add(MicroOp.of("ahi %r5,1", CostClass.ALU));
-      l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_INC));
-      l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+      countCsLoop(l, 1, Effect.PREEMPT_INC);
     }
   }
 
+  /** Without z196: add {@code delta} to the lowcore count with a CS loop. */
+  private static void countCsLoop(List<MicroOp> l, int delta, Effect effect) {
+    l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
+    l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
+    l.add(MicroOp.of("ahi %r5," + delta, CostClass.ALU));
+    l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, effect));
+    l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+  }
+
   private void preemptEnable(List<MicroOp> l) {
+    if (!preempt.preemptCount()) {
+      return;
+    }
+    if (!preempt.preemption()) {
+      if (z196) {
+        l.add(new MicroOp("asi " + PC + ",-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC));
+      } else {
+        countCsLoop(l, -1, Effect.PREEMPT_DEC);
+      }
+      return;
+    }
     if (z196) {
       l.add(new MicroOp("alsi " + PC + ",-1", CostClass.ATOMIC_NEAR, Effect.PREEMPT_DEC_CHECK));
       l.add(MicroOp.of("brc 5,1f (cc 1|3: nonzero, skip preempt_schedule_notrace)",
           CostClass.BRANCH));
     } else {
-      l.add(MicroOp.of("l %r4," + PC, CostClass.LOAD));
-      l.add(MicroOp.of("lr %r5,%r4", CostClass.ALU));
-      l.add(MicroOp.of("ahi %r5,-1", CostClass.ALU));
-      l.add(new MicroOp("cs %r4,%r5," + PC, CostClass.CAS, Effect.PREEMPT_DEC_CHECK));
-      l.add(MicroOp.of("jl 0b", CostClass.BRANCH));
+      countCsLoop(l, -1, Effect.PREEMPT_DEC_CHECK);
       l.add(MicroOp.of("chi %r4,1", CostClass.ALU));
       l.add(MicroOp.of("jne 1f (else brasl preempt_schedule_notrace)", CostClass.BRANCH));
     }

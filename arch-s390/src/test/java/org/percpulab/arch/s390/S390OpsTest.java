@@ -150,7 +150,7 @@ class S390OpsTest {
   void noLocalMapAndNoOddSizes() {
     assertThatThrownBy(() -> S390Ops.Z196.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU,
         OpMode.LOCAL_MAP)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("s390 has no local per-CPU map yet (mode LOCAL_MAP); only BASELINE is allowed");
+        .hasMessage("s390 cannot express percpu.access=local-map; allowed: offset|marker-fixup");
     assertThatThrownBy(() -> S390Ops.Z196.sequence(ThisCpuOp.ADD, 16, OpForm.THIS_CPU,
         OpMode.BASELINE)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("this_cpu op size 16 is not allowed; allowed: 1, 2, 4, 8");

@@ -9,6 +9,7 @@ import org.percpulab.core.boot.Boot;
 import org.percpulab.core.config.Config;
 import org.percpulab.core.config.ConfigException;
 import org.percpulab.core.config.ConfigLoader;
+import org.percpulab.core.config.PercpuAccessKeys;
 import org.percpulab.core.spi.ArchModel;
 import org.percpulab.core.spi.ConfigKey;
 import org.percpulab.core.spi.CostTable;
@@ -16,6 +17,7 @@ import org.percpulab.core.spi.LocalPerCpuMap;
 import org.percpulab.core.spi.MicroOp;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
+import org.percpulab.core.spi.PreemptModel;
 import org.percpulab.core.spi.ThisCpuOp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +96,9 @@ public final class OpsCommand extends BaseCommand {
     }
     String arch = boot().backend().id();
     List<Variant> variants = variants();
-    List<OpMode> modes = modes(variants.get(0).model());
+    List<OpMode> modes = modes(variants.get(0).model(), resolved().backend().backend().accesses(),
+        PercpuAccessKeys.access(resolved().config()));
+    assumes = assumptions(resolved().config(), arch);
     List<Row> rows = rows(variants, modes, op, size, form);
     switch (common.format()) {
       case json:
@@ -169,9 +173,41 @@ public final class OpsCommand extends BaseCommand {
     return out;
   }
 
+  /** The choices every figure assumes (preemption model, local offset and forms). */
+  private String assumes = "";
+
   static List<OpMode> modes(ArchModel model) {
-    return model.capability(LocalPerCpuMap.class).isPresent()
-        ? List.of(OpMode.BASELINE, OpMode.LOCAL_MAP) : List.of(OpMode.BASELINE);
+    return modes(model, java.util.EnumSet.allOf(OpMode.class), PercpuAccessKeys.AUTO);
+  }
+
+  /**
+   * The columns: every access the backend supports (local-map only with the capability), or with
+   * an explicit {@code percpu.access} the offset baseline and that access.
+   */
+  static List<OpMode> modes(ArchModel model, java.util.Set<OpMode> accesses, String access) {
+    boolean local = model.capability(LocalPerCpuMap.class).isPresent();
+    List<OpMode> out = new ArrayList<>();
+    OpMode only = OpMode.ofAccess(access);
+    for (OpMode m : OpMode.values()) {
+      if (accesses.contains(m) && (m != OpMode.LOCAL_MAP || local)
+          && (only == null || m == OpMode.BASELINE || m == only)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** {@code kernel.preempt=...} and, where they apply, the local-offset and local-forms keys. */
+  static String assumptions(org.percpulab.core.config.ConfigView c, String arch) {
+    StringBuilder sb = new StringBuilder("kernel.preempt=")
+        .append(PreemptModel.from(c).label());
+    String lo = arch + ".localOffset";
+    if (c.raw(lo).isPresent()) {
+      sb.append(", ").append(lo).append('=').append(c.raw(lo).get().trim());
+    }
+    sb.append(", percpu.localForms=").append(c.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto")
+        .trim());
+    return sb.toString();
   }
 
   /** Modelled cycles of one pass through {@code seq}: the sum of its micro-ops' class costs. */
@@ -212,23 +248,30 @@ public final class OpsCommand extends BaseCommand {
   }
 
   static String modeName(OpMode m) {
-    return m == OpMode.BASELINE ? "baseline" : "local map";
+    return m == OpMode.BASELINE ? "baseline" : m == OpMode.LOCAL_MAP ? "local map"
+        : m.accessName();
+  }
+
+  /** The JSON {@code mode}: baseline, localMap, or the access name. */
+  static String jsonMode(OpMode m) {
+    return m == OpMode.BASELINE ? "baseline" : m == OpMode.LOCAL_MAP ? "localMap"
+        : m.accessName();
   }
 
   static String columnName(Variant v, OpMode m) {
     return v.label().isEmpty() ? modeName(m) : v.label() + " " + modeName(m);
   }
 
-  private static String title(String arch, List<Variant> variants) {
+  private String title(String arch, List<Variant> variants) {
     StringBuilder sb = new StringBuilder(arch).append(" this_cpu ops: instructions / modelled "
         + "cycles (one pass: TLB hit, no retry, no preempt_schedule)");
     if (!variants.get(0).key().isEmpty()) {
       sb.append("; columns per ").append(variants.get(0).key());
     }
-    return sb.toString();
+    return sb.append("; ").append(assumes).toString();
   }
 
-  static String text(String arch, List<Variant> variants, List<OpMode> modes, List<Row> rows) {
+  String text(String arch, List<Variant> variants, List<OpMode> modes, List<Row> rows) {
     int cols = variants.size() * modes.size();
     List<String> header = new ArrayList<>(List.of("OP", "SIZE"));
     for (Variant v : variants) {
@@ -251,7 +294,7 @@ public final class OpsCommand extends BaseCommand {
     return title(arch, variants) + "\n" + t.render();
   }
 
-  static String markdown(String arch, List<Variant> variants, List<OpMode> modes,
+  String markdown(String arch, List<Variant> variants, List<OpMode> modes,
       List<Row> rows) {
     int cols = variants.size() * modes.size();
     StringBuilder sb = new StringBuilder(title(arch, variants)).append("\n\n");
@@ -298,10 +341,12 @@ public final class OpsCommand extends BaseCommand {
     return sb.toString();
   }
 
-  static Map<String, Object> json(String arch, List<Variant> variants, List<Row> rows,
+  Map<String, Object> json(String arch, List<Variant> variants, List<Row> rows,
       boolean withSequence) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("arch", arch);
+    o.put("preempt", PreemptModel.from(resolved().config()).label());
+    o.put("assumes", assumes);
     o.put("variantKey", variants.get(0).key().isEmpty() ? null : variants.get(0).key());
     List<Object> list = new ArrayList<>();
     for (Row r : rows) {
@@ -311,7 +356,8 @@ public final class OpsCommand extends BaseCommand {
       ro.put("op", r.op().kernelName());
       ro.put("size", r.size());
       ro.put("variant", r.variant().value().isEmpty() ? null : r.variant().value());
-      ro.put("mode", r.mode() == OpMode.BASELINE ? "baseline" : "localMap");
+      ro.put("mode", jsonMode(r.mode()));
+      ro.put("access", r.mode().accessName());
       ro.put("instructions", r.seq().length);
       ro.put("cycles", r.cycles());
       if (withSequence) {

@@ -64,6 +64,11 @@ public final class RunCommand extends BaseCommand {
   @Mixin
   WorkloadOptions wopts;
 
+  @Option(names = "--access", paramLabel = "A,B,..", split = ",",
+      description = "One mode per percpu.access choice (offset|local-map|private-page|"
+          + "marker-fixup|restart|segment; the backend's subset), compared with offset.")
+  java.util.List<String> access;
+
   @Override
   protected int run() {
     Map<String, Long> params = new LinkedHashMap<>();
@@ -91,6 +96,30 @@ public final class RunCommand extends BaseCommand {
     progress.phase("run " + workload + " on " + ctx.config().get(CoreKeys.ARCH) + ", " + cpus
         + " CPUs: booting");
     KernelModelFactory f = factories.apply(ctx);
+    if (access != null) {
+      java.util.List<org.percpulab.core.spi.OpMode> modes = new java.util.ArrayList<>();
+      for (String a : access) {
+        org.percpulab.core.spi.OpMode m = org.percpulab.core.spi.OpMode.ofAccess(a);
+        if (m == null) {
+          throw new ConfigException("option '--access': value '" + a + "' is not allowed; "
+              + "allowed: " + org.percpulab.core.spi.OpMode.allAccessNames());
+        }
+        modes.add(m);
+      }
+      org.percpulab.bench.run.AccessRunResult ar;
+      try {
+        ar = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed,
+            progress).runAccesses(w, modes);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      if (json()) {
+        printJson(org.percpulab.bench.report.AccessReport.json(ar));
+      } else {
+        out().print(org.percpulab.bench.report.AccessReport.text(ar));
+      }
+      return ExitCodes.OK;
+    }
     long c0 = threadCpuNanos();
     RunResult r;
     try {

@@ -89,6 +89,10 @@ public final class SuiteCommand extends BaseCommand {
   @Mixin
   ThreadsOption threads;
 
+  @Option(names = "--accesses", paramLabel = "all|none", defaultValue = "all",
+      description = "Compare every percpu.access each backend supports (default: ${DEFAULT-VALUE})"
+          + " or none.")
+  String accesses;
   @Option(names = "--html", description = "Print the file URL of report.html to open"
       + " (report.html is written in every suite output).")
   boolean html;
@@ -140,6 +144,10 @@ public final class SuiteCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    if (!accesses.equals("all") && !accesses.equals("none")) {
+      throw new ConfigException("option '--accesses': value '" + accesses + "' is not allowed; "
+          + "allowed: all|none");
+    }
     if (!json()) {
       out().println(header(archs, cpus, base));
       out().flush();
@@ -148,8 +156,10 @@ public final class SuiteCommand extends BaseCommand {
     List<java.util.concurrent.Callable<ModeResult>> cells = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<RunCells> mainRuns = new ArrayList<>();
+    List<KernelModelFactory> mainFactories = new ArrayList<>();
     for (String arch : archs) {
       KernelModelFactory f = factory(reg, base, arch, cpus);
+      mainFactories.add(f);
       WorkloadRunner runner = new WorkloadRunner(f, costs, wopts.nodes, wopts.seed,
           Progress.quiet());
       for (String w : workloads) {
@@ -234,6 +244,13 @@ public final class SuiteCommand extends BaseCommand {
     }
     List<org.percpulab.bench.report.DesignSpace.Cell> designCells = layouts == null ? List.of()
         : layouts.cells(runs, sweep, layoutRuns);
+    Map<String, Map<String, Long>> perWorkload = new LinkedHashMap<>();
+    for (String w : workloads) {
+      perWorkload.put(w, filter(w, cpus, params));
+    }
+    List<org.percpulab.bench.run.AccessRunResult> accessRuns = accesses.equals("none")
+        ? List.of() : SuiteAccesses.runAll(SuiteAccesses.tasks(mainFactories, workloads, cpus,
+            perWorkload, costs, wopts.nodes, wopts.seed, runs), nThreads);
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
         costs.table(), provenance(reg, archs));
@@ -244,6 +261,16 @@ public final class SuiteCommand extends BaseCommand {
       doc.put("designSpace", org.percpulab.bench.report.DesignSpace.json(designCells, SWEEP_WORKLOAD));
       report += org.percpulab.bench.report.DesignSpace.markdown(designCells, sweepArch, SWEEP_WORKLOAD,
           cpus, base.raw("percpu.localLayout").orElse("packed"));
+    }
+    List<Object> accessJson = new ArrayList<>();
+    for (org.percpulab.bench.run.AccessRunResult a : accessRuns) {
+      Map<String, Object> j = org.percpulab.bench.report.AccessReport.json(a);
+      j.remove("sysCostAssumptions");
+      accessJson.add(j);
+    }
+    doc.put("accessRuns", accessJson);
+    if (!accessRuns.isEmpty()) {
+      report += "\n" + org.percpulab.bench.report.AccessReport.rankingMarkdown(accessRuns);
     }
     Files.writeString(out.resolve("results.json"), Json.write(doc), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("report.md"), report, StandardCharsets.UTF_8);

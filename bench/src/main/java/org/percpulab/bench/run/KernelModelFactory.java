@@ -18,4 +18,24 @@ public interface KernelModelFactory {
 
   /** A freshly booted machine in {@code mode}. */
   KernelModel boot(OpMode mode);
+
+  /** The backend's cost table (for modelled path costs), or null when there is none. */
+  default org.percpulab.core.spi.CostTable costs() {
+    return null;
+  }
+
+  /** The machines' geometry, or null when there is none. */
+  default org.percpulab.core.spi.Geometry geometry() {
+    return null;
+  }
+
+  /** The preemption model label of the machines ({@code kernel.preempt} and debug options). */
+  default String preempt() {
+    return org.percpulab.core.spi.PreemptModel.DYNAMIC.label();
+  }
+
+  /** The {@code percpu.access} choices the backend supports. */
+  default java.util.Set<OpMode> accesses() {
+    return java.util.EnumSet.of(OpMode.BASELINE, OpMode.LOCAL_MAP);
+  }
 }

@@ -89,9 +89,30 @@ public final class PercpuKernelModel implements KernelModel {
 
       @Override
       public KernelModel boot(OpMode mode) {
-        Config c = ConfigLoader.applySet(base,
+        Config c = ConfigLoader.applySet(base, "percpu.access=" + mode.accessName());
+        c = ConfigLoader.applySet(c,
             "percpu.localMap=" + (mode == OpMode.LOCAL_MAP ? "on" : "off"));
         return new PercpuKernelModel(Machine.create(backend, c), mode);
+      }
+
+      @Override
+      public org.percpulab.core.spi.CostTable costs() {
+        return ctx.model().costs();
+      }
+
+      @Override
+      public org.percpulab.core.spi.Geometry geometry() {
+        return ctx.model().geometry();
+      }
+
+      @Override
+      public String preempt() {
+        return org.percpulab.core.spi.PreemptModel.from(base).label();
+      }
+
+      @Override
+      public java.util.Set<OpMode> accesses() {
+        return backend.accesses();
       }
     };
   }

@@ -55,6 +55,61 @@ public final class WorkloadRunner {
         factory.cpus(), seed, base, local, sysCosts.table());
   }
 
+  /**
+   * One fresh machine per access in {@code accesses} (offset is run first whether listed or not),
+   * each with its modelled path cycles and memory.
+   *
+   * @throws IllegalArgumentException (one line) for an access the backend does not support
+   */
+  public AccessRunResult runAccesses(Workload w, java.util.List<OpMode> accesses) {
+    return runAccesses(w, accesses, java.util.Map.of());
+  }
+
+  /**
+   * {@link #runAccesses(Workload, java.util.List)} reusing results already run on this factory
+   * with the same workload and seed ({@code known}: e.g. the suite's offset and local-map runs).
+   */
+  public AccessRunResult runAccesses(Workload w, java.util.List<OpMode> accesses,
+      java.util.Map<OpMode, ModeResult> known) {
+    java.util.List<OpMode> order = new java.util.ArrayList<>();
+    order.add(OpMode.BASELINE);
+    for (OpMode m : accesses) {
+      if (!factory.accesses().contains(m)) {
+        throw new IllegalArgumentException("option '--access': value '" + m.accessName()
+            + "' is not supported by " + factory.arch() + "; allowed: " + names(factory));
+      }
+      if (m == OpMode.LOCAL_MAP && factory.localMapUnavailable().isPresent()) {
+        throw new IllegalArgumentException("option '--access': local-map is not available on "
+            + factory.arch() + ": " + factory.localMapUnavailable().get());
+      }
+      if (!order.contains(m)) {
+        order.add(m);
+      }
+    }
+    java.util.List<AccessRunResult.Mode> modes = new java.util.ArrayList<>();
+    for (OpMode m : order) {
+      ModeResult r = known.containsKey(m) ? known.get(m) : runMode(w, m);
+      long path = factory.costs() == null ? 0 : AccessPathCosts.cycles(m, factory.arch(),
+          factory.costs(), AccessRunResult.events(r));
+      long mem = factory.geometry() == null ? 0
+          : AccessPathCosts.memoryBytes(m, factory.geometry(), factory.cpus());
+      modes.add(new AccessRunResult.Mode(m, r, path, mem));
+    }
+    return new AccessRunResult(w.name(), factory.arch(), factory.cpus(), seed, w.params(),
+        factory.preempt(), modes, sysCosts.table());
+  }
+
+  /** The supported access names joined with |. */
+  static String names(KernelModelFactory f) {
+    StringBuilder sb = new StringBuilder();
+    for (OpMode m : OpMode.values()) {
+      if (f.accesses().contains(m)) {
+        sb.append(sb.length() == 0 ? "" : "|").append(m.accessName());
+      }
+    }
+    return sb.toString();
+  }
+
   /** One mode on a fresh machine. */
   public ModeResult runMode(Workload w, OpMode mode) {
     long t0 = System.nanoTime();
@@ -126,6 +181,7 @@ public final class WorkloadRunner {
   }
 
   public static String modeName(OpMode m) {
-    return m == OpMode.BASELINE ? "baseline" : "localMap";
+    return m == OpMode.BASELINE ? "baseline" : m == OpMode.LOCAL_MAP ? "localMap"
+        : m.accessName();
   }
 }

@@ -38,15 +38,16 @@ class KconfigCliTest {
     String src = "kconfig:" + f;
     for (String[] kv : new String[][] {{"arch", "arm64"}, {"mm.pageSize", "16K"},
         {"mm.vaBits", "47"}, {"mm.levels", "3"}, {"arm64.atomics", "llsc"},
-        {"kernel.nrCpus", "256"}, {"kernel.randomKmallocCaches", "true"}}) {
+        {"kernel.nrCpus", "256"}, {"kernel.randomKmallocCaches", "true"},
+        {"kernel.preempt", "dynamic"}, {"kernel.debugPreempt", "true"}}) {
       Map<String, Object> o = (Map<String, Object>) doc.get(kv[0]);
       assertThat(o.get("value")).as(kv[0]).isEqualTo(kv[1]);
       assertThat(o.get("source")).as(kv[0]).isEqualTo(src);
     }
     assertThat(((Map<String, Object>) doc.get("arm64.kpti")).get("source")).isEqualTo("default");
     assertThat(r.err()).contains("warning: kconfig " + f + ": CONFIG_KASAN=y"
-        + " CONFIG_KASAN_GENERIC=y: not supported by the model",
-        "kernel.preempt=dynamic is not modelled by this build (no key kernel.preempt); ignored");
+        + " CONFIG_KASAN_GENERIC=y: not supported by the model")
+        .as("kernel.preempt is a key of this build now").doesNotContain("kernel.preempt");
   }
 
   @Test

@@ -40,8 +40,9 @@ class OpsCommandTest {
     Map<String, Object> j = (Map<String, Object>) c.json();
     List<Map<String, Object>> rows = (List<Map<String, Object>>) j.get("rows");
     boolean arm64 = arch.equals("arm64");
-    // 12 ops x 4 sizes x 3 forms, x 2 modes x 2 atomics on arm64 (local map + lse/llsc)
-    assertThat(rows).hasSize(arm64 ? 144 * 4 : 144);
+    // 12 ops x 4 sizes x 3 forms, x every access x 2 atomics on arm64 (6 accesses + lse/llsc);
+    // generic: offset + segment, s390: offset + marker-fixup
+    assertThat(rows).hasSize(arm64 ? 144 * 12 : 144 * 2);
     assertThat(j.get("variantKey")).isEqualTo(arm64 ? "arm64.atomics" : null);
     for (Map<String, Object> r : rows) {
       Object variant = r.get("variant");
@@ -49,7 +50,7 @@ class OpsCommandTest {
           : Map.of("arch", arch, "arm64.atomics", (String) variant));
       ThisCpuOp op = ThisCpuOp.valueOf(((String) r.get("op")).toUpperCase());
       int size = ((Number) r.get("size")).intValue();
-      OpMode mode = r.get("mode").equals("baseline") ? OpMode.BASELINE : OpMode.LOCAL_MAP;
+      OpMode mode = OpMode.ofAccess((String) r.get("access"));
       MicroOp[] seq = m.ops().sequence(op, size, form((String) r.get("form")), mode);
       long cycles = 0;
       for (MicroOp x : seq) {
@@ -64,13 +65,14 @@ class OpsCommandTest {
   @Test
   void markdownTableOfThisCpuAdd8WithBothAtomics() {
     Cli c = Cli.run("ops", "--op", "add", "--size", "8", "--form", "this_cpu", "--format",
-        "markdown");
+        "markdown", "--set", "percpu.access=local-map", "--set", "arm64.localOffset=load");
     assertThat(c.code()).as(c.err()).isZero();
     // arm64 defaults: stadd is a far atomic (arm64.atomicsFar=true, 135 cycles); LL/SC loop
     // ldxr/add/stxr/cbnz = 4 + 1 + 11 + 1; local map drops the 9 preempt_count instructions and
     // replaces mrs tpidr_el1 with adrp + ldr of __per_cpu_local_off
     assertThat(c.out()).isEqualTo("arm64 this_cpu ops: instructions / modelled cycles (one pass: "
-        + "TLB hit, no retry, no preempt_schedule); columns per arm64.atomics\n\n"
+        + "TLB hit, no retry, no preempt_schedule); columns per arm64.atomics; kernel.preempt="
+        + "dynamic, arm64.localOffset=load, percpu.localForms=auto\n\n"
         + "| op (arm64) | lse baseline | lse local map | llsc baseline | llsc local map |\n"
         + "|---|---:|---:|---:|---:|\n"
         + "| `this_cpu_add_8` | 16 / 158 | 7 / 141 | 16 / 40 | 7 / 23 |\n");
@@ -79,7 +81,8 @@ class OpsCommandTest {
   @Test
   void userChosenAtomicsGiveOneVariant() {
     Cli c = Cli.run("ops", "--set", "arm64.atomics=llsc", "--op", "add", "--size", "8",
-        "--format", "markdown");
+        "--format", "markdown", "--set", "percpu.access=local-map", "--set",
+        "arm64.localOffset=load", "--set", "percpu.localForms=all");
     assertThat(c.code()).as(c.err()).isZero();
     // __this_cpu/raw_cpu: mrs tpidr_el1 (2) + add (1) or adrp (1) + ldr (4) + add (1), then plain
     // ldr (4) / add (1) / str (1)
@@ -91,7 +94,8 @@ class OpsCommandTest {
   @Test
   void showSequencePrintsTheMnemonics() {
     Cli c = Cli.run("ops", "--op", "add", "--size", "8", "--form", "this_cpu", "--set",
-        "arm64.atomics=lse", "--show-sequence");
+        "arm64.atomics=lse", "--show-sequence", "--set", "percpu.access=local-map", "--set",
+        "arm64.localOffset=load");
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(c.out()).contains(
         "this_cpu_add_8 (arm64, arm64.atomics=lse, local map): 7 instructions, 141 cycles\n"
@@ -103,6 +107,39 @@ class OpsCommandTest {
             + "  nop                                      nop         0\n");
     assertThat(c.out()).contains("this_cpu_add_8 (arm64, arm64.atomics=lse, baseline): "
         + "16 instructions, 158 cycles\n", "  mrs x3, tpidr_el1 ");
+  }
+
+  /** PREEMPT_COUNT=n (kernel.preempt=none): preempt_disable/enable are barriers only. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void preemptNoneShrinksTheBaseline() {
+    long[] insns = new long[2];
+    String[] models = {"dynamic", "none"};
+    for (int i = 0; i < 2; i++) {
+      Cli c = Cli.run("ops", "--op", "add", "--size", "8", "--form", "this_cpu", "--set",
+          "arm64.atomics=lse", "--set", "kernel.preempt=" + models[i], "--format", "json");
+      assertThat(c.code()).as(c.err()).isZero();
+      Map<String, Object> j = (Map<String, Object>) c.json();
+      assertThat(j.get("preempt")).isEqualTo(models[i]);
+      for (Map<String, Object> r : (List<Map<String, Object>>) j.get("rows")) {
+        if (r.get("access").equals("offset")) {
+          insns[i] = ((Number) r.get("instructions")).longValue();
+        }
+      }
+    }
+    // the 4 + 6 preempt_count instructions go away: mrs tpidr, add, stadd + 3 nops remain
+    assertThat(insns).containsExactly(16, 6);
+  }
+
+  @Test
+  void unsupportedAccessIsAOneLineErrorNamingTheSupportedOnes() {
+    Cli c = Cli.run("ops", "--arch", "s390", "--set", "percpu.access=restart");
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err().strip()).doesNotContain("\n").contains("percpu.access")
+        .contains("offset|marker-fixup");
+    Cli d = Cli.run("ops", "--set", "percpu.access=private-page", "--set", "percpu.localMap=on");
+    assertThat(d.code()).isEqualTo(2);
+    assertThat(d.err().strip()).doesNotContain("\n").contains("percpu.localMap");
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
@@ -20,26 +19,43 @@ import org.percpulab.mm.percpu.ThisCpuEngine;
  */
 class OpsExecutorAgreementTest {
 
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+    java.util.List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
+    for (String atomics : new String[] {"lse", "llsc"}) {
+      for (String preempt : new String[] {"dynamic", "none", "voluntary"}) {
+        for (String offset : new String[] {"immediate", "load"}) {
+          out.add(org.junit.jupiter.params.provider.Arguments.of(atomics, preempt, offset));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  /** Every access, atomics choice, preemption model and local-offset form. */
   @ParameterizedTest
-  @ValueSource(strings = {"lse", "llsc"})
+  @org.junit.jupiter.params.provider.MethodSource("cases")
   @SuppressWarnings("unchecked")
-  void executedCountsEqualTheTable(String atomics) {
-    Cli c = Cli.run("ops", "--format", "json", "--size", "8", "--set", "arm64.atomics=" + atomics);
+  void executedCountsEqualTheTable(String atomics, String preempt, String offset) {
+    Cli c = Cli.run("ops", "--format", "json", "--size", "8", "--set", "arm64.atomics=" + atomics,
+        "--set", "kernel.preempt=" + preempt, "--set", "arm64.localOffset=" + offset);
     assertThat(c.code()).as(c.err()).isZero();
     List<Map<String, Object>> rows =
         (List<Map<String, Object>>) ((Map<String, Object>) c.json()).get("rows");
-    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "4", "arm64.atomics", atomics));
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "4", "arm64.atomics", atomics,
+        "kernel.preempt", preempt, "arm64.localOffset", offset));
     PercpuSystem s = PercpuSystem.boot(m);
     long ptr = s.alloc(8, 8, false);
-    ThisCpuEngine[] engines = {new ThisCpuEngine(s, OpMode.BASELINE),
-        new ThisCpuEngine(s, OpMode.LOCAL_MAP)};
+    ThisCpuEngine[] engines = new ThisCpuEngine[OpMode.values().length];
+    for (OpMode mode : OpMode.values()) {
+      engines[mode.ordinal()] = new ThisCpuEngine(s, mode);
+    }
     int checked = 0;
     for (Map<String, Object> r : rows) {
       if (!r.get("form").equals("this_cpu_")) {
         continue;
       }
       ThisCpuOp op = ThisCpuOp.valueOf(((String) r.get("op")).toUpperCase());
-      ThisCpuEngine e = engines[r.get("mode").equals("baseline") ? 0 : 1];
+      ThisCpuEngine e = engines[OpMode.ofAccess((String) r.get("access")).ordinal()];
       e.op(1, op, OpForm.THIS_CPU, 8, ptr, 0, 0); // warm the TLB
       // cmpxchg with expected == current value: the store happens, no retry
       long cur = e.read(1, ptr, 8);
@@ -51,6 +67,6 @@ class OpsExecutorAgreementTest {
       assertThat(e.cycles(op) - c0).as("%s", r).isEqualTo(((Number) r.get("cycles")).longValue());
       checked++;
     }
-    assertThat(checked).isEqualTo(24);
+    assertThat(checked).isEqualTo(12 * OpMode.values().length);
   }
 }

@@ -69,6 +69,8 @@ public final class Boot {
     problems = new ArrayList<>();
     backend.backend().nrCpusLimit().check(full, backend.id()).ifPresent(problems::add);
     problems.addAll(backend.backend().validate(full));
+    problems.addAll(org.percpulab.core.config.PercpuAccessKeys.problems(full, backend.backend()));
+    problems.addAll(org.percpulab.core.spi.PreemptModel.problems(full));
     if (!problems.isEmpty()) {
       throw ConfigException.of(problems);
     }

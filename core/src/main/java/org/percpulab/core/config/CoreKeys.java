@@ -53,6 +53,23 @@ public final class CoreKeys {
       ConfigKey.choice(LOCAL_MAP, "auto", "percpu local map (HAVE_LOCAL_PER_CPU_MAP gate); force = on "
           + "even when the backend's cpufeature check refuses it",
           "auto", "on", "off", "force"),
+      new ConfigKey(PercpuAccessKeys.ACCESS, PercpuAccessKeys.AUTO, "how a this_cpu op reaches "
+          + "its copy (the review's rivals); auto = local-map where percpu.localMap is active, "
+          + "else offset; each backend supports a subset",
+          "auto|" + org.percpulab.core.spi.OpMode.allAccessNames(),
+          raw -> raw.trim().equals(PercpuAccessKeys.AUTO)
+              || org.percpulab.core.spi.OpMode.ofAccess(raw) != null),
+      ConfigKey.choice(PercpuAccessKeys.LOCAL_FORMS, PercpuAccessKeys.AUTO, "with local-map: "
+          + "this_cpu = only this_cpu_* use the alias; all = __this_cpu_*/raw_cpu_* too; auto = "
+          + "the cheaper of the two per the backend's cost table", "auto", "this_cpu", "all"),
+      ConfigKey.choice(org.percpulab.core.spi.PreemptModel.KEY,
+          org.percpulab.core.spi.PreemptModel.DEFAULT, "preemption model (kernel/Kconfig.preempt;"
+          + " PREEMPT_COUNT=y for full|lazy|dynamic or with kernel.debugAtomicSleep)",
+          "none", "voluntary", "full", "lazy", "dynamic"),
+      ConfigKey.bool(org.percpulab.core.spi.PreemptModel.DEBUG_PREEMPT, false,
+          "CONFIG_DEBUG_PREEMPT: __this_cpu_* check preemption (needs full|lazy|dynamic)"),
+      ConfigKey.bool(org.percpulab.core.spi.PreemptModel.DEBUG_ATOMIC_SLEEP, false,
+          "CONFIG_DEBUG_ATOMIC_SLEEP: selects PREEMPT_COUNT"),
       new ConfigKey(PLUGINS_DIR, DEFAULT_PLUGINS_DIR,
           "directory scanned for plugin jars (relative to the working directory)",
           "a directory path", raw -> !raw.isBlank()));

@@ -188,6 +188,8 @@ public final class Cpu {
 
   // ---- preemption and IRQs ----
 
+  private long exceptionReturns;
+
   public long preemptCount() { return preemptCount; }
 
   public void setPreemptCount(long v) { this.preemptCount = v; }
@@ -211,6 +213,16 @@ public final class Cpu {
   public boolean irqsEnabled() { return irqsEnabled; }
 
   public void setIrqsEnabled(boolean v) { this.irqsEnabled = v; }
+
+  /**
+   * Exception returns (interrupt, exception, preemption) this CPU has taken so far. The executor
+   * compares it across a preemption point to see whether a restartable region was interrupted; an
+   * explorer that models an interrupt at a preemption point calls {@link #noteExceptionReturn()}.
+   */
+  public long exceptionReturns() { return exceptionReturns; }
+
+  /** Counts one exception return on this CPU (see {@link #exceptionReturns()}). */
+  public void noteExceptionReturn() { exceptionReturns++; }
 
   public long currentTask() { return currentTask; }
 

@@ -58,6 +58,8 @@ public final class MicroOpExecutor {
   private final int[] monitorSlot;
   private long lastRetries;
   private Cpu lastCpu;
+  private long markerFixups;
+  private long restarts;
 
   public MicroOpExecutor(Cpus cpus, PhysMem mem, CostTable costs) {
     this.cpus = cpus;
@@ -170,9 +172,20 @@ public final class MicroOpExecutor {
       int phase = 0;
       for (int i = 0; i < n && ok; i++) {
         int e = effects[i];
-        if (e == E_NONE || e == E_READ_OFFSET) {
+        if (e == E_NONE || e == E_READ_OFFSET || e >= E_MARKER_SET && e <= E_RESTART_END) {
+          // markers and region bounds only act at preemption points, which a fused run has none of
           offsetRead |= e == E_READ_OFFSET;
           continue;
+        }
+        if (e >= E_SEG_LOAD) {
+          // one instruction: pointer + offset register, then the access
+          ok = phase == 0;
+          offsetRead = true;
+          addrOps++;
+          e = e == E_SEG_LOAD ? E_LOAD : e == E_SEG_STORE ? E_STORE : E_ATOMIC_RMW;
+        }
+        if (e == E_PREEMPT_DEC) {
+          e = E_PREEMPT_DEC_CHECK;
         }
         if (phase == 1 && (e == E_PREEMPT_DEC_CHECK || e == E_IRQ_RESTORE)) {
           ok = !monitor && computes == 0;
@@ -309,6 +322,14 @@ public final class MicroOpExecutor {
   private static final int E_LOAD_EXCLUSIVE = 12;
   private static final int E_STORE_EXCLUSIVE = 13;
   private static final int E_CAS_RETRY = 14;
+  private static final int E_PREEMPT_DEC = 15;
+  private static final int E_MARKER_SET = 16;
+  private static final int E_MARKER_CLEAR = 17;
+  private static final int E_RESTART_BEGIN = 18;
+  private static final int E_RESTART_END = 19;
+  private static final int E_SEG_LOAD = 20;
+  private static final int E_SEG_STORE = 21;
+  private static final int E_SEG_RMW = 22;
 
   private static int code(MicroOp.Effect e) {
     switch (e) {
@@ -327,6 +348,14 @@ public final class MicroOpExecutor {
       case LOAD_EXCLUSIVE: return E_LOAD_EXCLUSIVE;
       case STORE_EXCLUSIVE: return E_STORE_EXCLUSIVE;
       case CAS_RETRY: return E_CAS_RETRY;
+      case PREEMPT_DEC: return E_PREEMPT_DEC;
+      case MARKER_SET: return E_MARKER_SET;
+      case MARKER_CLEAR: return E_MARKER_CLEAR;
+      case RESTART_BEGIN: return E_RESTART_BEGIN;
+      case RESTART_END: return E_RESTART_END;
+      case SEG_LOAD: return E_SEG_LOAD;
+      case SEG_STORE: return E_SEG_STORE;
+      case SEG_RMW: return E_SEG_RMW;
       default: throw new IllegalStateException("unknown effect " + e);
     }
   }
@@ -629,20 +658,40 @@ public final class MicroOpExecutor {
     int lastLoad = -1;
     int lastLoadEx = -1;
     long retries = 0;
+    boolean marker = false;
+    boolean addrFormed = false;
+    int region = -1;
+    long regionExc = 0;
     Cpu c = cpu;
     int n = effects.length;
     for (int i = 0; i < n; i++) {
       if (hook != PreemptionHook.NONE) {
         if (c.preemptible()) {
           Cpu to = hook.preemptionPoint(c, i);
-          if (to != c) {
+          boolean migrated = to != c;
+          if (migrated) {
             c.addWork(insns, cyc);
             prog.loopInstructions += insns;
             prog.loopCycles += cyc;
             insns = 0;
             cyc = 0;
             disarm(c.id());
+            if (marker) {
+              // the exception-return fixup: the interrupted PC tells which register holds the
+              // offset (read, not yet added) or the formed address; both now use the new CPU's
+              offsetReg = to.perCpuOffset();
+              if (addrFormed) {
+                addr += to.perCpuOffset() - c.perCpuOffset();
+              }
+              markerFixups++;
+            }
             c = to;
+          }
+          if (region >= 0 && (migrated || c.exceptionReturns() != regionExc)) {
+            // the region was interrupted before its commit: restart it on the CPU the task is on
+            restarts++;
+            computed = false;
+            i = region;
           }
         } else {
           hook.pinnedPoint(c, i);
@@ -662,6 +711,22 @@ public final class MicroOpExecutor {
           break;
         case E_PREEMPT_INC:
           c.preemptDisable();
+          break;
+        case E_PREEMPT_DEC:
+          c.preemptEnableNoResched();
+          break;
+        case E_MARKER_SET:
+          marker = true;
+          break;
+        case E_MARKER_CLEAR:
+          marker = false;
+          break;
+        case E_RESTART_BEGIN:
+          region = i;
+          regionExc = c.exceptionReturns();
+          break;
+        case E_RESTART_END:
+          region = -1;
           break;
         case E_PREEMPT_DEC_CHECK:
           c.preemptEnableNoResched();
@@ -690,10 +755,14 @@ public final class MicroOpExecutor {
           break;
         case E_ADDR_GLOBAL:
           addr = ptr + offsetReg;
+          addrFormed = true;
           break;
         case E_ADDR_LOCAL:
           addr = ptr + c.perCpuLocalOff();
           break;
+        case E_SEG_LOAD:
+          addr = ptr + c.perCpuOffset();
+          // fall through: the same instruction loads
         case E_LOAD: {
           loaded = mem.read(pa(c, addr, prog, i), size);
           cyc += c.lastWalkReads() * walkCost;
@@ -703,6 +772,9 @@ public final class MicroOpExecutor {
           }
           break;
         }
+        case E_SEG_STORE:
+          addr = ptr + c.perCpuOffset();
+          // fall through: the same instruction stores
         case E_STORE: {
           long v = computed || op == ThisCpuOp.WRITE ? newVal : compute(op, loaded, operand,
               operand2, sizeMask);
@@ -716,6 +788,9 @@ public final class MicroOpExecutor {
           computed = true;
           result = resultOf(op, loaded, newVal, operand, sizeMask);
           break;
+        case E_SEG_RMW:
+          addr = ptr + c.perCpuOffset();
+          // fall through: the same instruction does the read-modify-write
         case E_ATOMIC_RMW: {
           long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
@@ -874,6 +949,15 @@ public final class MicroOpExecutor {
     }
     return n;
   }
+
+  /**
+   * marker-fixup: exception-return fixups so far (a migration inside a marked region rewrote the
+   * offset/address registers for the new CPU).
+   */
+  public long markerFixups() { return markerFixups; }
+
+  /** restart: restartable regions aborted and restarted so far. */
+  public long restarts() { return restarts; }
 
   /** LL/SC or CAS retries of the last sequence. */
   public long lastRetries() { return lastRetries; }

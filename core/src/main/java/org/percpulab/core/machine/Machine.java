@@ -106,6 +106,8 @@ public final class Machine {
     List<ConfigProblem> problems = new ArrayList<>();
     backend.nrCpusLimit().check(config, backend.id()).ifPresent(problems::add);
     problems.addAll(backend.validate(config));
+    problems.addAll(org.percpulab.core.config.PercpuAccessKeys.problems(config, backend));
+    problems.addAll(org.percpulab.core.spi.PreemptModel.problems(config));
     if (!problems.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       for (ConfigProblem p : problems) {
@@ -332,6 +334,19 @@ public final class Machine {
   public MachineTopology topology() { return cpus.topology(); }
 
   public LocalMapGate gate() { return gate; }
+
+  /**
+   * How this machine's this_cpu ops reach their copy ({@code percpu.access}; auto = local-map
+   * when the local map is active, else offset). {@code ThisCpuEngine} runs this mode's sequences.
+   */
+  public org.percpulab.core.spi.OpMode access() {
+    return org.percpulab.core.config.PercpuAccessKeys.mode(config, localMapActive());
+  }
+
+  /** The preemption model the sequences were built for ({@code kernel.preempt} and friends). */
+  public org.percpulab.core.spi.PreemptModel preemptModel() {
+    return org.percpulab.core.spi.PreemptModel.from(config);
+  }
 
   public boolean localMapActive() { return kpt.localMapActive(); }
 

@@ -40,7 +40,7 @@ public record MachineSettings(int cpus, int threadsPerCore, boolean tlbShared, i
     if (c.raw("tlb.entries").isPresent() && !c.raw("tlb.entries").get().isBlank()) {
       entries = intKey(c, "tlb.entries", 1, 1 << 20);
     }
-    String lm = value(c, "percpu.localMap");
+    String lm = org.percpulab.core.config.PercpuAccessKeys.effectiveLocalMap(c);
     if (!lm.equals("auto") && !lm.equals("on") && !lm.equals("off") && !lm.equals("force")) {
       throw bad("percpu.localMap", lm, "auto|on|off|force");
     }

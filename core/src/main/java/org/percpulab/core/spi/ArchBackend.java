@@ -67,6 +67,19 @@ public interface ArchBackend extends ExtensionPoint {
   ArchModel configure(ConfigView config);
 
   /**
+   * The {@code percpu.access} choices ({@link OpMode}) this backend's {@link OpSequences} can
+   * express; {@link OpSequences#sequence} must throw {@link IllegalArgumentException} for any other.
+   * Default: offset, plus local-map when {@link #features()} lists HAVE_LOCAL_PER_CPU_MAP. Return an
+   * immutable set containing {@link OpMode#BASELINE}.
+   */
+  default Set<OpMode> accesses() {
+    return features().contains(Features.HAVE_LOCAL_PER_CPU_MAP)
+        ? java.util.Collections.unmodifiableSet(java.util.EnumSet.of(OpMode.BASELINE,
+            OpMode.LOCAL_MAP))
+        : java.util.Collections.unmodifiableSet(java.util.EnumSet.of(OpMode.BASELINE));
+  }
+
+  /**
    * Builds the description of one machine for a config that {@link #validate} accepted and the
    * HAVE_LOCAL_PER_CPU_MAP gate core has already decided (core calls this one, never
    * {@link #configure(ConfigView)} directly). With {@code localMap.active()} the layout must carve

@@ -25,5 +25,11 @@ public enum CostClass {
   /** TLB invalidate of everything, broadcast. */
   TLBI_ALL,
   /** Allocate and zero one page (page-table page or percpu page). */
-  PAGE_ALLOC
+  PAGE_ALLOC,
+  /**
+   * A segment-relative, non-locked read-modify-write of memory (x86 {@code add %reg, %gs:var}):
+   * only {@code percpu.access=segment} uses it. A table that does not set it gets LOAD + ALU +
+   * STORE ({@link CostTable.Builder#build()}).
+   */
+  SEGMENT_RMW
 }

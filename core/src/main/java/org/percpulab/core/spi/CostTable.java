@@ -98,6 +98,14 @@ public final class CostTable {
     }
 
     public CostTable build() {
+      int seg = CostClass.SEGMENT_RMW.ordinal();
+      if (sources[seg] == null && sources[CostClass.LOAD.ordinal()] != null
+          && sources[CostClass.ALU.ordinal()] != null
+          && sources[CostClass.STORE.ordinal()] != null) {
+        cycles[seg] = cycles[CostClass.LOAD.ordinal()] + cycles[CostClass.ALU.ordinal()]
+            + cycles[CostClass.STORE.ordinal()];
+        sources[seg] = "assumption: load + alu + store of this table (a non-locked memory RMW)";
+      }
       for (CostClass c : CostClass.values()) {
         if (sources[c.ordinal()] == null) {
           throw new IllegalStateException("cost table misses " + c);

@@ -45,7 +45,37 @@ public record MicroOp(String mnemonic, CostClass cost, Effect effect) {
     /** Store-exclusive: store if the monitor is still armed, else branch back to the load. */
     STORE_EXCLUSIVE,
     /** Compare-and-swap against the last loaded value; on mismatch branch back to the last LOAD. */
-    CAS_RETRY
+    CAS_RETRY,
+    /**
+     * preempt_count -= 1 without the resched test: preempt_enable_notrace where PREEMPT_COUNT=y
+     * but PREEMPTION=n (include/linux/preempt.h {@code __preempt_count_dec()}).
+     */
+    PREEMPT_DEC,
+    /**
+     * marker-fixup: the store that arms the marker (s390 {@code mviy} of the base register number
+     * into lowcore). From here until {@link #MARKER_CLEAR}, a migration at a preemption point after
+     * the address was formed rewrites the address for the new CPU (the exception-return fixup).
+     */
+    MARKER_SET,
+    /** marker-fixup: the store that clears the marker. */
+    MARKER_CLEAR,
+    /**
+     * restart: start of a restartable region. A migration, or an exception return the CPU counts
+     * ({@code Cpu.exceptionReturns()}), at a preemption point before {@link #RESTART_END} restarts
+     * the region from this micro-op on the CPU the task continues on.
+     */
+    RESTART_BEGIN,
+    /** restart: end of the region (after its committing store). */
+    RESTART_END,
+    /** segment: one instruction forms pointer + this CPU's offset and loads from it. */
+    SEG_LOAD,
+    /** segment: one instruction forms pointer + this CPU's offset and stores there. */
+    SEG_STORE,
+    /**
+     * segment: one instruction forms pointer + this CPU's offset and does a read-modify-write
+     * there, atomic against interrupts on this CPU (x86 {@code add %reg, %gs:var}).
+     */
+    SEG_RMW
   }
 
   public static MicroOp of(String mnemonic, CostClass cost) {

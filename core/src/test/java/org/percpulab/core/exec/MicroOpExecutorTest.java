@@ -23,7 +23,7 @@ class MicroOpExecutorTest {
   private static final MicroOp[] UNPROTECTED_ADD = FakeSequences.unprotectedAdd();
 
   /** Two CPUs whose percpu copies are two linear-map pages; returns {machine, ptr, pa0, pa1}. */
-  private static long[] setup(Machine m) {
+  static long[] setup(Machine m) {
     long pa0 = m.allocator().allocPage(PagePurpose.percpu(0)) << 12;
     long pa1 = m.allocator().allocPage(PagePurpose.percpu(1)) << 12;
     long ptr = 0x1000;

@@ -342,6 +342,10 @@ public class FakeBackend implements ArchBackend {
 
   /** Fake op sequences: LL/SC-free, one atomic, plain load/store for read/write. */
   static MicroOp[] sequence(ThisCpuOp op, int size, OpForm form, OpMode mode) {
+    if (mode != OpMode.BASELINE && mode != OpMode.LOCAL_MAP) {
+      throw new IllegalArgumentException("fake cannot express percpu.access="
+          + mode.accessName());
+    }
     if (size != 1 && size != 2 && size != 4 && size != 8) {
       throw new IllegalArgumentException("size " + size + " not 1, 2, 4 or 8");
     }

@@ -221,10 +221,11 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
   void opSequencesAreWellFormed(String label, Map<String, String> c) {
     ArchModel m = backend().configure(view(c));
     boolean local = m.capability(LocalPerCpuMap.class).isPresent();
+    assertThat(backend().accesses()).as("accesses include offset").contains(OpMode.BASELINE);
     for (OpMode mode : OpMode.values()) {
-      if (mode == OpMode.LOCAL_MAP && !local) {
+      if (mode == OpMode.LOCAL_MAP && !local || !backend().accesses().contains(mode)) {
         assertThatThrownBy(() -> m.ops().sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, mode))
-            .as("LOCAL_MAP without capability").isInstanceOf(IllegalArgumentException.class);
+            .as(mode + " not supported").isInstanceOf(IllegalArgumentException.class);
         continue;
       }
       assertThatThrownBy(() -> m.ops().sequence(ThisCpuOp.ADD, 3, OpForm.THIS_CPU, mode))
@@ -250,13 +251,22 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
     int commits = 0;
     boolean loadEx = false;
     boolean load = false;
+    int marker = 0;
+    int region = 0;
     for (int i = 0; i < s.length; i++) {
       Effect e = s[i].effect();
       assertThat(s[i].mnemonic()).as(what + " mnemonic").isNotBlank();
+      if (e == Effect.SEG_LOAD || e == Effect.SEG_STORE || e == Effect.SEG_RMW) {
+        assertThat(mode).as(what + ": SEG_* only in segment").isEqualTo(OpMode.SEGMENT);
+        addrAt = i;
+        e = e == Effect.SEG_LOAD ? Effect.LOAD : e == Effect.SEG_STORE ? Effect.STORE
+            : Effect.ATOMIC_RMW;
+      }
       switch (e) {
         case READ_OFFSET -> readOff = i;
         case ADDR_GLOBAL -> {
-          assertThat(mode).as(what + ": ADDR_GLOBAL only in baseline").isEqualTo(OpMode.BASELINE);
+          assertThat(mode == OpMode.LOCAL_MAP && form == OpForm.THIS_CPU)
+              .as(what + ": this_cpu_* in local map use the alias").isFalse();
           assertThat(readOff).as(what + ": READ_OFFSET before ADDR_GLOBAL").isGreaterThanOrEqualTo(0);
           addrAt = i;
         }
@@ -265,9 +275,20 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
           addrAt = i;
         }
         case PREEMPT_INC -> preempt++;
-        case PREEMPT_DEC_CHECK -> preempt--;
+        case PREEMPT_DEC_CHECK, PREEMPT_DEC -> preempt--;
         case IRQ_SAVE -> irq++;
         case IRQ_RESTORE -> irq--;
+        case MARKER_SET -> {
+          assertThat(mode).as(what + ": markers only in marker-fixup")
+              .isEqualTo(OpMode.MARKER_FIXUP);
+          marker++;
+        }
+        case MARKER_CLEAR -> marker--;
+        case RESTART_BEGIN -> {
+          assertThat(mode).as(what + ": regions only in restart").isEqualTo(OpMode.RESTART);
+          region++;
+        }
+        case RESTART_END -> region--;
         case LOAD, STORE, ATOMIC_RMW, LOAD_EXCLUSIVE, STORE_EXCLUSIVE, CAS_RETRY -> {
           assertThat(addrAt).as(what + ": address formed before " + s[i].mnemonic())
               .isGreaterThanOrEqualTo(0);
@@ -287,7 +308,7 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
               || e == Effect.CAS_RETRY) {
             commits++;
             if (e == Effect.STORE) {
-              protectedStore = preempt > 0 || irq > 0;
+              protectedStore = preempt > 0 || irq > 0 || region > 0;
             }
           }
         }
@@ -299,6 +320,8 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
     assertThat(addrAt).as(what + ": forms an address").isGreaterThanOrEqualTo(0);
     assertThat(preempt).as(what + ": preempt inc/dec balanced").isZero();
     assertThat(irq).as(what + ": irq save/restore balanced").isZero();
+    assertThat(marker).as(what + ": markers balanced").isZero();
+    assertThat(region).as(what + ": regions closed").isZero();
     if (op.isRmw()) {
       assertThat(commits).as(what + ": exactly one committing access").isEqualTo(1);
       boolean plainStore = java.util.Arrays.stream(s).anyMatch(x -> x.effect() == Effect.STORE);
@@ -315,7 +338,7 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
   void opSequencesComputeTheKernelsResult(String label, Map<String, String> c) {
     for (OpMode mode : OpMode.values()) {
       boolean local = mode == OpMode.LOCAL_MAP;
-      if (local && !selected(c)) {
+      if (local && !selected(c) || !backend().accesses().contains(mode)) {
         continue;
       }
       Machine m = boot(c, local ? "force" : "off", 2);
@@ -329,6 +352,8 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
             m.model().descriptors().prot(ProtKind.KERNEL))).as("map local page").isGreaterThanOrEqualTo(0);
         ptr = 0x1000;
         m.cpus().setPerCpuLocalOff(la - ptr);
+        // __this_cpu_*/raw_cpu_* may keep the offset register (percpu.localForms=this_cpu)
+        cpu.setPerCpuOffset(la - ptr);
       } else {
         long va = m.layout().physToVirt(pa);
         if (m.linearMap() == null || !m.linearMap().contains(va)) {

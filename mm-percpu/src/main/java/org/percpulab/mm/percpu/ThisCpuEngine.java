@@ -13,8 +13,10 @@ import org.percpulab.core.spi.ThisCpuOp;
  * sizes 1/2/4/8, run on a simulated CPU: the backend's micro-op sequence for the machine's mode
  * (baseline: pointer + this CPU's offset; local map: pointer + {@code __per_cpu_local_off}) is
  * executed by core's {@link MicroOpExecutor} with real translation and memory. Counts instructions
- * and modelled cycles per op type. {@code __this_cpu_*} on a preemptible CPU is the
- * CONFIG_DEBUG_PREEMPT failure ({@link PreemptCheckViolation}), nothing executed.
+ * and modelled cycles per op type. With {@code kernel.debugPreempt} (CONFIG_DEBUG_PREEMPT),
+ * {@code __this_cpu_*} on a preemptible CPU is the check's failure ({@link PreemptCheckViolation}),
+ * nothing executed; without it the op runs unchecked, as in a production kernel. The mode is the
+ * machine's {@code percpu.access} ({@code Machine.access()}) unless a caller names another.
  * Sequences are looked up and pre-decoded ({@link MicroOpExecutor#compile}) once; the op path does
  * not allocate. The per-op-type counts are the sums of each pre-decoded sequence's own counts
  * ({@link MicroOpExecutor.Program#runs()}).
@@ -29,11 +31,13 @@ public final class ThisCpuEngine {
   private final MicroOpExecutor.Program[] seqs;
   /** The machine's CPUs by id (fixed at boot). */
   private final Cpu[] cpus;
+  /** CONFIG_DEBUG_PREEMPT: {@code __this_cpu_*} check for preemptible callers. */
+  private final boolean debugPreempt;
   private long violations;
   private String lastViolation;
 
   public ThisCpuEngine(PercpuSystem sys) {
-    this(sys, sys.localMapActive() ? OpMode.LOCAL_MAP : OpMode.BASELINE);
+    this(sys, sys.machine().access());
   }
 
   public ThisCpuEngine(PercpuSystem sys, OpMode mode) {
@@ -43,6 +47,7 @@ public final class ThisCpuEngine {
     this.sys = sys;
     this.exec = sys.machine().executor();
     this.mode = mode;
+    this.debugPreempt = sys.machine().preemptModel().debugPreempt();
     this.cpus = new Cpu[sys.machine().cpus().count()];
     for (int i = 0; i < cpus.length; i++) {
       cpus[i] = sys.machine().cpu(i);
@@ -78,7 +83,7 @@ public final class ThisCpuEngine {
   public long op(int cpu, ThisCpuOp op, OpForm form, int size, long ptr, long value,
       long expected) {
     Cpu c = cpu(cpu, size);
-    if (form == OpForm.UNDERSCORE_THIS_CPU && c.preemptible()) {
+    if (form == OpForm.UNDERSCORE_THIS_CPU && debugPreempt && c.preemptible()) {
       throw preemptCheckFailed(cpu, op, c);
     }
     boolean cmp = op == ThisCpuOp.CMPXCHG || op == ThisCpuOp.TRY_CMPXCHG;

@@ -49,7 +49,22 @@ class FusedThisCpuEquivalenceTest {
         Arguments.of("arm64", "llsc", "on"),
         Arguments.of("generic", "-", "off"),
         Arguments.of("s390", "true", "off"),
-        Arguments.of("s390", "false", "off"));
+        Arguments.of("s390", "false", "off"),
+        // percpu.access choices (the third argument names the access)
+        Arguments.of("arm64", "lse", "private-page"),
+        Arguments.of("arm64", "lse", "marker-fixup"),
+        Arguments.of("arm64", "llsc", "marker-fixup"),
+        Arguments.of("arm64", "lse", "restart"),
+        Arguments.of("arm64", "lse", "segment"),
+        Arguments.of("generic", "-", "segment"),
+        Arguments.of("s390", "true", "marker-fixup"),
+        Arguments.of("s390", "false", "marker-fixup"));
+  }
+
+  /** The mode of a config's third argument: on/off for the local map, else an access name. */
+  private static OpMode mode(String localMap) {
+    return localMap.equals("on") ? OpMode.LOCAL_MAP : localMap.equals("off") ? OpMode.BASELINE
+        : OpMode.ofAccess(localMap);
   }
 
   private static Map<String, String> settings(String arch, String variant, String localMap,
@@ -57,7 +72,11 @@ class FusedThisCpuEquivalenceTest {
     Map<String, String> s = new HashMap<>();
     s.put("arch", arch);
     s.put("cpus", "4");
-    s.put("percpu.localMap", localMap);
+    if (localMap.equals("on") || localMap.equals("off")) {
+      s.put("percpu.localMap", localMap);
+    } else {
+      s.put("percpu.access", localMap);
+    }
     if (tlbEntries > 0) {
       s.put("tlb.entries", Integer.toString(tlbEntries));
     }
@@ -419,7 +438,8 @@ class FusedThisCpuEquivalenceTest {
   @MethodSource("configs")
   void everyBackendSequenceIsFused(String arch, String variant, String localMap) {
     Machine m = TestMachines.boot(settings(arch, variant, localMap, 0));
-    OpMode mode = localMap.equals("on") ? OpMode.LOCAL_MAP : OpMode.BASELINE;
+    OpMode mode = mode(localMap);
+    assertThat(m.access()).as("the machine runs the configured access").isEqualTo(mode);
     OpSequences ops = m.model().ops();
     int fused = 0;
     for (ThisCpuOp op : OP_VALUES) {

@@ -18,6 +18,12 @@ class ThisCpuEngineTest {
     return PercpuSystem.boot(m);
   }
 
+  private static PercpuSystem boot(String localMap, boolean debugPreempt) {
+    Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "4", "percpu.localMap",
+        localMap, "kernel.debugPreempt", Boolean.toString(debugPreempt)));
+    return PercpuSystem.boot(m);
+  }
+
   private static long[] countersAfterWork(PercpuSystem s) {
     ThisCpuEngine e = new ThisCpuEngine(s);
     long first = s.alloc(8, 8, false);
@@ -107,8 +113,14 @@ class ThisCpuEngineTest {
   }
 
   @Test
-  void underscoreFormInPreemptibleCodeIsCaught() {
-    PercpuSystem s = boot("on");
+  void underscoreFormInPreemptibleCodeIsCaughtOnlyWithDebugPreempt() {
+    PercpuSystem quiet = boot("on", false);
+    ThisCpuEngine q = new ThisCpuEngine(quiet);
+    long qp = quiet.alloc(8, 8, false);
+    q.op(2, ThisCpuOp.ADD, OpForm.UNDERSCORE_THIS_CPU, 8, qp, 3, 0);
+    assertThat(q.violations()).as("CONFIG_DEBUG_PREEMPT=n: unchecked").isZero();
+    assertThat(q.read(2, qp, 8)).isEqualTo(3);
+    PercpuSystem s = boot("on", true);
     ThisCpuEngine e = new ThisCpuEngine(s);
     long p = s.alloc(8, 8, false);
     assertThatThrownBy(() -> e.op(2, ThisCpuOp.ADD, OpForm.UNDERSCORE_THIS_CPU, 8, p, 1, 0))

@@ -1,0 +1,86 @@
+package org.percpulab.bench.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.percpulab.bench.run.AccessRunResult;
+import org.percpulab.bench.run.KernelModelFactory;
+import org.percpulab.bench.run.ModeResult;
+import org.percpulab.bench.run.Progress;
+import org.percpulab.bench.run.RunResult;
+import org.percpulab.bench.run.SysCostModel;
+import org.percpulab.bench.run.WorkloadRunner;
+import org.percpulab.bench.workload.Workloads;
+import org.percpulab.core.spi.OpMode;
+
+/**
+ * The suite's {@code percpu.access} comparison: every workload on every backend in every access
+ * the backend supports (local-map only where its gate allows it), one fresh machine each, on
+ * {@code threads} threads; results in task order.
+ */
+final class SuiteAccesses {
+  private SuiteAccesses() { }
+
+  /**
+   * One task per backend factory and workload; {@code mainRuns} (the suite's runs, in the same
+   * backend-major, workload-minor order) supply the offset and local-map modes, which are not
+   * run again.
+   */
+  static List<Callable<AccessRunResult>> tasks(List<KernelModelFactory> factories,
+      List<String> workloads, int cpus, Map<String, Map<String, Long>> params,
+      SysCostModel costs, int nodes, long seed, List<RunResult> mainRuns) {
+    List<Callable<AccessRunResult>> tasks = new ArrayList<>();
+    int i = 0;
+    for (KernelModelFactory f : factories) {
+      List<OpMode> modes = new ArrayList<>();
+      for (OpMode m : OpMode.values()) {
+        if (f.accesses().contains(m)
+            && (m != OpMode.LOCAL_MAP || f.localMapUnavailable().isEmpty())) {
+          modes.add(m);
+        }
+      }
+      for (String w : workloads) {
+        Map<String, Long> p = params.get(w);
+        RunResult main = mainRuns.get(i++);
+        Map<OpMode, ModeResult> known = new java.util.EnumMap<>(OpMode.class);
+        known.put(OpMode.BASELINE, main.baseline());
+        if (main.localMap().available()) {
+          known.put(OpMode.LOCAL_MAP, main.localMap());
+        }
+        tasks.add(() -> new WorkloadRunner(f, costs, nodes, seed, Progress.quiet())
+            .runAccesses(Workloads.create(w, cpus, p), modes, known));
+      }
+    }
+    return tasks;
+  }
+
+  static List<AccessRunResult> runAll(List<Callable<AccessRunResult>> tasks, int threads)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      List<Future<AccessRunResult>> futures = new ArrayList<>();
+      for (Callable<AccessRunResult> t : tasks) {
+        futures.add(pool.submit(t));
+      }
+      List<AccessRunResult> out = new ArrayList<>();
+      for (Future<AccessRunResult> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Exception ex) {
+            throw ex;
+          }
+          throw e;
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -105,7 +105,8 @@ class GenericOpsTest {
   void noLocalMapWithoutTheKeyAndNoOddSizes() {
     assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU, OpMode.LOCAL_MAP))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("generic cannot express percpu.access=local-map; allowed: offset|segment");
+        .hasMessage("generic cannot express percpu.access=local-map; allowed: offset|segment"
+            + " (local-map only with generic.localMap=on)");
     assertThatThrownBy(() -> ops.sequence(ThisCpuOp.ADD, 3, OpForm.THIS_CPU, OpMode.BASELINE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("this_cpu op size 3 is not allowed; allowed: 1, 2, 4, 8");

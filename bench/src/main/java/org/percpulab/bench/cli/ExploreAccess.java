@@ -42,9 +42,9 @@ final class ExploreAccess {
     boolean local = access.equals("local-map");
     if (accessKey) {
       m.put(KEY, access);
-      if (local) {
-        m.put("percpu.localMap", caseName.equals("shared-tlb") ? "force" : "on");
-      }
+      // the other accesses leave the local area unbuilt: say so (with auto, arm64's layout still
+      // carves the area out while the gate is off, and the boot refuses that)
+      m.put("percpu.localMap", local ? caseName.equals("shared-tlb") ? "force" : "on" : "off");
       return m;
     }
     m.put("percpu.localMap", local ? caseName.equals("shared-tlb") ? "force" : "on" : "off");

@@ -781,6 +781,9 @@ public final class MicroOpExecutor {
           long p = pa(c, addr, prog, i);
           cyc += c.lastWalkReads() * walkCost;
           store(p, size, v);
+          // the store is a restart region's commit: past it the region no longer restarts (rseq's
+          // abort covers [start, post_commit_ip) only; clearing the descriptor comes later)
+          region = -1;
           break;
         }
         case E_COMPUTE:

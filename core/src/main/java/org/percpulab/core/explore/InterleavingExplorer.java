@@ -94,6 +94,9 @@ public final class InterleavingExplorer {
       case LOAD_EXCLUSIVE:
       case STORE_EXCLUSIVE:
       case CAS_RETRY:
+      case SEG_LOAD:
+      case SEG_STORE:
+      case SEG_RMW:
         return true;
       default:
         return false;
@@ -134,6 +137,10 @@ public final class InterleavingExplorer {
     final MicroOp[] seq;
     int accessCpu = -1;
     int accessStep = -1;
+    /** The open restart region (index of its RESTART_BEGIN), its CPU and exception count. */
+    int region = -1;
+    int regionCpu = -1;
+    long regionExc;
 
     Frame(MicroOp[] seq) {
       this.seq = seq;
@@ -360,6 +367,8 @@ public final class InterleavingExplorer {
         t.cpu = mv[1];
         owner[mv[1]] = mv[0];
         if (resumed) {
+          // schedule() returns to the task through an exception return on the CPU it resumes on
+          cpus.get(mv[1]).noteExceptionReturn();
           line(mv[1], t.spec.name(), from == mv[1] ? ">> resumes on CPU" + from
               : ">> migrated CPU" + from + " -> CPU" + mv[1], true);
         }
@@ -402,6 +411,13 @@ public final class InterleavingExplorer {
     public Cpu preemptionPoint(Cpu cpu, int next) {
       Task t = current;
       Cpu to = point(t, true, touches(t, next));
+      Frame f = t.frames.isEmpty() ? null : t.frames.get(t.frames.size() - 1);
+      if (f != null && f.region >= 0
+          && (to.id() != f.regionCpu || to.exceptionReturns() != f.regionExc)) {
+        // the executor aborts the region now (same test as its loop) and reruns it from its start
+        line(t.cpu, t.label(), "<< restart: region aborted, rerun from its start", true);
+        next = f.region;
+      }
       microOp(t, next);
       return to;
     }
@@ -421,6 +437,14 @@ public final class InterleavingExplorer {
       }
       MicroOp op = f.seq[next];
       line(t.cpu, t.label(), op.mnemonic(), false);
+      if (op.effect() == MicroOp.Effect.RESTART_BEGIN) {
+        f.region = next;
+        f.regionCpu = t.cpu;
+        f.regionExc = cpus.get(t.cpu).exceptionReturns();
+      } else if (op.effect() == MicroOp.Effect.RESTART_END || op.effect() == MicroOp.Effect.STORE) {
+        // a store in a region is its commit (MicroOpExecutor): no restart after it
+        f.region = -1;
+      }
       if (touchesMemory(op.effect())) {
         f.accessCpu = t.cpu;
         f.accessStep = trace.size();
@@ -490,6 +514,8 @@ public final class InterleavingExplorer {
       t.inIrq = false;
       c.setPreemptCount(count);
       c.setIrqsEnabled(true);
+      // the return from the interrupt: a restart region it interrupted restarts (MicroOpExecutor)
+      c.noteExceptionReturn();
       line(t.cpu, t.spec.name(), "-- end IRQ --", true);
     }
   }

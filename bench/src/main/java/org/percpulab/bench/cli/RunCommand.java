@@ -92,10 +92,12 @@ public final class RunCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    Progress progress = progress();
-    progress.phase("run " + workload + " on " + ctx.config().get(CoreKeys.ARCH) + ", " + cpus
-        + " CPUs: booting");
     KernelModelFactory f = factories.apply(ctx);
+    Progress progress = progress();
+    if (access == null) {
+      progress.phase("run " + workload + " on " + ctx.config().get(CoreKeys.ARCH) + ", " + cpus
+          + " CPUs: booting");
+    }
     if (access != null) {
       java.util.List<org.percpulab.core.spi.OpMode> modes = new java.util.ArrayList<>();
       for (String a : access) {
@@ -104,8 +106,14 @@ public final class RunCommand extends BaseCommand {
           throw new ConfigException("option '--access': value '" + a + "' is not allowed; "
               + "allowed: " + org.percpulab.core.spi.OpMode.allAccessNames());
         }
+        if (!f.accesses().contains(m)) {
+          throw new ConfigException("option '--access': value '" + a + "' is not supported by "
+              + f.arch() + "; allowed: " + org.percpulab.bench.run.WorkloadRunner.names(f));
+        }
         modes.add(m);
       }
+      progress.phase("run " + workload + " on " + f.arch() + ", " + cpus + " CPUs, accesses "
+          + String.join(",", access));
       org.percpulab.bench.run.AccessRunResult ar;
       try {
         ar = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed,

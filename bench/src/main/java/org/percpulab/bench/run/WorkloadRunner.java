@@ -100,7 +100,7 @@ public final class WorkloadRunner {
   }
 
   /** The supported access names joined with |. */
-  static String names(KernelModelFactory f) {
+  public static String names(KernelModelFactory f) {
     StringBuilder sb = new StringBuilder();
     for (OpMode m : OpMode.values()) {
       if (f.accesses().contains(m)) {

@@ -54,7 +54,7 @@ class AccessRunCliTest {
         "offset,restart");
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err().strip()).doesNotContain("\n")
-        .contains("restart").contains("offset|segment");
+        .contains("restart").contains("offset|local-map|segment");
     Cli d = Cli.run("run", "fork", "--count", "2", "--access", "offset,bogus");
     assertThat(d.code()).isEqualTo(2);
     assertThat(d.err().strip()).doesNotContain("\n").contains("--access").contains("bogus");

@@ -137,16 +137,18 @@ class BootCommandTest {
   void walkSeesTheBootedPercpuAndRefusesNonKernelAddresses() {
     @SuppressWarnings("unchecked")
     Map<String, Object> pc = (Map<String, Object>) ((Map<String, Object>) Cli.run("boot",
-        "--format", "json").json()).get("percpu");
+        "--set", "percpu.localLayout=mirror", "--format", "json").json()).get("percpu");
     long local = Long.parseUnsignedLong(((String) pc.get("firstChunkLocalBase")).substring(2), 16);
     long base = Long.parseUnsignedLong(((String) pc.get("baseAddr")).substring(2), 16);
     long unit = ((Number) pc.get("unitSize")).longValue();
     @SuppressWarnings("unchecked")
     Map<String, Object> viaLocal = (Map<String, Object>) Cli.run("walk",
-        String.format("0x%x", local), "--cpu", "1", "--format", "json").json();
+        String.format("0x%x", local), "--cpu", "1", "--set", "percpu.localLayout=mirror", "--format",
+        "json").json();
     @SuppressWarnings("unchecked")
     Map<String, Object> viaGlobal = (Map<String, Object>) Cli.run("walk",
-        String.format("0x%x", base + unit), "--swapper", "--format", "json").json();
+        String.format("0x%x", base + unit), "--swapper", "--set", "percpu.localLayout=mirror",
+        "--format", "json").json();
     assertThat(viaLocal.get("mapped")).isEqualTo(true);
     assertThat(viaLocal.get("pa")).as("CPU 1's unit of the first chunk")
         .isEqualTo(viaGlobal.get("pa"));

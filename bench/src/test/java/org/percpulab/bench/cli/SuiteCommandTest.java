@@ -105,7 +105,7 @@ class SuiteCommandTest {
   @Test
   void suiteResultsAreTheSameOnOneThreadAndOnSeveral(@TempDir Path dir) throws Exception {
     String[] common = {"--arch", "arm64,generic", "--workloads", "fork,memcg-create", "--param",
-        "forks=20", "--param", "memcgs=20", "--cpus", "4,16", "--sweep-memcgs", "4"};
+        "forks=20", "--param", "memcgs=20", "--sweep-cpus", "4,16", "--sweep-memcgs", "4"};
     List<String> one = new ArrayList<>(List.of("suite", "--out", dir.resolve("t1").toString(),
         "--threads", "1"));
     one.addAll(List.of(common));

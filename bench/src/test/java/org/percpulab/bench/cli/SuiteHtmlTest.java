@@ -24,7 +24,7 @@ class SuiteHtmlTest {
   static String suite(Path dir, String... extra) throws Exception {
     SuiteCommand.factories = ctx -> new FakeFactory(ctx.backend().id(),
         ctx.topology().cpus(), ctx.backend().id().equals("arm64"));
-    String[] base = {"suite", "--out", dir.toString(), "--arch", "arm64,s390", "--cpus", "4,16",
+    String[] base = {"suite", "--out", dir.toString(), "--arch", "arm64,s390", "--sweep-cpus", "4,16",
         "--workloads", "fork,memcg-create", "--param", "forks=10", "--param", "memcgs=20",
         "--sweep-memcgs", "5"};
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);

@@ -31,13 +31,13 @@ class SweepCommandTest {
     Path grid = dir.resolve("grid.yaml");
     Files.writeString(grid, GRID);
     Cli one = Cli.run("sweep", "--grid", grid.toString(), "--out", dir.resolve("t1").toString(),
-        "--threads", "1");
+        "--threads", "1", "-q");
     assertThat(one.err()).isEmpty();
     assertThat(one.code()).isZero();
     assertThat(one.out()).contains("(8 cells) and 3 charts (sweep-workload.png, sweep-cpus.png,"
         + " sweep-arm64-atomics.png)");
     Cli three = Cli.run("sweep", "--grid", grid.toString(), "--out",
-        dir.resolve("t3").toString(), "--threads", "3");
+        dir.resolve("t3").toString(), "--threads", "3", "-q");
     assertThat(three.code()).isZero();
 
     Cli emit = Cli.run("sweep", "--grid", grid.toString(), "--emit-jobs",
@@ -104,6 +104,6 @@ class SweepCommandTest {
     r = Cli.run("sweep", "--grid", grid.toString(), "--threads", "0");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: option '--threads': value '0' is not allowed; allowed:"
-        + " a positive integer\n");
+        + " integer 1..64\n");
   }
 }

@@ -216,13 +216,13 @@ public abstract class BaseCommand implements Callable<Integer> {
   /** Loads a registry from the configured plugins dir without validating the rest (cached). */
   protected ArchRegistry registry() {
     if (registry == null) {
-      String dir = ConfigLoader.load(common.configFile(), common.assignments())
-          .raw(CoreKeys.PLUGINS_DIR).orElse(CoreKeys.DEFAULT_PLUGINS_DIR);
+      Config loaded = ConfigLoader.load(common.configFile(), common.assignments());
+      String dir = loaded.raw(CoreKeys.PLUGINS_DIR).orElse(CoreKeys.DEFAULT_PLUGINS_DIR);
       if (dir.isBlank()) {
         throw ConfigException.of(List.of(
             new ConfigProblem(CoreKeys.PLUGINS_DIR, dir, "a directory path")));
       }
-      if (userConfig().isExplicit(CoreKeys.PLUGINS_DIR) && !java.nio.file.Files.isDirectory(
+      if (loaded.isExplicit(CoreKeys.PLUGINS_DIR) && !java.nio.file.Files.isDirectory(
           Path.of(dir))) {
         throw ConfigException.of(List.of(new ConfigProblem(CoreKeys.PLUGINS_DIR, dir,
             "an existing directory (only the default '" + CoreKeys.DEFAULT_PLUGINS_DIR

@@ -17,9 +17,9 @@ import org.percpulab.core.spi.VaLayout;
 /**
  * One configured generic machine. The translation base register is named {@code PTBR} (a generic
  * page-table base register; a model). One translation root by default ({@code generic.roots}:
- * single, as RISC-V satp and x86 CR3; split models a TTBR0/TTBR1-like pair). Its only capability is
+ * single, as RISC-V satp and x86 CR3; split models a TTBR0/TTBR1-like pair). Its capabilities are
  * the experimental local map ({@link GenericLocalPerCpuMap}) when core's gate is active (it is
- * only with {@code generic.localMap=on}), and {@link GenericPtdumpTables}.
+ * only with {@code generic.localMap=on}), {@link GenericPtdumpTables} and {@link GenericBootMappings}.
  */
 record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
     TranslationRoots translationRoots, boolean localMap, OpSequences ops) implements ArchModel {
@@ -64,6 +64,9 @@ record GenericModel(PerCpuAreaSpec perCpuAreas, CostTable costs, TlbSpec tlb,
     }
     if (type == org.percpulab.core.spi.PtdumpTables.class || type == GenericPtdumpTables.class) {
       return Optional.of(type.cast(GenericPtdumpTables.INSTANCE));
+    }
+    if (type == org.percpulab.core.spi.BootMappings.class) {
+      return Optional.of(type.cast(GenericBootMappings.INSTANCE));
     }
     return Optional.empty();
   }

@@ -24,7 +24,9 @@ class GenericMachineTest {
 
   /**
    * 4 GiB linear map from PAGE_OFFSET in 1 GiB PUD blocks (one PUD table); 32 MiB kernel image at
-   * 0xffffffff80000000 in pages: one PUD, one PMD and 16 PTE tables; plus the PGD.
+   * 0xffffffff80000000 in pages (text/rodata/data): one PUD, one PMD and 16 PTE tables; vmemmap
+   * for 4 GiB (64 MiB of struct pages at 0xffffea0000000000 in 2 MiB PMD blocks, top-down from the
+   * end of RAM): one PUD and one PMD table (GenericBootMappings); plus the PGD.
    */
   @Test
   void bootTables() {
@@ -32,12 +34,14 @@ class GenericMachineTest {
     assertThat(m.linearMap().start()).isEqualTo(0xffff888000000000L);
     assertThat(m.linearMap().size()).isEqualTo(4L << 30);
     assertThat(m.kernelImage().start()).isEqualTo(0xffffffff80000000L);
-    long[] pages = {1, 2, 1, 16};
+    long[] pages = {1, 3, 2, 16};
     for (int l = 0; l < 4; l++) {
       assertThat(m.allocator().sharedTablePages(l)).as("level %d", l).isEqualTo(pages[l]);
     }
     assertThat(m.cpu(3).translate(0xffff888040001234L)).isEqualTo(0x40001234L);
     assertThat(m.cpu(0).translate(0xffffffff80005678L)).isEqualTo(0x5678L);
+    assertThat(m.cpu(0).translate(0xffffea0000000010L)).isEqualTo(0xffe00010L);
+    assertThat(m.cpu(0).translate(0xffffea0003e00010L)).isEqualTo(0xfc000010L);
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.percpulab.core.spi.VaLayout;
  * (primary) and CR7 (secondary) hold the user ASCE (lowcore {@code user_asce}, 0x390) -
  * arch/s390/include/asm/mmu_context.h loads CR1 with the kernel ASCE only for TIF_ASCE_PRIMARY.
  *
- * <p>Capabilities: {@link S390PtdumpTables} only; the local per-CPU map on s390 is off until a later
+ * <p>Capabilities: {@link S390PtdumpTables} and {@link S390BootMappings}; the local per-CPU map on s390 is off until a later
  * issue.
  */
 record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec perCpuAreas,
@@ -63,6 +63,9 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
   @Override public <T> java.util.Optional<T> capability(Class<T> type) {
     if (type == org.percpulab.core.spi.PtdumpTables.class || type == S390PtdumpTables.class) {
       return java.util.Optional.of(type.cast(ptdump));
+    }
+    if (type == org.percpulab.core.spi.BootMappings.class) {
+      return java.util.Optional.of(type.cast(new S390BootMappings(descriptors)));
     }
     return java.util.Optional.empty();
   }

@@ -26,11 +26,14 @@ class S390MachineTest {
    * 4 GiB identity map at 0 in 2 GiB region-third frames; 32 MiB kernel image at 0x3ffe0000000 in
    * pages (one segment table, 32 page tables of 2 KiB, each on its own 4 KiB page). Region and
    * segment tables are 16 KiB = 4 pages. Identity map and image share the region-third table
-   * (both below 4 TiB), so every level above the segment table has one table.
+   * (both below 4 TiB), so every level above the segment table has one table. Boot also maps
+   * vmemmap for 4 GiB (S390BootMappings: 64 MiB of struct pages at 0x37200000000 in 1 MiB segment
+   * frames, top-down from the end of RAM): one more segment table (4 pages) in the same
+   * region-third table. The image is text/rodata/data, still in pages.
    */
   @Test
   void bootTablesOnEveryGeometry() {
-    long[][] pages = {{4, 4, 32}, {4, 4, 4, 32}, {4, 4, 4, 4, 32}};
+    long[][] pages = {{4, 8, 32}, {4, 4, 8, 32}, {4, 4, 4, 8, 32}};
     String[] vaBits = {"42", "53", "64"};
     for (int g = 0; g < 3; g++) {
       for (int cpus : new int[] {4, 160}) {
@@ -46,6 +49,8 @@ class S390MachineTest {
         }
         assertThat(m.cpu(cpus - 1).translate(0x3ffe0001234L)).isEqualTo(0x1234L);
         assertThat(m.cpu(0).translate(0x80001234L)).isEqualTo(0x80001234L);
+        assertThat(m.cpu(0).translate(0x37200000010L)).isEqualTo(0xfff00010L);
+        assertThat(m.cpu(0).translate(0x37203f00010L)).isEqualTo(0xfc000010L);
       }
     }
   }

@@ -83,8 +83,12 @@ class PtdumpCommandTest {
     assertThat(s.out()).startsWith("---[ Kernel Virtual Address Space ]---\n"
         + "---[ Identity Mapping Start ]---\n---[ Lowcore Start ]---\n"
         + "0x0000000000000000-0x0000000080000000         2G PUD RW NX\n---[ Lowcore End ]---\n")
+        .contains("---[ vmemmap Area Start ]---\n"
+        + "0x0000037200000000-0x0000037204000000        64M PMD RW NX\n---[ vmemmap Area End ]---\n")
         .contains("---[ Kernel Image Start ]---\n"
-        + "0x000003ffe0000000-0x000003ffe2000000        32M PTE RO X\n---[ Kernel Image End ]---\n")
+        + "0x000003ffe0000000-0x000003ffe1000000        16M PTE RO X\n"
+        + "0x000003ffe1000000-0x000003ffe1800000         8M PTE RO NX\n"
+        + "0x000003ffe1800000-0x000003ffe2000000         8M PTE RW NX\n---[ Kernel Image End ]---\n")
         .endsWith("0x0000040000000000-0x0020000000000000      8188T PGD I\n");
     assertThat(Cli.run("ptdump", "--arch", "s390", "--check-wx").out())
         .isEqualTo("Checked W+X mappings: passed, no W+X pages found\n");
@@ -92,8 +96,12 @@ class PtdumpCommandTest {
     assertThat(g.code()).as(g.err()).isZero();
     assertThat(g.out()).startsWith("---[ linear start ]---\n"
         + "0xffff888000000000-0xffff888100000000         4G PUD RW NX\n")
+        .contains("---[ vmemmap start ]---\n"
+        + "0xffffea0000000000-0xffffea0004000000        64M PMD RW NX\n")
         .contains("---[ kernel start ]---\n"
-        + "0xffffffff80000000-0xffffffff82000000        32M PTE ro x\n");
+        + "0xffffffff80000000-0xffffffff81000000        16M PTE ro x\n"
+        + "0xffffffff81000000-0xffffffff81800000         8M PTE ro NX\n"
+        + "0xffffffff81800000-0xffffffff82000000         8M PTE RW NX\n");
     assertThat(Cli.run("ptdump", "--arch", "generic", "--check-wx").out())
         .isEqualTo("Checked W+X mappings: passed, no W+X pages found\n");
     assertThat(Cli.run("ptdump", "--arch", "s390", "--diff", "0", "1").code()).isZero();

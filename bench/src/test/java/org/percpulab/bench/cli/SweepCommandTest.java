@@ -70,7 +70,7 @@ class SweepCommandTest {
     assertThat(csv).hasSize(9);
     assertThat(csv.get(0)).startsWith("cell,workload,param.memcgs,param.forks,cpus,arm64.atomics,"
         + "arch,seed,localMapAvailable,baseline.percpuOps,");
-    assertThat(csv.get(1)).startsWith("0,memcg-create,12,12,4,lse,arm64,1,true,12,");
+    assertThat(csv.get(1)).startsWith("0,memcg-create,12,12,4,lse,arm64,1,true,446,");
     assertThat(csv.get(8)).startsWith("7,fork,12,12,8,llsc,arm64,1,true,");
     for (String png : new String[] {"sweep-workload.png", "sweep-cpus.png",
         "sweep-arm64-atomics.png"}) {

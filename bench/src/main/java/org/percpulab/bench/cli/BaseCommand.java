@@ -192,7 +192,7 @@ public abstract class BaseCommand implements Callable<Integer> {
       try {
         // the local-map gate's verdict on 'on'/'force', so every command refuses what boot refuses
         org.percpulab.core.machine.LocalMapGate.decide(b.backend(), b.model(), b.topology(),
-            b.config().raw("percpu.localMap").orElse("auto"));
+            org.percpulab.core.config.PercpuAccessKeys.effectiveLocalMap(b.config()));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(e.getMessage());
       }

@@ -98,8 +98,9 @@ public final class Boot {
     ArchModel model;
     LocalMapDecision gate;
     try {
+      // percpu.localMap as percpu.access leaves it (MachineModule's gate decides the same way)
       gate = LocalMapGate.decide(resolved.backend().backend(), topology,
-          c.raw(CoreKeys.LOCAL_MAP).orElse("auto").trim(), c).decision();
+          org.percpulab.core.config.PercpuAccessKeys.effectiveLocalMap(c), c).decision();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -22,7 +22,8 @@ import org.pf4j.Extension;
  * The s390 (z/Architecture, 64-bit) backend: DAT region/segment/page tables, the lowcore
  * {@code percpu_offset} (arch/s390/include/asm/percpu.h, lowcore.h) and the this_cpu op sequences
  * built on the interlocked-access facility (asi/agsi, laa/laag, lan/lang, lao/laog) or CS loops.
- * It selects no features yet: the local per-CPU map on s390 is left to a later issue.
+ * Its percpu local map is experimental and off unless chosen ({@code s390.localMap=on} or
+ * {@code percpu.access=local-map}; {@link S390LocalPerCpuMap}), so by default it pays nothing for it.
  */
 @Extension
 public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSource {
@@ -32,6 +33,10 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
   /** MARCH_HAS_Z196_FEATURES: interlocked-access facility 1 (z196 and later). */
   static final String KEY_Z196 = ID + ".z196";
   static final String KEY_STATIC_SIZE = ID + ".percpu.staticSize";
+  /** The experimental local map ({@link S390LocalPerCpuMap}): off (default) or on. */
+  static final String KEY_LOCAL_MAP = ID + ".localMap";
+  /** How local-map sequences get {@code __per_cpu_local_off}: lowcore (default) or immediate. */
+  static final String KEY_LOCAL_OFFSET = ID + ".localOffset";
 
   private static final String VA_ALLOWED =
       "42|53|64 (s390 4K pages: 42 = region-third, 3 levels; 53 = region-second, 4 levels;"
@@ -47,9 +52,29 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     return VERSION;
   }
 
-  /** None yet: the local per-CPU map on s390 is off until a later issue. */
+  /**
+   * HAVE_LOCAL_PER_CPU_MAP for the experimental local map; the selection holds only when the config
+   * chooses it ({@link #localMapConfigRefusal}).
+   */
   @Override public Set<String> features() {
-    return Set.of();
+    return Set.of(org.percpulab.core.spi.Features.HAVE_LOCAL_PER_CPU_MAP);
+  }
+
+  /**
+   * The experimental local map exists only when chosen: {@code s390.localMap=on}, or
+   * {@code percpu.access=local-map} itself.
+   */
+  @Override public Optional<String> localMapConfigRefusal(ConfigView config) {
+    boolean key = "on".equals(config.raw(KEY_LOCAL_MAP).orElse("off").trim());
+    boolean access = org.percpulab.core.spi.OpMode.LOCAL_MAP.accessName().equals(
+        org.percpulab.core.config.PercpuAccessKeys.access(config));
+    return key || access ? Optional.empty() : Optional.of("s390.localMap=off (the s390 local "
+        + "map is experimental: s390.localMap=on or percpu.access=local-map chooses it)");
+  }
+
+  /** As on arm64: SMT siblings sharing a TLB could hit each other's local translations. */
+  @Override public Optional<String> localMapRefusal(org.percpulab.core.spi.MachineTopology t) {
+    return S390LocalPerCpuMap.refusal(t);
   }
 
   @Override public List<String> profileResources() {
@@ -102,18 +127,28 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     return List.copyOf(problems);
   }
 
-  /** offset and marker-fixup (Carstens' s390 series). */
+  /**
+   * offset, marker-fixup (Carstens' s390 series) and the experimental local-map
+   * ({@link S390LocalPerCpuMap}; core's gate refuses it unless chosen).
+   */
   @Override public java.util.Set<org.percpulab.core.spi.OpMode> accesses() {
     return java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
-        org.percpulab.core.spi.OpMode.BASELINE, org.percpulab.core.spi.OpMode.MARKER_FIXUP));
+        org.percpulab.core.spi.OpMode.BASELINE, org.percpulab.core.spi.OpMode.LOCAL_MAP,
+        org.percpulab.core.spi.OpMode.MARKER_FIXUP));
   }
 
+  /** With core's gate for this config ({@link org.percpulab.core.machine.LocalMapGate#configure}). */
   @Override public ArchModel configure(ConfigView config) {
+    return org.percpulab.core.machine.LocalMapGate.configure(this, config);
+  }
+
+  @Override public ArchModel configure(ConfigView config,
+      org.percpulab.core.spi.LocalMapDecision localMap) {
     List<ConfigProblem> problems = validate(config);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0).message());
     }
-    return S390Model.of(config);
+    return S390Model.of(config, localMap.active());
   }
 
   /** arch/s390/Kconfig NR_CPUS: range 2 512, default 64. */
@@ -123,7 +158,9 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
 
   @Override public List<String> provenance() {
     return List.of("s390: the abs lowcore region is sized for NR_CPUS = 64 (Kconfig default) "
-        + "whatever kernel.nrCpus says; no local map (HAVE_LOCAL_PER_CPU_MAP not selected)");
+        + "whatever kernel.nrCpus says; the local map is experimental and off unless chosen "
+        + "(s390.localMap=on or percpu.access=local-map): per-CPU kernel ASCEs in lowcore, a "
+        + "model, not a kernel facility");
   }
 
   /** The geometry a validated config selects: mm.vaBits, else mm.levels, else the default. */
@@ -159,6 +196,11 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
         + " ops; false = CS loops (MARCH_HAS_Z196_FEATURES)"));
     keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, S390PerCpuAreas.DEFAULT_STATIC_SIZE,
         "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
+    keys.add(ConfigKey.choice(KEY_LOCAL_MAP, "off", "experimental percpu local map (a per-CPU "
+        + "kernel ASCE and top CRST table; off keeps today's s390 figures)", "off", "on"));
+    keys.add(ConfigKey.choice(KEY_LOCAL_OFFSET, "lowcore", "local-map: __per_cpu_local_off read "
+        + "from a lowcore field (lowcore) or patched into the text as llihf/iilf (immediate)",
+        "lowcore", "immediate"));
     keys.addAll(S390Costs.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);
   }

@@ -19,11 +19,12 @@ import org.percpulab.core.spi.VaLayout;
  * (primary) and CR7 (secondary) hold the user ASCE (lowcore {@code user_asce}, 0x390) -
  * arch/s390/include/asm/mmu_context.h loads CR1 with the kernel ASCE only for TIF_ASCE_PRIMARY.
  *
- * <p>Capabilities: {@link S390PtdumpTables} and {@link S390BootMappings}; the local per-CPU map on s390 is off until a later
- * issue.
+ * <p>Capabilities: {@link S390PtdumpTables} and {@link S390BootMappings}; {@link S390LocalPerCpuMap}
+ * when core's gate is active (the experimental local map, off unless chosen).
  */
 record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec perCpuAreas,
-    OpSequences ops, CostTable costs, TlbSpec tlb, S390PtdumpTables ptdump) implements ArchModel {
+    OpSequences ops, CostTable costs, TlbSpec tlb, S390PtdumpTables ptdump,
+    S390LocalPerCpuMap localMap) implements ArchModel {
   /**
    * Assumption: 2048 TLB entries (z/Architecture machines have a combined region/segment TLB and
    * a page TLB of a few thousand entries; IBM publishes no exact figure per model). Config
@@ -32,6 +33,11 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
   static final int DEFAULT_TLB_ENTRIES = 2048;
 
   static S390Model of(ConfigView config) {
+    return of(config, false);
+  }
+
+  /** With the experimental local map when core's gate is {@code localActive}. */
+  static S390Model of(ConfigView config, boolean localActive) {
     Geometry g = S390Backend.geometry(config);
     long ram = org.percpulab.core.machine.MachineSettings.from(config).memoryBytes()
         & -(1L << g.pageShift());
@@ -40,15 +46,19 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
     boolean smt = config.raw("tlb.shared").orElse("none").trim().equals("smt");
     boolean z196 = Boolean.parseBoolean(config.raw(S390Backend.KEY_Z196).orElse("true").trim());
     return new S390Model(g, new S390Descriptors(g.levels()),
-        S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START), S390Ops.of(z196,
-            org.percpulab.core.spi.PreemptModel.from(config)),
+        S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START, localActive),
+        S390Ops.of(z196, org.percpulab.core.spi.PreemptModel.from(config), localActive,
+            config.raw(S390Backend.KEY_LOCAL_OFFSET).orElse("lowcore").trim()
+                .equals("immediate"), config.raw("percpu.localForms").orElse("auto").trim()
+                .equals("all")),
         S390Costs.fromConfig(config), new TlbSpec(entries, smt),
         new S390PtdumpTables(g, ram, org.percpulab.core.machine.Machine.kernelImageBytes(ram,
-            1L << g.pageShift())));
+            1L << g.pageShift())), localActive ? S390LocalPerCpuMap.of(g) : null);
   }
 
+  /** The kernel's layout; with the local map, VMALLOC_END lowered to the local area. */
   @Override public VaLayout layout() {
-    return S390Layout.LAYOUT;
+    return localMap == null ? S390Layout.LAYOUT : localMap.layout();
   }
 
   @Override public String translationBaseRegister() {
@@ -63,6 +73,9 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
   @Override public <T> java.util.Optional<T> capability(Class<T> type) {
     if (type == org.percpulab.core.spi.PtdumpTables.class || type == S390PtdumpTables.class) {
       return java.util.Optional.of(type.cast(ptdump));
+    }
+    if (localMap != null && type == org.percpulab.core.spi.LocalPerCpuMap.class) {
+      return java.util.Optional.of(type.cast(localMap));
     }
     if (type == org.percpulab.core.spi.BootMappings.class) {
       return java.util.Optional.of(type.cast(new S390BootMappings(descriptors)));

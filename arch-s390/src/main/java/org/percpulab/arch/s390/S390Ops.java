@@ -64,7 +64,20 @@ import org.percpulab.core.spi.ThisCpuOp;
  * a modelling step because core's executor takes the return value there). Counts are for the
  * uncontended case (one iteration); the
  * executor re-runs from the LOAD on a CAS mismatch.
- * No LOCAL_MAP: s390 does not select HAVE_LOCAL_PER_CPU_MAP yet.
+ *
+ * <p><b>local-map</b> (experimental, {@link S390LocalPerCpuMap}; the arm64 seed series adapted):
+ * {@code this_cpu_*} lose their preempt (and, for write, IRQ) protection and form the address as
+ * pointer + {@code __per_cpu_local_off}, the same on every CPU; the op itself stays the single
+ * interlocked instruction (laa/lan/lao/asi/csg) or the CS loop (a CS loop is safe unprotected on the
+ * alias: after a migration its compare runs against the new CPU's copy). s390 has no TPIDR, so
+ * where arm64 reads a system register the offset comes from lowcore: {@code s390.localOffset=lowcore}
+ * (default) adds a lowcore field holding {@code __per_cpu_local_off} (the same value in every
+ * CPU's lowcore, written when the CPU is prepared, next to percpu_offset):
+ * {@code lghi %r9,0; lg %r1,__LC_PERCPU_LOCAL_OFF(%r9); agr %r1,%r2};
+ * {@code immediate} patches the constant into the text at boot as arm64.localOffset=immediate
+ * does ({@code llihf; iilf; agr}). {@code __this_cpu_*}/{@code raw_cpu_*} keep lowcore
+ * {@code percpu_offset} (same cost as the alias; {@code percpu.localForms=all} moves them to the
+ * alias).
  *
  * <p><b>Preemption model</b> ({@link PreemptModel}, include/linux/preempt.h): without PREEMPT_COUNT
  * the preempt_disable/enable_notrace around the ops emit nothing; with PREEMPT_COUNT but not
@@ -96,18 +109,43 @@ public final class S390Ops implements OpSequences {
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
   private final MicroOp[][][][] marker =
       new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][];
+  /** local-map sequences; null without the experimental local map. */
+  private final MicroOp[][][][] local;
+  private final boolean immediateLocalOffset;
+  private final boolean allFormsLocal;
 
   private S390Ops(boolean z196, PreemptModel preempt) {
+    this(z196, preempt, false, false, false);
+  }
+
+  private S390Ops(boolean z196, PreemptModel preempt, boolean localMap, boolean immediate,
+      boolean allForms) {
     this.z196 = z196;
     this.preempt = preempt;
+    this.immediateLocalOffset = immediate;
+    this.allFormsLocal = allForms;
+    this.local = localMap
+        ? new MicroOp[ThisCpuOp.values().length][SIZES.length][OpForm.values().length][] : null;
     for (ThisCpuOp op : ThisCpuOp.values()) {
       for (int s = 0; s < SIZES.length; s++) {
         for (OpForm form : OpForm.values()) {
-          table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form);
+          table[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form, false);
           marker[op.ordinal()][s][form.ordinal()] = buildMarker(op, SIZES[s], form);
+          if (local != null) {
+            local[op.ordinal()][s][form.ordinal()] = build(op, SIZES[s], form, true);
+          }
         }
       }
     }
+  }
+
+  /**
+   * The sequences with the experimental local map ({@code localMap}): {@code immediate} =
+   * {@code s390.localOffset=immediate}, {@code allForms} = {@code percpu.localForms=all}.
+   */
+  public static S390Ops of(boolean z196, PreemptModel preempt, boolean localMap,
+      boolean immediate, boolean allForms) {
+    return localMap ? new S390Ops(z196, preempt, true, immediate, allForms) : of(z196, preempt);
   }
 
   public static S390Ops of(boolean z196) {
@@ -125,7 +163,7 @@ public final class S390Ops implements OpSequences {
    * protection; every other op and form as in the offset access.
    */
   private MicroOp[] buildMarker(ThisCpuOp op, int size, OpForm form) {
-    MicroOp[] base = build(op, size, form);
+    MicroOp[] base = build(op, size, form, false);
     if (form != OpForm.THIS_CPU) {
       return base;
     }
@@ -169,24 +207,37 @@ public final class S390Ops implements OpSequences {
     if (mode == OpMode.MARKER_FIXUP) {
       return marker[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
     }
+    if (mode == OpMode.LOCAL_MAP && local != null) {
+      return local[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
+    }
     if (mode != OpMode.BASELINE) {
       throw new IllegalArgumentException("s390 cannot express percpu.access="
-          + mode.accessName() + "; allowed: offset|marker-fixup");
+          + mode.accessName() + "; allowed: offset|marker-fixup"
+          + (local != null ? "|local-map" : " (local-map only with the experimental local map)"));
     }
     return table[op.ordinal()][OpSequences.sizeIndex(size)][form.ordinal()];
   }
 
 
-  private MicroOp[] build(ThisCpuOp op, int size, OpForm form) {
+  /** {@code localMap}: the local-map variant (see the class comment). */
+  private MicroOp[] build(ThisCpuOp op, int size, OpForm form, boolean localMap) {
     List<MicroOp> l = new ArrayList<>();
-    l.add(MicroOp.of(S390Lowcore.GET_LOWCORE, CostClass.ALU));
-    if (form == OpForm.UNDERSCORE_THIS_CPU && preempt.debugPreempt()) {
+    boolean alias = localMap && (form == OpForm.THIS_CPU || allFormsLocal);
+    boolean debugCheck = form == OpForm.UNDERSCORE_THIS_CPU && preempt.debugPreempt();
+    if (!alias || !immediateLocalOffset || debugCheck) {
+      l.add(MicroOp.of(S390Lowcore.GET_LOWCORE, CostClass.ALU));
+    }
+    if (debugCheck) {
       l.add(MicroOp.of("brasl %r14,__this_cpu_preempt_check", CostClass.CALL));
       l.add(MicroOp.of("lt %r0," + PC, CostClass.LOAD));
       l.add(MicroOp.of("jnz 1f (br %r14)", CostClass.BRANCH));
     }
     if (form != OpForm.THIS_CPU) {
-      raw(l, op, size);
+      raw(l, op, size, alias);
+      return l.toArray(new MicroOp[0]);
+    }
+    if (localMap) {
+      localBody(l, op, size);
       return l.toArray(new MicroOp[0]);
     }
     if (op == ThisCpuOp.WRITE) {
@@ -200,6 +251,35 @@ public final class S390Ops implements OpSequences {
     }
     preemptDisable(l);
     offset(l);
+    body(l, op, size);
+    preemptEnable(l);
+    return l.toArray(new MicroOp[0]);
+  }
+
+  /** local-map {@code this_cpu_*}: the alias address, then the op with no protection. */
+  private void localBody(List<MicroOp> l, ThisCpuOp op, int size) {
+    localOffset(l);
+    if (op == ThisCpuOp.WRITE) {
+      l.add(new MicroOp(st(size) + " %r3,0(%r1)", CostClass.STORE, Effect.STORE));
+      return;
+    }
+    body(l, op, size);
+  }
+
+  /** {@code __per_cpu_local_off} + pointer ({@code s390.localOffset}, class comment). */
+  private void localOffset(List<MicroOp> l) {
+    if (immediateLocalOffset) {
+      l.add(MicroOp.of("llihf %r1,__per_cpu_local_off>>32 (patched at boot)", CostClass.ALU));
+      l.add(MicroOp.of("iilf %r1,__per_cpu_local_off&0xffffffff", CostClass.ALU));
+    } else {
+      l.add(MicroOp.of("lg %r1,__LC_PERCPU_LOCAL_OFF(" + S390Lowcore.BASE + ")",
+          CostClass.LOAD));
+    }
+    l.add(new MicroOp("agr %r1,%r2", CostClass.ALU, Effect.ADDR_LOCAL));
+  }
+
+  /** The op of a {@code this_cpu_*} other than write, after the address is formed. */
+  private void body(List<MicroOp> l, ThisCpuOp op, int size) {
     boolean wide = size >= 4;
     switch (op) {
       case READ:
@@ -267,12 +347,14 @@ public final class S390Ops implements OpSequences {
       default:
         throw new AssertionError(op);
     }
-    preemptEnable(l);
-    return l.toArray(new MicroOp[0]);
   }
 
-  private static void raw(List<MicroOp> l, ThisCpuOp op, int size) {
-    offset(l);
+  private void raw(List<MicroOp> l, ThisCpuOp op, int size, boolean alias) {
+    if (alias) {
+      localOffset(l);
+    } else {
+      offset(l);
+    }
     switch (op) {
       case READ:
         l.add(new MicroOp(ld(size) + " %r2,0(%r1)", CostClass.LOAD, Effect.LOAD));

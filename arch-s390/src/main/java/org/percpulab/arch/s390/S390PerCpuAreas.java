@@ -27,16 +27,31 @@ public final class S390PerCpuAreas {
   private S390PerCpuAreas() { }
 
   public static PerCpuAreaSpec spec(int cpus, long staticSize, long perCpuStart) {
+    return spec(cpus, staticSize, perCpuStart, false);
+  }
+
+  /**
+   * With the experimental local map active ({@link S390LocalPerCpuMap}) the page first chunk and
+   * the early local map, as arm64 with the seed series: one {@code __per_cpu_local_off} must cover
+   * the first and the dynamic chunks (the embed first chunk lives in the identity map).
+   */
+  public static PerCpuAreaSpec spec(int cpus, long staticSize, long perCpuStart,
+      boolean localActive) {
     return new PerCpuAreaSpec(staticSize, PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE,
-        1L << S390Geometry.PAGE_SHIFT, PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
-        new int[][] {{LOCAL_DISTANCE}}, perCpuStart, false);
+        1L << S390Geometry.PAGE_SHIFT, localActive ? PerCpuAreaSpec.FirstChunk.PAGE
+            : PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
+        new int[][] {{LOCAL_DISTANCE}}, perCpuStart, localActive);
   }
 
   static PerCpuAreaSpec fromConfig(ConfigView config, long perCpuStart) {
+    return fromConfig(config, perCpuStart, false);
+  }
+
+  static PerCpuAreaSpec fromConfig(ConfigView config, long perCpuStart, boolean localActive) {
     int cpus = config.intOr("cpus", 4, 1, 4096);
     long staticSize = config.raw(S390Backend.KEY_STATIC_SIZE).isPresent()
         ? config.getLong(S390Backend.KEY_STATIC_SIZE) : DEFAULT_STATIC_SIZE;
-    return spec(cpus, staticSize, perCpuStart).withReserves(KernelBuildKeys.moduleReserve(config),
+    return spec(cpus, staticSize, perCpuStart, localActive).withReserves(KernelBuildKeys.moduleReserve(config),
         KernelBuildKeys.dynamicReserve(config, S390Geometry.PAGE_SHIFT));
   }
 }

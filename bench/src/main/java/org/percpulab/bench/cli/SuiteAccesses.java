@@ -40,7 +40,7 @@ final class SuiteAccesses {
       List<OpMode> modes = new ArrayList<>();
       for (OpMode m : OpMode.values()) {
         if (f.accesses().contains(m)
-            && (m != OpMode.LOCAL_MAP || f.localMapUnavailable().isEmpty())) {
+            && f.accessUnavailable(m).isEmpty()) {
           modes.add(m);
         }
       }

@@ -16,6 +16,17 @@ public interface KernelModelFactory {
   /** Empty when the local map can run on this backend and machine, else the reason. */
   Optional<String> localMapUnavailable();
 
+  /**
+   * Empty when {@code access} can run on this backend and machine, else the reason. local-map:
+   * the gate as a config that chooses {@code percpu.access=local-map} decides it (a backend whose
+   * experimental local map that access itself switches on, like s390, runs it although
+   * {@link #localMapUnavailable()} says no for the default two-mode run). Default: that of
+   * {@link #localMapUnavailable()} for local-map, else empty.
+   */
+  default Optional<String> accessUnavailable(OpMode access) {
+    return access == OpMode.LOCAL_MAP ? localMapUnavailable() : Optional.empty();
+  }
+
   /** A freshly booted machine in {@code mode}. */
   KernelModel boot(OpMode mode);
 

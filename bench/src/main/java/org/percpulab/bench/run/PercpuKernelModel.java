@@ -67,6 +67,11 @@ public final class PercpuKernelModel implements KernelModel {
     org.percpulab.core.machine.LocalMapGate gate = org.percpulab.core.machine.LocalMapGate.decide(
         backend, ctx.topology(), "auto", base);
     final Optional<String> why = gate.active() ? Optional.empty() : Optional.of(gate.reason());
+    org.percpulab.core.machine.LocalMapGate asked = org.percpulab.core.machine.LocalMapGate.decide(
+        backend, ctx.topology(), "auto", ConfigLoader.applySet(base, "percpu.access="
+            + OpMode.LOCAL_MAP.accessName()));
+    final Optional<String> whyAsked = asked.active() ? Optional.empty()
+        : Optional.of(asked.reason());
     if (gate.active()) {
       // a stride that cannot fit is a one-line error before any machine boots
       org.percpulab.mm.percpu.PcpuPackedPlan.decide(ctx.model(), cpus, base);
@@ -85,6 +90,11 @@ public final class PercpuKernelModel implements KernelModel {
       @Override
       public Optional<String> localMapUnavailable() {
         return why;
+      }
+
+      @Override
+      public Optional<String> accessUnavailable(OpMode access) {
+        return access == OpMode.LOCAL_MAP ? whyAsked : Optional.empty();
       }
 
       @Override

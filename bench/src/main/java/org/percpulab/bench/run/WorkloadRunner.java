@@ -78,9 +78,9 @@ public final class WorkloadRunner {
         throw new IllegalArgumentException("option '--access': value '" + m.accessName()
             + "' is not supported by " + factory.arch() + "; allowed: " + names(factory));
       }
-      if (m == OpMode.LOCAL_MAP && factory.localMapUnavailable().isPresent()) {
-        throw new IllegalArgumentException("option '--access': local-map is not available on "
-            + factory.arch() + ": " + factory.localMapUnavailable().get());
+      if (factory.accessUnavailable(m).isPresent()) {
+        throw new IllegalArgumentException("option '--access': " + m.accessName() + " is not "
+            + "available on " + factory.arch() + ": " + factory.accessUnavailable(m).get());
       }
       if (!order.contains(m)) {
         order.add(m);

@@ -22,7 +22,7 @@ class S390BackendTest {
   void identity() {
     assertThat(backend.id()).isEqualTo("s390");
     assertThat(backend.version()).isEqualTo("0.1.0");
-    assertThat(backend.features()).isEmpty();
+    assertThat(backend.features()).containsExactly("HAVE_LOCAL_PER_CPU_MAP");
     assertThat(backend.supportedGeometries()).containsExactly(S390Geometry.REGION2,
         S390Geometry.REGION3, S390Geometry.REGION1);
     assertThat(ServiceLoader.load(ArchBackend.class).stream()
@@ -31,7 +31,10 @@ class S390BackendTest {
 
   @Test
   void keys() {
-    assertThat(backend.configKeys()).hasSize(2 + CostClass.values().length);
+    assertThat(backend.configKeys()).hasSize(4 + CostClass.values().length);
+    assertThat(backend.configKeys().get(2).name()).isEqualTo("s390.localMap");
+    assertThat(backend.configKeys().get(2).defaultValue()).isEqualTo("off");
+    assertThat(backend.configKeys().get(3).allowed()).isEqualTo("lowcore|immediate");
     for (ConfigKey k : backend.configKeys()) {
       assertThat(k.name()).as(k.name()).startsWith("s390.");
       assertThat(k.validator().accepts(k.defaultValue())).as(k.name()).isTrue();

@@ -6,7 +6,8 @@ import org.percpulab.core.testkit.ArchBackendConformanceTest;
 
 /**
  * Core's conformance kit over every s390 geometry (region-third, region-second and region-first
- * ASCE) and both op-sequence families (z196 interlocked-access and CS loops).
+ * ASCE) and both op-sequence families (z196 interlocked-access and CS loops), without and with
+ * the experimental local map.
  */
 class S390ConformanceTest extends ArchBackendConformanceTest {
 
@@ -20,6 +21,11 @@ class S390ConformanceTest extends ArchBackendConformanceTest {
         Map.of("mm.vaBits", "53"),
         Map.of("mm.vaBits", "64"),
         Map.of("mm.vaBits", "53", "s390.z196", "false"),
-        Map.of("mm.vaBits", "53", "cpus", "160"));
+        Map.of("mm.vaBits", "53", "cpus", "160"),
+        Map.of("mm.vaBits", "42", "s390.localMap", "on"),
+        Map.of("mm.vaBits", "53", "s390.localMap", "on"),
+        Map.of("mm.vaBits", "64", "s390.localMap", "on", "s390.z196", "false"),
+        Map.of("mm.vaBits", "53", "s390.localMap", "on", "s390.localOffset", "immediate",
+            "percpu.localForms", "all", "cpus", "160"));
   }
 }

@@ -150,7 +150,8 @@ class S390OpsTest {
   void noLocalMapAndNoOddSizes() {
     assertThatThrownBy(() -> S390Ops.Z196.sequence(ThisCpuOp.ADD, 8, OpForm.THIS_CPU,
         OpMode.LOCAL_MAP)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("s390 cannot express percpu.access=local-map; allowed: offset|marker-fixup");
+        .hasMessage("s390 cannot express percpu.access=local-map; allowed: offset|marker-fixup (local-map only "
+            + "with the experimental local map)");
     assertThatThrownBy(() -> S390Ops.Z196.sequence(ThisCpuOp.ADD, 16, OpForm.THIS_CPU,
         OpMode.BASELINE)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("this_cpu op size 16 is not allowed; allowed: 1, 2, 4, 8");

@@ -58,7 +58,9 @@ class FusedThisCpuEquivalenceTest {
         Arguments.of("arm64", "lse", "segment"),
         Arguments.of("generic", "-", "segment"),
         Arguments.of("s390", "true", "marker-fixup"),
-        Arguments.of("s390", "false", "marker-fixup"));
+        Arguments.of("s390", "false", "marker-fixup"),
+        Arguments.of("s390", "true", "local-map"),
+        Arguments.of("s390", "false", "local-map"));
   }
 
   /** The mode of a config's third argument: on/off for the local map, else an access name. */

@@ -60,7 +60,8 @@ public final class Arm64Backend implements ArchBackend, KconfigMapping, ProfileS
         KernelBuildKeys.moduleReserve(config), KernelBuildKeys.dynamicReserve(config, c.pageShift()),
         Arm64Config.rodataFull(config), Arm64Config.lpa2(config), PreemptModel.from(config),
         "immediate".equals(config.raw(Arm64Config.LOCAL_OFFSET).orElse("immediate").trim()),
-        config.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim());
+        config.raw(PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim(),
+        OpMode.PRIVATE_PAGE.accessName().equals(PercpuAccessKeys.access(config)));
   }
 
   /** arm64 can express every access (the review's rivals were argued on arm64). */

@@ -186,6 +186,48 @@ public final class Arm64Layout {
     return new Region("percpu-local", localStart, localEnd);
   }
 
+  /**
+   * percpu.access=private-page (Laight): the fixed VA of the CPU-private page and the entries
+   * around it that are per CPU. Where (an assumption): the last entry of level P = levels - 2 (the
+   * PMD level: 2 MiB on 4K, 32 MiB on 16K, 512 MiB on 64K) right below the kernel image, cut off
+   * the top of the module region. Why: the private-page sequences reach it with one {@code adrp}
+   * from kernel text, which needs it within 4 GiB of the image; at level P it owns a whole entry,
+   * so each CPU has its own last-level table for it (no entry of it is shared), and the image
+   * (2 GiB aligned at KIMAGE_VADDR) never shares that entry. Per CPU: copies of the path tables
+   * at levels 0..P plus one last-level table and the page, i.e. {@code levels} table pages + 1
+   * page. The levels 0..P entries of those copies that are shared (modules, image and the bottom
+   * of vmalloc share the level-P table) are synced as for the local map.
+   */
+  public Region privatePageRange() {
+    long entry = geometry.entrySize(privatePageLevel());
+    return new Region("cpu-private", kimageVaddr - entry, kimageVaddr);
+  }
+
+  /** The level at which the private page's range owns whole entries: levels - 2. */
+  public int privatePageLevel() {
+    return geometry.levels() - 2;
+  }
+
+  /** The layout with the CPU-private page's range cut off the module region's top. */
+  public VaLayout toVaLayout(boolean localActive, boolean privatePage) {
+    VaLayout v = toVaLayout(localActive);
+    if (!privatePage) {
+      return v;
+    }
+    Region pr = privatePageRange();
+    List<Region> r = new ArrayList<>();
+    for (Region x : v.regions()) {
+      if (x.name().equals("modules")) {
+        r.add(new Region("modules", x.start(), pr.start()));
+        r.add(pr);
+      } else {
+        r.add(x);
+      }
+    }
+    return new VaLayout(r, v.pageOffset(), v.physOffset(), v.vmallocStart(), v.vmallocEnd(),
+        v.kernelImageStart());
+  }
+
   public VaLayout toVaLayout(boolean localActive) {
     List<Region> r = new ArrayList<>();
     r.add(new Region("linear", pageOffset, pageEnd));

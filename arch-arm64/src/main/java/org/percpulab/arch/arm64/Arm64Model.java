@@ -31,6 +31,20 @@ public final class Arm64Model implements ArchModel {
   private final Arm64PtdumpTables ptdump;
   private final Arm64BootMappings bootMappings;
   private final boolean allFormsLocal;
+  /** percpu.access=private-page: the page's range (Arm64Layout#privatePageRange), else null. */
+  private final PrivatePage privatePage;
+
+  /** {@link org.percpulab.core.spi.CpuPrivatePage} at {@link Arm64Layout#privatePageRange()}. */
+  private record PrivatePage(Arm64Layout layout)
+      implements org.percpulab.core.spi.CpuPrivatePage {
+    @Override public org.percpulab.core.spi.Region privateRange() {
+      return layout.privatePageRange();
+    }
+
+    @Override public int privateLevel() {
+      return layout.privatePageLevel();
+    }
+  }
 
   /**
    * @param rodataFull {@code arm64.rodataFull}: page-granular linear map (can_set_direct_map())
@@ -43,13 +57,22 @@ public final class Arm64Model implements ArchModel {
   Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
       long dynamicReserve, boolean rodataFull, boolean lpa2, PreemptModel preempt,
       boolean immediateOffset, String localForms) {
+    this(config, localActive, costs, moduleReserve, dynamicReserve, rodataFull, lpa2, preempt,
+        immediateOffset, localForms, false);
+  }
+
+  /** @param privatePage percpu.access=private-page: the CPU-private page exists */
+  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
+      long dynamicReserve, boolean rodataFull, boolean lpa2, PreemptModel preempt,
+      boolean immediateOffset, String localForms, boolean privatePage) {
     this.config = config;
     int actual = lpa2 ? config.vaBits() : Arm64Geometries.vaBitsMin(config.pageShift(),
         config.vaBits());
     this.geometry = Arm64Geometries.of(config.pageShift(), actual);
     this.arm64Layout = new Arm64Layout(geometry, config.nrCpus(), config.vaBits());
     this.localActive = localActive;
-    this.layout = arm64Layout.toVaLayout(localActive);
+    this.layout = arm64Layout.toVaLayout(localActive, privatePage && !localActive);
+    this.privatePage = privatePage && !localActive ? new PrivatePage(arm64Layout) : null;
     this.descriptors = new Arm64Descriptors(geometry, config.kpti());
     boolean all = localForms.equals("all") || localForms.equals("auto")
         && aliasCheaper(costs, immediateOffset);
@@ -111,6 +134,9 @@ public final class Arm64Model implements ArchModel {
   @Override public <T> Optional<T> capability(Class<T> type) {
     if (type == LocalPerCpuMap.class || type == Arm64LocalPerCpuMap.class) {
       return Optional.of(type.cast(localMap));
+    }
+    if (privatePage != null && type == org.percpulab.core.spi.CpuPrivatePage.class) {
+      return Optional.of(type.cast(privatePage));
     }
     if (type == PtdumpTables.class || type == Arm64PtdumpTables.class) {
       return Optional.of(type.cast(ptdump));

@@ -61,7 +61,10 @@ import org.percpulab.core.spi.ThisCpuOp;
  *   <li>private-page (Laight, lore 20260528093635.314ebf58@pumpkin): preempt_count lives in a
  *       CPU-private page at a fixed VA reachable with adrp (a per-CPU table entry near the image).
  *       Being per CPU, it folds need_resched x86-style (set only by its own CPU), so the enable is
- *       ldr, sub, str, cbz with no re-read; the offset stays in TPIDR (cheaper than a load).
+ *       ldr, sub, str, cbz with no re-read; the offset stays in TPIDR (cheaper than a load; the
+ *       page holds it too, for architectures without such a register). The count's loads and
+ *       stores are PRIVATE_* micro-ops: core translates them at the page's fixed VA through the
+ *       CPU's TLB and its own tables (the page is simulated, {@code CpuPrivatePage}).
  *   <li>marker-fixup (Carstens' s390 series generalised, lore 20260317195436.2276810-1-hca): arm64
  *       has no lowcore, so the marker byte lives in thread_info (sp_el0): mov + strb before the
  *       offset is formed, strb wzr after the op; no preempt handling. The exception-return fixup
@@ -175,17 +178,18 @@ public final class Arm64OpSequences implements OpSequences {
       case PRIVATE_PAGE:
         if (preempt.preemptCount()) {
           s.add(op("adrp x1, cpu_private_page", CostClass.ALU));
-          s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD));
+          s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD, Effect.PRIVATE_LOAD));
           s.add(op("add w2, w2, #1", CostClass.ALU));
-          s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE, Effect.PREEMPT_INC));
+          s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE,
+              Effect.PRIVATE_PREEMPT_INC));
         }
         offsetAddress(s);
         atomicBody(s, op, w, sfx);
         if (preempt.preemptCount()) {
-          s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD));
+          s.add(op("ldr w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.LOAD, Effect.PRIVATE_LOAD));
           s.add(op("sub w2, w2, #1", CostClass.ALU));
           s.add(op("str w2, [x1, #PCP_PREEMPT_COUNT]", CostClass.STORE, preempt.preemption()
-              ? Effect.PREEMPT_DEC_CHECK : Effect.PREEMPT_DEC));
+              ? Effect.PRIVATE_PREEMPT_DEC_CHECK : Effect.PRIVATE_PREEMPT_DEC));
           if (preempt.preemption()) {
             s.add(op("cbz w2, preempt_schedule_notrace", CostClass.BRANCH));
           }

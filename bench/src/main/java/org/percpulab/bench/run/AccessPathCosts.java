@@ -4,7 +4,6 @@ import java.util.Map;
 import org.percpulab.bench.workload.KernelEvent;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.CostTable;
-import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.OpMode;
 
 /**
@@ -20,12 +19,16 @@ import org.percpulab.core.spi.OpMode;
  * <ul>
  *   <li>offset, segment: nothing extra (segment is the upper bound; x86's swapgs is paid by every
  *       design on x86 and not modelled).
- *   <li>local-map: nothing per switch or exception (each CPU keeps its own TTBR1); chunk create,
+ *   <li>local-map: nothing per switch or exception (each CPU keeps its own TTBR1; on s390 its own
+ *       kernel ASCE in lowcore, loaded into CR13 once at CPU bring-up and into CR1 by
+ *       finish_arch_post_lock_switch from lowcore as today, arch/s390/include/asm/mmu_context.h;
+ *       v6.17 entry.S reloads no kernel ASCE on entry); chunk create,
  *       populate, depopulate and destroy map and unmap the local alias in every CPU's table: that
  *       work is simulated (chunkPageTableCycles), as is the per-CPU table memory.
  *   <li>private-page: per context switch the x86-style fold of need_resched into the per-CPU count
- *       (load + store); memory: one private page plus one private table per level on its path, per
- *       CPU ((levels + 1) pages per CPU); no chunk-path work (percpu data keeps one address).
+ *       (load + store); memory: simulated — every CPU's own tables down to the private page
+ *       (perCpuPageTableBytes) and the pages themselves (the machine's privatePageBytes, reported
+ *       as accessMemoryBytes); no chunk-path work (percpu data keeps one address).
  *   <li>marker-fixup: per exception return the marker test (load + branch); on s390 the marker
  *       lives in lowcore, so entry also saves and clears it (load + 2 stores) and exit restores it
  *       (+ store) (Carstens, May 21 2026: "the interrupt overhead"). No memory.
@@ -89,13 +92,5 @@ public final class AccessPathCosts {
       Map<KernelEvent.Type, Long> events) {
     return exceptionReturns(events) * perException(access, arch, c)
         + contextSwitches(events) * perSwitch(access, c);
-  }
-
-  /**
-   * Memory the access adds that the simulated tables do not hold: private-page's page and path
-   * tables per CPU. (local-map's per-CPU tables are simulated: perCpuPageTableBytes.)
-   */
-  public static long memoryBytes(OpMode access, Geometry g, int cpus) {
-    return access == OpMode.PRIVATE_PAGE ? (long) cpus * (g.levels() + 1) * g.pageSize() : 0;
   }
 }

@@ -29,7 +29,8 @@ public record AccessRunResult(String workload, String arch, int cpus, long seed,
    * @param access the choice
    * @param result what the machine executed (percpuCycles/sysCycles without path cycles)
    * @param pathCycles modelled exception-return / context-switch cycles of this access
-   * @param memoryBytes modelled memory the simulated tables do not hold (private-page)
+   * @param memoryBytes memory the access adds outside the page tables, as the machine allocated
+   *     it: private-page's CPU-private pages (0 for the others)
    */
   public record Mode(OpMode access, ModeResult result, long pathCycles, long memoryBytes) {
     /** percpu work including the access's path cycles. */

@@ -27,6 +27,14 @@ public interface KernelModelFactory {
     return access == OpMode.LOCAL_MAP ? localMapUnavailable() : Optional.empty();
   }
 
+  /**
+   * Bytes of the CPU-private pages (percpu.access=private-page) of the machines booted in
+   * {@code mode}, as the machine allocated them; 0 when none. Default 0.
+   */
+  default long privatePageBytes(OpMode mode) {
+    return 0;
+  }
+
   /** A freshly booted machine in {@code mode}. */
   KernelModel boot(OpMode mode);
 

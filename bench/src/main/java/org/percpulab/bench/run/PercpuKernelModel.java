@@ -76,6 +76,8 @@ public final class PercpuKernelModel implements KernelModel {
       // a stride that cannot fit is a one-line error before any machine boots
       org.percpulab.mm.percpu.PcpuPackedPlan.decide(ctx.model(), cpus, base);
     }
+    final java.util.Map<OpMode, Long> privateBytes =
+        new java.util.concurrent.ConcurrentHashMap<>();
     return new KernelModelFactory() {
       @Override
       public String arch() {
@@ -102,7 +104,14 @@ public final class PercpuKernelModel implements KernelModel {
         Config c = ConfigLoader.applySet(base, "percpu.access=" + mode.accessName());
         c = ConfigLoader.applySet(c,
             "percpu.localMap=" + (mode == OpMode.LOCAL_MAP ? "on" : "off"));
-        return new PercpuKernelModel(Machine.create(backend, c), mode);
+        Machine booted = Machine.create(backend, c);
+        privateBytes.put(mode, booted.privatePageBytes());
+        return new PercpuKernelModel(booted, mode);
+      }
+
+      @Override
+      public long privatePageBytes(OpMode mode) {
+        return privateBytes.getOrDefault(mode, 0L);
       }
 
       @Override

@@ -91,8 +91,7 @@ public final class WorkloadRunner {
       ModeResult r = known.containsKey(m) ? known.get(m) : runMode(w, m);
       long path = factory.costs() == null ? 0 : AccessPathCosts.cycles(m, factory.arch(),
           factory.costs(), AccessRunResult.events(r));
-      long mem = factory.geometry() == null ? 0
-          : AccessPathCosts.memoryBytes(m, factory.geometry(), factory.cpus());
+      long mem = factory.privatePageBytes(m);
       modes.add(new AccessRunResult.Mode(m, r, path, mem));
     }
     return new AccessRunResult(w.name(), factory.arch(), factory.cpus(), seed, w.params(),

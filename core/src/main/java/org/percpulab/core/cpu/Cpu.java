@@ -186,6 +186,15 @@ public final class Cpu {
     wordsGen = generation;
   }
 
+  // ---- the CPU-private page (percpu.access=private-page) ----
+
+  private long privatePageVa;
+
+  /** VA of this CPU's private page (the same on every CPU), 0 when the machine has none. */
+  public long privatePageVa() { return privatePageVa; }
+
+  public void setPrivatePageVa(long va) { this.privatePageVa = va; }
+
   // ---- preemption and IRQs ----
 
   private long exceptionReturns;

@@ -177,7 +177,7 @@ public final class MicroOpExecutor {
           offsetRead |= e == E_READ_OFFSET;
           continue;
         }
-        if (e >= E_SEG_LOAD) {
+        if (e >= E_SEG_LOAD && e <= E_SEG_RMW) {
           // one instruction: pointer + offset register, then the access
           ok = phase == 0;
           offsetRead = true;
@@ -330,6 +330,11 @@ public final class MicroOpExecutor {
   private static final int E_SEG_LOAD = 20;
   private static final int E_SEG_STORE = 21;
   private static final int E_SEG_RMW = 22;
+  private static final int E_PRIVATE_LOAD = 23;
+  private static final int E_PRIVATE_STORE = 24;
+  private static final int E_PRIVATE_PREEMPT_INC = 25;
+  private static final int E_PRIVATE_PREEMPT_DEC = 26;
+  private static final int E_PRIVATE_PREEMPT_DEC_CHECK = 27;
 
   private static int code(MicroOp.Effect e) {
     switch (e) {
@@ -356,6 +361,11 @@ public final class MicroOpExecutor {
       case SEG_LOAD: return E_SEG_LOAD;
       case SEG_STORE: return E_SEG_STORE;
       case SEG_RMW: return E_SEG_RMW;
+      case PRIVATE_LOAD: return E_PRIVATE_LOAD;
+      case PRIVATE_STORE: return E_PRIVATE_STORE;
+      case PRIVATE_PREEMPT_INC: return E_PRIVATE_PREEMPT_INC;
+      case PRIVATE_PREEMPT_DEC: return E_PRIVATE_PREEMPT_DEC;
+      case PRIVATE_PREEMPT_DEC_CHECK: return E_PRIVATE_PREEMPT_DEC_CHECK;
       default: throw new IllegalStateException("unknown effect " + e);
     }
   }
@@ -709,9 +719,21 @@ public final class MicroOpExecutor {
       switch (effects[i]) {
         case E_NONE:
           break;
+        case E_PRIVATE_LOAD:
+          cyc += privateAccess(c, prog, i, false, 0);
+          break;
+        case E_PRIVATE_STORE:
+          cyc += privateAccess(c, prog, i, true, c.preemptCount());
+          break;
+        case E_PRIVATE_PREEMPT_INC:
+          cyc += privateAccess(c, prog, i, true, c.preemptCount() + 1);
+          // fall through: the stored count is the new preempt_count
         case E_PREEMPT_INC:
           c.preemptDisable();
           break;
+        case E_PRIVATE_PREEMPT_DEC:
+          cyc += privateAccess(c, prog, i, true, c.preemptCount() - 1);
+          // fall through
         case E_PREEMPT_DEC:
           c.preemptEnableNoResched();
           break;
@@ -728,6 +750,9 @@ public final class MicroOpExecutor {
         case E_RESTART_END:
           region = -1;
           break;
+        case E_PRIVATE_PREEMPT_DEC_CHECK:
+          cyc += privateAccess(c, prog, i, true, c.preemptCount() - 1);
+          // fall through
         case E_PREEMPT_DEC_CHECK:
           c.preemptEnableNoResched();
           if (c.preemptCount() == 0 && c.needResched() && c.irqsEnabled()) {
@@ -870,6 +895,25 @@ public final class MicroOpExecutor {
       lastCpu = c;
     }
     return result;
+  }
+
+  /**
+   * A 32-bit load or store of the preempt_count word of {@code c}'s CPU-private page
+   * ({@link Cpu#privatePageVa()}) through its TLB and tables; returns the walk cycles.
+   */
+  private long privateAccess(Cpu c, Program prog, int i, boolean store, long count) {
+    long va = c.privatePageVa();
+    if (va == 0) {
+      throw new IllegalStateException("CPU " + c.id() + " has no CPU-private page (boot with "
+          + "percpu.access=private-page): " + prog.ops[i].mnemonic());
+    }
+    long p = pa(c, va, prog, i);
+    if (store) {
+      mem.write(p, 4, count & 0xffff_ffffL);
+    } else {
+      mem.read(p, 4);
+    }
+    return c.lastWalkReads() * walkCost;
   }
 
   private long pa(Cpu c, long va, Program prog, int i) {

@@ -30,7 +30,12 @@ import org.percpulab.core.spi.Region;
  * {@link #unmapShared} for kernel mappings (swapper + sync) and {@link #mapPrivate}/
  * {@link #unmapPrivate} for CPU n's private range.
  *
- * <p>With the local map inactive no per-CPU table exists and every CPU uses swapper.
+ * <p>The same machinery serves {@code percpu.access=private-page}
+ * ({@link org.percpulab.core.spi.CpuPrivatePage}): per-CPU tables whose private range holds one
+ * CPU-private page instead of the local area ({@link #localMapActive()} false,
+ * {@link #perCpuTables()} true, {@link #privateArea()} the range).
+ *
+ * <p>With neither, no per-CPU table exists and every CPU uses swapper.
  */
 public final class KernelPageTables {
   private final PageTableEngine engine;
@@ -40,6 +45,8 @@ public final class KernelPageTables {
   private final PageAllocator alloc;
   private final int cpus;
   private final Region localArea;
+  /** The private range is the percpu local area (else a CPU-private page's range). */
+  private final boolean localMap;
   private final int privateLevel;
   private final long swapper;
   private final long[] cpuPgd;
@@ -75,6 +82,18 @@ public final class KernelPageTables {
    * @throws IllegalStateException when the page allocator runs out during boot
    */
   public KernelPageTables(PageTableEngine engine, int cpus, Region localArea, int privateLevel) {
+    this(engine, cpus, localArea, privateLevel, true);
+  }
+
+  /**
+   * As {@link #KernelPageTables(PageTableEngine, int, Region, int)}; {@code localMap} false makes
+   * {@code privateArea} the range of the CPU-private page (percpu.access=private-page) rather than
+   * the percpu local area.
+   */
+  public KernelPageTables(PageTableEngine engine, int cpus, Region privateArea, int privateLevel,
+      boolean localMap) {
+    Region localArea = privateArea;
+    this.localMap = localMap;
     this.engine = engine;
     this.geo = engine.geometry();
     this.fmt = engine.format();
@@ -188,12 +207,18 @@ public final class KernelPageTables {
   /** swapper_pg_dir. */
   public long swapperPgd() { return swapper; }
 
-  public boolean localMapActive() { return cpuPgd != null; }
+  public boolean localMapActive() { return cpuPgd != null && localMap; }
+
+  /** Whether every CPU has its own tables (the local map, or the CPU-private page). */
+  public boolean perCpuTables() { return cpuPgd != null; }
+
+  /** The range whose entries are per CPU (local area or CPU-private page), or null. */
+  public Region privateArea() { return localArea; }
 
   public int cpus() { return cpus; }
 
   /** The percpu local area when active, else null. */
-  public Region localArea() { return localArea; }
+  public Region localArea() { return localMap ? localArea : null; }
 
   /** The top-level table CPU {@code cpu} runs on: its own when active, else swapper. */
   public long pgdOf(int cpu) {
@@ -419,7 +444,8 @@ public final class KernelPageTables {
 
   private void checkPrivate(long va, long size) {
     if (cpuPgd == null) {
-      throw new IllegalStateException("the local percpu map is not active: no private ranges");
+      throw new IllegalStateException("no per-CPU tables (neither the local percpu map nor a "
+          + "CPU-private page): no private ranges");
     }
     if (size == 0) {
       return;
@@ -427,7 +453,7 @@ public final class KernelPageTables {
     if (!localArea.contains(va) || !localArea.contains(va + size - 1)
         || Long.compareUnsigned(va + size - 1, va) < 0) {
       throw new IllegalArgumentException("private mapping [0x" + Long.toHexString(va) + ", +0x"
-          + Long.toHexString(size) + ") outside the percpu local area [0x"
+          + Long.toHexString(size) + ") outside the private range [0x"
           + Long.toHexString(localArea.start()) + ", 0x" + Long.toHexString(localArea.end()) + ")");
     }
   }

@@ -60,6 +60,8 @@ public final class Machine {
   private long bootSharedTablePages;
   private long bootPerCpuTablePages;
   private final List<BootMapping> earlyVmAreas = new ArrayList<>();
+  /** Frames of the CPU-private pages (percpu.access=private-page), by CPU; null without. */
+  private long[] privatePagePfns;
 
   /** Assembles the parts and runs the boot mappings (see the class comment). */
   public Machine(ArchBackend backend, ArchModel model, ConfigView config, MachineSettings settings,
@@ -169,10 +171,74 @@ public final class Machine {
   }
 
   private void finishBoot(Geometry g) {
+    mapPrivatePages(g);
     bootSharedTablePages = alloc.sharedTablePages();
     bootPerCpuTablePages = alloc.perCpuTablePages();
     LOG.debug("booted {} {} cpus={} localMap={} ({})", backend.id(), g.label(), cpus.count(),
         gate.active(), gate.reason());
+  }
+
+  /**
+   * percpu.access=private-page ({@link org.percpulab.core.spi.CpuPrivatePage}): one zeroed page per
+   * CPU, owned by it, mapped at the fixed VA in that CPU's own tables only.
+   */
+  private void mapPrivatePages(Geometry g) {
+    java.util.Optional<org.percpulab.core.spi.CpuPrivatePage> cap = kpt.perCpuTables()
+        && !kpt.localMapActive() ? model.capability(org.percpulab.core.spi.CpuPrivatePage.class)
+        : java.util.Optional.empty();
+    if (cap.isEmpty()) {
+      return;
+    }
+    long va = cap.get().pageVa();
+    privatePagePfns = new long[cpus.count()];
+    for (int c = 0; c < cpus.count(); c++) {
+      long pfn = alloc.allocPage(new org.percpulab.core.mem.PagePurpose(
+          org.percpulab.core.mem.PagePurpose.Kind.OTHER, -1, c));
+      if (pfn < 0) {
+        throw new IllegalStateException("boot: out of memory allocating CPU " + c
+            + "'s private page (raise mm.memory)");
+      }
+      privatePagePfns[c] = pfn;
+      int r = kpt.mapPrivatePages(c, va, new long[] {pfn}, 0, 1,
+          model.descriptors().prot(ProtKind.KERNEL));
+      if (r < 0) {
+        throw new IllegalStateException("boot: mapping CPU " + c + "'s private page failed with "
+            + r + " (raise mm.memory)");
+      }
+      cpus.get(c).setPrivatePageVa(va);
+    }
+    syncPrivatePages();
+  }
+
+  /**
+   * Writes each CPU's preempt_count, current and percpu offset into its private page (the model's
+   * words, {@link org.percpulab.core.spi.CpuPrivatePage}); percpu setup calls it once the offsets
+   * exist. No-op without private pages.
+   */
+  public void syncPrivatePages() {
+    if (privatePagePfns == null) {
+      return;
+    }
+    long ps = model.geometry().pageSize();
+    for (int c = 0; c < privatePagePfns.length; c++) {
+      long pa = privatePagePfns[c] * ps;
+      Cpu cpu = cpus.get(c);
+      mem.write(pa + org.percpulab.core.spi.CpuPrivatePage.PREEMPT_COUNT, 4,
+          cpu.preemptCount() & 0xffff_ffffL);
+      mem.write(pa + org.percpulab.core.spi.CpuPrivatePage.CURRENT, 8, cpu.currentTask());
+      mem.write(pa + org.percpulab.core.spi.CpuPrivatePage.PERCPU_OFFSET, 8, cpu.perCpuOffset());
+    }
+  }
+
+  /** Bytes of the CPU-private pages (percpu.access=private-page), all CPUs; 0 without them. */
+  public long privatePageBytes() {
+    return privatePagePfns == null ? 0 : (long) privatePagePfns.length
+        * model.geometry().pageSize();
+  }
+
+  /** Physical address of CPU {@code cpu}'s private page, or -1 without private pages. */
+  public long privatePagePa(int cpu) {
+    return privatePagePfns == null ? -1 : privatePagePfns[cpu] * model.geometry().pageSize();
   }
 
   /** One {@link BootMapping} into swapper (and the per-CPU tables through the sync). */
@@ -295,7 +361,7 @@ public final class Machine {
       if (r.contains(start)) {
         long room = r.end() - start;
         long size = r.end() == 0 || Long.compareUnsigned(room, want) >= 0 ? want : room;
-        if (kpt.localMapActive()) {
+        if (kpt.perCpuTables()) {
           size = Math.min(size, beforePrivate(start, size));
         }
         return size & ~pageMask;

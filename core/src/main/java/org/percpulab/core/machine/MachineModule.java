@@ -93,7 +93,13 @@ public final class MachineModule extends AbstractModule {
 
   @Provides @Singleton
   KernelPageTables kernelPageTables(PageTableEngine engine, MachineTopology topo,
-      LocalMapGate gate) {
+      LocalMapGate gate, ArchModel model) {
+    java.util.Optional<org.percpulab.core.spi.CpuPrivatePage> pp = gate.active()
+        ? java.util.Optional.empty() : model.capability(org.percpulab.core.spi.CpuPrivatePage.class);
+    if (pp.isPresent()) {
+      return new KernelPageTables(engine, topo.cpus(), pp.get().privateRange(),
+          pp.get().privateLevel(), false);
+    }
     return new KernelPageTables(engine, topo.cpus(),
         gate.active() ? gate.capability().orElseThrow().localArea() : null,
         gate.active() ? gate.capability().orElseThrow().privateLevel() : 0);

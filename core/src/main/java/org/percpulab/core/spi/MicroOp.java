@@ -75,7 +75,23 @@ public record MicroOp(String mnemonic, CostClass cost, Effect effect) {
      * segment: one instruction forms pointer + this CPU's offset and does a read-modify-write
      * there, atomic against interrupts on this CPU (x86 {@code add %reg, %gs:var}).
      */
-    SEG_RMW
+    SEG_RMW,
+    /**
+     * private-page: a load from the CPU-private page ({@link CpuPrivatePage}) at its fixed VA,
+     * translated through the CPU's TLB and tables (e.g. the preempt_count read before its update).
+     */
+    PRIVATE_LOAD,
+    /** private-page: a store of the current preempt_count to the CPU-private page. */
+    PRIVATE_STORE,
+    /** private-page: the store of preempt_count + 1 to the CPU-private page, then PREEMPT_INC. */
+    PRIVATE_PREEMPT_INC,
+    /** private-page: the store of preempt_count - 1 to the CPU-private page, then PREEMPT_DEC. */
+    PRIVATE_PREEMPT_DEC,
+    /**
+     * private-page: the store of preempt_count - 1 to the CPU-private page, then
+     * PREEMPT_DEC_CHECK.
+     */
+    PRIVATE_PREEMPT_DEC_CHECK
   }
 
   public static MicroOp of(String mnemonic, CostClass cost) {

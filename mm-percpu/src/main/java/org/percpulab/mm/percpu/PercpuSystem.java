@@ -95,6 +95,7 @@ public final class PercpuSystem {
     for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
       m.cpu(cpu).setPerCpuOffset(pcpu.perCpuOffset(cpu));
     }
+    m.syncPrivatePages();
     long prot = m.model().descriptors().prot(ProtKind.KERNEL);
     firstChunkPages = pageFc ? mapPageFirstChunk(prot) : null;
     if (la != null) {

@@ -23,6 +23,12 @@ final class PreemptAblation {
         out[i] = new MicroOp(out[i].mnemonic() + "  [ablated]", out[i].cost(),
             MicroOp.Effect.NONE);
         changed = true;
+      } else if (e == MicroOp.Effect.PRIVATE_PREEMPT_INC
+          || e == MicroOp.Effect.PRIVATE_PREEMPT_DEC_CHECK) {
+        // private-page: the store to the CPU-private page stays, the count does not change
+        out[i] = new MicroOp(out[i].mnemonic() + "  [ablated]", out[i].cost(),
+            MicroOp.Effect.PRIVATE_STORE);
+        changed = true;
       }
     }
     return changed ? out : seq;

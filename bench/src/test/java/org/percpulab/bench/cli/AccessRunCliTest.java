@@ -41,11 +41,37 @@ class AccessRunCliTest {
     assertThat(((Number) modes.get("marker-fixup").get("accessPathCycles")).longValue())
         .isPositive();
     assertThat(((Number) modes.get("restart").get("accessPathCycles")).longValue()).isPositive();
-    // private-page: one page plus one table per level (4K/48-bit: 4 levels) on each of 4 CPUs
-    assertThat(((Number) modes.get("private-page").get("accessMemoryBytes")).longValue())
-        .isEqualTo(4L * 5 * 4096);
+    // private-page, from the simulated machine: each of 4 CPUs has its own pgd, pud and pmd
+    // copies and one PTE table (4K/48-bit: 4 tables) and its private page
+    Map<String, Object> pp = modes.get("private-page");
+    assertThat(((Number) pp.get("perCpuPageTableBytes")).longValue()).isEqualTo(4L * 4 * 4096);
+    assertThat(((Number) pp.get("accessMemoryBytes")).longValue()).isEqualTo(4L * 4096);
+    // cross-check with the former formula: (levels + 1) pages per CPU
+    assertThat(((Number) pp.get("memoryCostBytes")).longValue()).isEqualTo(4L * (4 + 1) * 4096);
+    assertThat(((Number) modes.get("local-map").get("accessMemoryBytes")).longValue()).isZero();
     assertThat(((Number) modes.get("local-map").get("perCpuPageTableBytes")).longValue())
         .isPositive();
+  }
+
+  /**
+   * s390's experimental local map runs when the access asks for it (no s390.localMap key needed):
+   * per-CPU tables from the machine (4 CPUs x 13 pages: top CRST and region-third copies, a
+   * segment table, a page table), no access path cycles, the same counters.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void s390RunsItsExperimentalLocalMap() {
+    Cli c = Cli.run("run", "fork", "--count", "12", "--arch", "s390", "--access",
+        "offset,local-map,marker-fixup", "--format", "json");
+    assertThat(c.code()).as(c.err()).isZero();
+    Map<String, Map<String, Object>> modes = (Map<String, Map<String, Object>>)
+        ((Map<String, Object>) c.json()).get("modes");
+    Map<String, Object> lm = modes.get("local-map");
+    assertThat(((Number) lm.get("perCpuPageTableBytes")).longValue()).isEqualTo(4L * 13 * 4096);
+    assertThat(((Number) lm.get("accessPathCycles")).longValue()).isZero();
+    assertThat(lm.get("counterDigest")).isEqualTo(modes.get("offset").get("counterDigest"));
+    assertThat(((Number) lm.get("changePercent")).doubleValue()).isNegative();
+    assertThat(((Number) modes.get("offset").get("perCpuPageTableBytes")).longValue()).isZero();
   }
 
   @Test

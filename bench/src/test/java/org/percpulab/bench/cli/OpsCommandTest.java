@@ -131,12 +131,32 @@ class OpsCommandTest {
     assertThat(insns).containsExactly(16, 6);
   }
 
+  /**
+   * s390's experimental local map through the access alone: this_cpu_add_8 (z196) is lghi + lg
+   * __LC_PERCPU_LOCAL_OFF + agr + laag = 4 instructions, 1 + 4 + 1 + 20 = 26 cycles, against the
+   * offset's 7 / 67 (lghi, asi, lg, agr, laag, alsi, brc).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void s390LocalMapOpCosts() {
+    Cli c = Cli.run("ops", "--arch", "s390", "--op", "add", "--size", "8", "--form", "this_cpu",
+        "--set", "percpu.access=local-map", "--format", "json");
+    assertThat(c.code()).as(c.err()).isZero();
+    java.util.List<Map<String, Object>> rows = (java.util.List<Map<String, Object>>)
+        ((Map<String, Object>) c.json()).get("rows");
+    assertThat(rows).extracting(r -> r.get("access")).containsExactly("offset", "local-map");
+    assertThat(((Number) rows.get(0).get("instructions")).longValue()).isEqualTo(7);
+    assertThat(((Number) rows.get(0).get("cycles")).longValue()).isEqualTo(67);
+    assertThat(((Number) rows.get(1).get("instructions")).longValue()).isEqualTo(4);
+    assertThat(((Number) rows.get(1).get("cycles")).longValue()).isEqualTo(26);
+  }
+
   @Test
   void unsupportedAccessIsAOneLineErrorNamingTheSupportedOnes() {
     Cli c = Cli.run("ops", "--arch", "s390", "--set", "percpu.access=restart");
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err().strip()).doesNotContain("\n").contains("percpu.access")
-        .contains("offset|marker-fixup");
+        .contains("offset|local-map|marker-fixup");
     Cli d = Cli.run("ops", "--set", "percpu.access=private-page", "--set", "percpu.localMap=on");
     assertThat(d.code()).isEqualTo(2);
     assertThat(d.err().strip()).doesNotContain("\n").contains("percpu.localMap");

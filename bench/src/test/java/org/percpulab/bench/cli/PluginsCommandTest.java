@@ -42,7 +42,7 @@ class PluginsCommandTest {
     assertThat(byId(list, "arm64").get("features")).isEqualTo(List.of("HAVE_LOCAL_PER_CPU_MAP"));
     // generic selects it for its experimental local map (capability only with generic.localMap=on)
     assertThat(byId(list, "generic").get("features")).isEqualTo(List.of("HAVE_LOCAL_PER_CPU_MAP"));
-    assertThat(byId(list, "s390").get("features")).isEqualTo(List.of());
+    assertThat(byId(list, "s390").get("features")).isEqualTo(List.of("HAVE_LOCAL_PER_CPU_MAP"));
     assertThat((List<?>) byId(list, "arm64").get("geometries")).hasSize(10);
   }
 

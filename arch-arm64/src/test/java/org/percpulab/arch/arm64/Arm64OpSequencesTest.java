@@ -94,8 +94,12 @@ class Arm64OpSequencesTest {
               assertThat(count(s, Effect.READ_OFFSET)).as(what).isEqualTo(global);
               boolean protect = f == OpForm.THIS_CPU
                   && (m == OpMode.BASELINE || m == OpMode.PRIVATE_PAGE);
-              assertThat(count(s, Effect.PREEMPT_INC)).as(what).isEqualTo(protect ? 1 : 0);
-              assertThat(count(s, Effect.PREEMPT_DEC_CHECK)).as(what).isEqualTo(protect ? 1 : 0);
+              Effect inc = m == OpMode.PRIVATE_PAGE ? Effect.PRIVATE_PREEMPT_INC
+                  : Effect.PREEMPT_INC;
+              Effect dec = m == OpMode.PRIVATE_PAGE ? Effect.PRIVATE_PREEMPT_DEC_CHECK
+                  : Effect.PREEMPT_DEC_CHECK;
+              assertThat(count(s, inc)).as(what).isEqualTo(protect ? 1 : 0);
+              assertThat(count(s, dec)).as(what).isEqualTo(protect ? 1 : 0);
               if (op.isRmw()) {
                 int writers = count(s, Effect.ATOMIC_RMW) + count(s, Effect.STORE_EXCLUSIVE)
                     + count(s, Effect.CAS_RETRY) + count(s, Effect.STORE)

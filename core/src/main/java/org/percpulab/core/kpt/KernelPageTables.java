@@ -444,8 +444,7 @@ public final class KernelPageTables {
 
   private void checkPrivate(long va, long size) {
     if (cpuPgd == null) {
-      throw new IllegalStateException("no per-CPU tables (neither the local percpu map nor a "
-          + "CPU-private page): no private ranges");
+      throw new IllegalStateException("the local percpu map is not active: no private ranges");
     }
     if (size == 0) {
       return;
@@ -453,7 +452,8 @@ public final class KernelPageTables {
     if (!localArea.contains(va) || !localArea.contains(va + size - 1)
         || Long.compareUnsigned(va + size - 1, va) < 0) {
       throw new IllegalArgumentException("private mapping [0x" + Long.toHexString(va) + ", +0x"
-          + Long.toHexString(size) + ") outside the private range [0x"
+          + Long.toHexString(size) + ") outside the " + (localMap ? "percpu local area"
+          : "CPU-private page's range") + " [0x"
           + Long.toHexString(localArea.start()) + ", 0x" + Long.toHexString(localArea.end()) + ")");
     }
   }

@@ -276,6 +276,14 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
         }
         case PREEMPT_INC -> preempt++;
         case PREEMPT_DEC_CHECK, PREEMPT_DEC -> preempt--;
+        case PRIVATE_PREEMPT_INC -> {
+          assertThat(mode).as(what + ": the private page only in private-page")
+              .isEqualTo(OpMode.PRIVATE_PAGE);
+          preempt++;
+        }
+        case PRIVATE_PREEMPT_DEC_CHECK, PRIVATE_PREEMPT_DEC -> preempt--;
+        case PRIVATE_LOAD, PRIVATE_STORE -> assertThat(mode)
+            .as(what + ": the private page only in private-page").isEqualTo(OpMode.PRIVATE_PAGE);
         case IRQ_SAVE -> irq++;
         case IRQ_RESTORE -> irq--;
         case MARKER_SET -> {
@@ -333,6 +341,21 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
     }
   }
 
+  /**
+   * A 2-CPU machine with {@code percpu.access=private-page}: its CPUs have the CPU-private page
+   * the PRIVATE_* micro-ops reach (CpuPrivatePage).
+   */
+  private Machine bootPrivatePage(Map<String, String> c) {
+    Map<String, String> s = new java.util.HashMap<>(c);
+    s.put("percpu.access", OpMode.PRIVATE_PAGE.accessName());
+    s.put("percpu.localMap", "off");
+    s.put("cpus", "2");
+    Machine m = TestMachines.boot(backend(), s);
+    assertThat(m.privatePageBytes()).as("private-page: one page per CPU")
+        .isEqualTo(2 * m.geometry().pageSize());
+    return m;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("configCases")
   void opSequencesComputeTheKernelsResult(String label, Map<String, String> c) {
@@ -341,7 +364,8 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
       if (local && !selected(c) || !backend().accesses().contains(mode)) {
         continue;
       }
-      Machine m = boot(c, local ? "force" : "off", 2);
+      Machine m = mode == OpMode.PRIVATE_PAGE ? bootPrivatePage(c)
+          : boot(c, local ? "force" : "off", 2);
       Cpu cpu = m.cpu(1);
       long pfn = m.allocator().allocPage(PagePurpose.other());
       long pa = pfn << m.geometry().pageShift();

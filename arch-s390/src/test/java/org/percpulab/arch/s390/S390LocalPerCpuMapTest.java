@@ -60,6 +60,11 @@ class S390LocalPerCpuMapTest {
       Machine m = TestMachines.boot("s390", 4, kv[0], kv[1]);
       assertThat(m.localMapActive()).as(kv[0]).isTrue();
       assertThat(m.access()).isEqualTo(OpMode.LOCAL_MAP);
+      // home space (CR13, kernel ASCE) and primary space (CR1, user ASCE): split roots, so a
+      // per-CPU kernel ASCE costs nothing per mm
+      assertThat(m.model().translationRoots())
+          .isEqualTo(org.percpulab.core.spi.TranslationRoots.SPLIT);
+      assertThat(m.model().translationBaseRegister()).isEqualTo("CR13");
       // before percpu setup: each CPU's top CRST copy and region-third path copy (4 pages each)
       for (int c = 0; c < 4; c++) {
         assertThat(m.allocator().tablePagesOfCpu(c)).isEqualTo(8);

@@ -44,10 +44,15 @@ class OpsExecutorAgreementTest {
     Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "4", "arm64.atomics", atomics,
         "kernel.preempt", preempt, "arm64.localOffset", offset));
     PercpuSystem s = PercpuSystem.boot(m);
-    long ptr = s.alloc(8, 8, false);
+    long ptrG = s.alloc(8, 8, false);
+    // private-page's count lives in the CPU-private page: a machine booted with that access
+    PercpuSystem sp = PercpuSystem.boot(TestMachines.boot(Map.of("arch", "arm64", "cpus", "4",
+        "arm64.atomics", atomics, "kernel.preempt", preempt, "arm64.localOffset", offset,
+        "percpu.access", "private-page")));
+    long ptrP = sp.alloc(8, 8, false);
     ThisCpuEngine[] engines = new ThisCpuEngine[OpMode.values().length];
     for (OpMode mode : OpMode.values()) {
-      engines[mode.ordinal()] = new ThisCpuEngine(s, mode);
+      engines[mode.ordinal()] = new ThisCpuEngine(mode == OpMode.PRIVATE_PAGE ? sp : s, mode);
     }
     int checked = 0;
     for (Map<String, Object> r : rows) {
@@ -56,6 +61,7 @@ class OpsExecutorAgreementTest {
       }
       ThisCpuOp op = ThisCpuOp.valueOf(((String) r.get("op")).toUpperCase());
       ThisCpuEngine e = engines[OpMode.ofAccess((String) r.get("access")).ordinal()];
+      long ptr = OpMode.ofAccess((String) r.get("access")) == OpMode.PRIVATE_PAGE ? ptrP : ptrG;
       e.op(1, op, OpForm.THIS_CPU, 8, ptr, 0, 0); // warm the TLB
       // cmpxchg with expected == current value: the store happens, no retry
       long cur = e.read(1, ptr, 8);

@@ -211,21 +211,7 @@ public final class Arm64Layout {
   /** The layout with the CPU-private page's range cut off the module region's top. */
   public VaLayout toVaLayout(boolean localActive, boolean privatePage) {
     VaLayout v = toVaLayout(localActive);
-    if (!privatePage) {
-      return v;
-    }
-    Region pr = privatePageRange();
-    List<Region> r = new ArrayList<>();
-    for (Region x : v.regions()) {
-      if (x.name().equals("modules")) {
-        r.add(new Region("modules", x.start(), pr.start()));
-        r.add(pr);
-      } else {
-        r.add(x);
-      }
-    }
-    return new VaLayout(r, v.pageOffset(), v.physOffset(), v.vmallocStart(), v.vmallocEnd(),
-        v.kernelImageStart());
+    return privatePage ? v.withTopCut("modules", privatePageRange()) : v;
   }
 
   public VaLayout toVaLayout(boolean localActive) {

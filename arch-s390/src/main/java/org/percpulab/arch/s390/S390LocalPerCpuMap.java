@@ -1,7 +1,5 @@
 package org.percpulab.arch.s390;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.percpulab.core.spi.Geometry;
 import org.percpulab.core.spi.LocalPerCpuMap;
@@ -91,18 +89,7 @@ public final class S390LocalPerCpuMap implements LocalPerCpuMap {
 
   /** The kernel's layout with VMALLOC_END lowered to the area and the area as one region. */
   VaLayout layout() {
-    VaLayout k = S390Layout.LAYOUT;
-    List<Region> r = new ArrayList<>();
-    for (Region x : k.regions()) {
-      if (x.name().equals("vmalloc")) {
-        r.add(new Region("vmalloc", x.start(), area.start()));
-        r.add(area);
-      } else {
-        r.add(x);
-      }
-    }
-    return new VaLayout(r, k.pageOffset(), k.physOffset(), k.vmallocStart(), area.start(),
-        k.kernelImageStart());
+    return S390Layout.LAYOUT.withTopCut("vmalloc", area);
   }
 
   /** As on arm64 (and generic): SMT siblings sharing a TLB could hit each other's alias. */

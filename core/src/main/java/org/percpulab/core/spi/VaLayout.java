@@ -32,6 +32,26 @@ public record VaLayout(
   }
 
   /**
+   * This layout with region {@code name} ending at {@code cut.start()} and {@code cut} added right
+   * after it (what lies between {@code cut.end()} and the region's old end stays unused);
+   * VMALLOC_END follows when {@code name} is {@code "vmalloc"}. For a backend that carves an area
+   * (the percpu local area, a CPU-private page's entries) off the top of a kernel region.
+   */
+  public VaLayout withTopCut(String name, Region cut) {
+    List<Region> out = new java.util.ArrayList<>();
+    for (Region x : regions) {
+      if (x.name().equals(name)) {
+        out.add(new Region(name, x.start(), cut.start()));
+        out.add(cut);
+      } else {
+        out.add(x);
+      }
+    }
+    return new VaLayout(out, pageOffset, physOffset, vmallocStart,
+        name.equals("vmalloc") ? cut.start() : vmallocEnd, kernelImageStart);
+  }
+
+  /**
    * Linear-map virtual address of physical address {@code pa} (__phys_to_virt): the offset from
    * PHYS_OFFSET added to PAGE_OFFSET, so a PAGE_OFFSET aligned below the RAM size (RISC-V Sv39's is
    * 8 GiB-aligned) does not alias (arm64's {@code | PAGE_OFFSET} is the same only because its

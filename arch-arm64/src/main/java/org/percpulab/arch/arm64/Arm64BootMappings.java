@@ -114,6 +114,17 @@ public final class Arm64BootMappings implements BootMappings {
     return out;
   }
 
+  /**
+   * arch_add_memory's linear map of hot-added RAM [pa, pa+size) at {@code va} (mmu.c): PAGE_KERNEL
+   * with NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS when can_set_direct_map() ({@code arm64.rodataFull}),
+   * else __create_pgd_mapping's blocks and contiguous runs - the same choice map_mem makes at boot.
+   */
+  List<BootMapping> hotplugLinear(long va, long pa, long size) {
+    List<BootMapping> out = new ArrayList<>();
+    linear(out, va, pa, size, d.prot(ProtKind.KERNEL), rodataFull, rodataFull);
+    return out;
+  }
+
   /** PROT_SECT_NORMAL: the same attributes as PAGE_KERNEL on a block. */
   private long sectBlockProt() {
     return d.prot(ProtKind.KERNEL);

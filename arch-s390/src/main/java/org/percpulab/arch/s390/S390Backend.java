@@ -123,7 +123,13 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
 
   @Override public List<String> provenance() {
     return List.of("s390: the abs lowcore region is sized for NR_CPUS = 64 (Kconfig default) "
-        + "whatever kernel.nrCpus says; no local map (HAVE_LOCAL_PER_CPU_MAP not selected)");
+        + "whatever kernel.nrCpus says; no local map (HAVE_LOCAL_PER_CPU_MAP not selected)",
+        "s390: kernel image sections sized by s390.image.textKiB/rodataKiB/roAfterInitKiB"
+        + " (defaults 15M/6M/128K, build-dependent assumptions), _stext at TEXT_OFFSET 1M;"
+        + " large frames by s390.edat (default 2: EDAT-1 and EDAT-2)",
+        "s390: default geometry region-second (mm.vaBits=53); v6.17 builds a region-third kernel"
+        + " ASCE (mm.vaBits=42) for this memory size without KASAN (boot/startup.c"
+        + " setup_kernel_memory_layout)");
   }
 
   /** The geometry a validated config selects: mm.vaBits, else mm.levels, else the default. */
@@ -159,6 +165,7 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
         + " ops; false = CS loops (MARCH_HAS_Z196_FEATURES)"));
     keys.add(ConfigKey.intRange(KEY_STATIC_SIZE, S390PerCpuAreas.DEFAULT_STATIC_SIZE,
         "size in bytes of .data..percpu (the kernel's static percpu variables)", 4, 1L << 20));
+    keys.addAll(S390KernelImage.KEYS);
     keys.addAll(S390Costs.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);
   }

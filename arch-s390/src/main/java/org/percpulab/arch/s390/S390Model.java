@@ -43,8 +43,8 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
         S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START), S390Ops.of(z196,
             org.percpulab.core.spi.PreemptModel.from(config)),
         S390Costs.fromConfig(config), new TlbSpec(entries, smt),
-        new S390PtdumpTables(g, ram, org.percpulab.core.machine.Machine.kernelImageBytes(ram,
-            1L << g.pageShift())));
+        new S390PtdumpTables(g, ram, S390KernelImage.from(config, org.percpulab.core.machine
+            .Machine.kernelImageBytes(ram, 1L << g.pageShift()))));
   }
 
   @Override public VaLayout layout() {
@@ -65,7 +65,7 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
       return java.util.Optional.of(type.cast(ptdump));
     }
     if (type == org.percpulab.core.spi.BootMappings.class) {
-      return java.util.Optional.of(type.cast(new S390BootMappings(descriptors)));
+      return java.util.Optional.of(type.cast(new S390BootMappings(descriptors, ptdump.image())));
     }
     return java.util.Optional.empty();
   }

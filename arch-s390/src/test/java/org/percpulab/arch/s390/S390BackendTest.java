@@ -31,7 +31,7 @@ class S390BackendTest {
 
   @Test
   void keys() {
-    assertThat(backend.configKeys()).hasSize(2 + CostClass.values().length);
+    assertThat(backend.configKeys()).hasSize(2 + S390KernelImage.KEYS.size() + CostClass.values().length);
     for (ConfigKey k : backend.configKeys()) {
       assertThat(k.name()).as(k.name()).startsWith("s390.");
       assertThat(k.validator().accepts(k.defaultValue())).as(k.name()).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.fake.FakeBackend;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.spi.CostClass;
@@ -104,6 +105,32 @@ class AccessEffectsTest {
       }
       return cpu;
     });
+    x.execute(m.cpu(0), ThisCpuOp.ADD, RESTART_ADD, s[0], 7, 0, 8);
+    assertThat(x.restarts()).isEqualTo(1);
+    assertThat(m.mem().read64(s[1])).as("no lost update").isEqualTo(107);
+  }
+
+  @Test
+  void restartAbortsOnAnInterruptAtAPinnedPoint() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    int[] pinned = {0};
+    x.setPreemptionHook(new PreemptionHook() {
+      @Override public Cpu preemptionPoint(Cpu cpu, int next) {
+        return cpu;
+      }
+
+      @Override public void pinnedPoint(Cpu cpu, int next) {
+        if (next == 5 && pinned[0]++ == 0) {
+          // the interrupt's handler adds 100 to the copy between the region's load and store
+          m.mem().write(s[1], 8, m.mem().read64(s[1]) + 100);
+          cpu.noteExceptionReturn();
+        }
+      }
+    });
+    // the caller holds preempt_disable: every point of the region is pinned
+    m.cpu(0).preemptDisable();
     x.execute(m.cpu(0), ThisCpuOp.ADD, RESTART_ADD, s[0], 7, 0, 8);
     assertThat(x.restarts()).isEqualTo(1);
     assertThat(m.mem().read64(s[1])).as("no lost update").isEqualTo(107);

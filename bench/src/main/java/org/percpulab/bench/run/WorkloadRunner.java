@@ -20,6 +20,7 @@ public final class WorkloadRunner {
   private final int nodes;
   private final long seed;
   private final Progress progress;
+  private boolean inOpInterrupts = true;
 
   public WorkloadRunner(KernelModelFactory factory, SysCostModel sysCosts, int nodes, long seed,
       Progress progress) {
@@ -28,6 +29,11 @@ public final class WorkloadRunner {
     this.nodes = nodes;
     this.seed = seed;
     this.progress = progress;
+  }
+
+  /** Whether runs model interrupts inside the ops ({@link InOpInterrupts}; default true). */
+  void setInOpInterrupts(boolean on) {
+    this.inOpInterrupts = on;
   }
 
   public RunResult run(Workload w) {
@@ -119,7 +125,8 @@ public final class WorkloadRunner {
     ModelledKernel mk = new ModelledKernel(paths, nodes);
     w.configure(mk);
     mk.setTranslationRoots(TranslationRootCosts.of(km));
-    InOpInterrupts irqs = km instanceof PercpuKernelModel p ? p.installInterrupts(seed) : null;
+    InOpInterrupts irqs = inOpInterrupts && km instanceof PercpuKernelModel p
+        ? p.installInterrupts(seed) : null;
     long[] peak = new long[4];
     sample(km, peak);
     progress.start(w.name() + " " + factory.arch() + " " + modeName(mode), w.expectedEvents());

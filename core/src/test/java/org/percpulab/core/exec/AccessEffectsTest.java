@@ -11,6 +11,7 @@ import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.MicroOp;
 import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.core.testkit.FakeSequences;
 import org.percpulab.core.testkit.TestMachines;
 
 /**
@@ -26,14 +27,7 @@ class AccessEffectsTest {
       new MicroOp("stadd x4, [x0]", CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW),
       new MicroOp("strb wzr, mark", CostClass.STORE, Effect.MARKER_CLEAR)};
 
-  private static final MicroOp[] RESTART_ADD = {
-      new MicroOp("str cs, kseq", CostClass.STORE, Effect.RESTART_BEGIN),
-      new MicroOp("mrs x3, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
-      new MicroOp("add x0, x0, x3", CostClass.ALU, Effect.ADDR_GLOBAL),
-      new MicroOp("ldr x5, [x0]", CostClass.LOAD, Effect.LOAD),
-      new MicroOp("add x5, x5, x4", CostClass.ALU, Effect.COMPUTE),
-      new MicroOp("str x5, [x0]", CostClass.STORE, Effect.STORE),
-      new MicroOp("str xzr, kseq", CostClass.STORE, Effect.RESTART_END)};
+  private static final MicroOp[] RESTART_ADD = FakeSequences.restartAdd();
 
   private static final MicroOp[] UNMARKED_ADD = {
       new MicroOp("mrs x3, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),

@@ -31,8 +31,19 @@ import org.percpulab.core.spi.ProtKind;
  *       otherwise; backed by one memblock buffer of sections x section_map_size aligned to it
  *       (top-down), or page/block-wise top-down when that buffer does not fit.</li>
  * </ol>
- * PCI I/O is left unmapped (no PCI host bridge driver runs in the model), as is the KPTI trampoline
- * alias (map_entry_trampoline is not modelled).
+ * With {@code arm64.kpti} (arm64_kernel_unmapped_at_el0(): CONFIG_UNMAP_KERNEL_AT_EL0 and a CPU
+ * that needs KPTI) also mmu.c map_entry_trampoline (a core_initcall, after percpu setup; listed
+ * here because it only adds leaves to the fixmap tables early_fixmap_init built): the trampoline
+ * text at FIX_ENTRY_TRAMP_TEXT1 = TRAMP_VALIAS, PAGE_KERNEL_ROX without nG, and with
+ * CONFIG_RELOCATABLE (set with RANDOMIZE_BASE in defconfig) the next page PAGE_KERNEL_RO at
+ * FIX_ENTRY_TRAMP_TEXT1 - 1 = TRAMP_VALIAS + PAGE_SIZE. Assumptions: one page of trampoline text (entry_tramp_text_size() is
+ * build-dependent; the fixmap reserves three), at the image's first page as {@link Arm64Kpti}
+ * places it. tramp_pg_dir's own tables are not swapper's and are not counted here.
+ * PCI I/O is left unmapped (no PCI host bridge driver runs in the model). Not mapped either, by
+ * default as in v6.17: the KFENCE pool (CONFIG_KFENCE with kfence.sample_interval set; its
+ * linear-map pages are the same page-granular mapping as the rest when rodataFull), the earlycon
+ * slot FIX_EARLYCON_MEM_BASE (only with earlycon= on the command line), TEXT_POKE0 and the
+ * FIX_PTE..FIX_PGD slots (transient), idmap_pg_dir (TTBR0, not swapper).
  *
  * <p>Assumptions (image layout, a ~32 MiB distro Image, SEGMENT_ALIGN 64 KiB): text
  * [0, 18 MiB), rodata [18, 26), init text [26, 28), init data [28, 31) (holding .data..percpu at
@@ -54,11 +65,13 @@ public final class Arm64BootMappings implements BootMappings {
   private final Arm64Layout layout;
   private final Arm64Descriptors d;
   private final boolean rodataFull;
+  private final boolean kpti;
 
-  Arm64BootMappings(Arm64Layout layout, Arm64Descriptors d, boolean rodataFull) {
+  Arm64BootMappings(Arm64Layout layout, Arm64Descriptors d, boolean rodataFull, boolean kpti) {
     this.layout = layout;
     this.d = d;
     this.rodataFull = rodataFull;
+    this.kpti = kpti;
   }
 
   public boolean rodataFull() {
@@ -90,6 +103,12 @@ public final class Arm64BootMappings implements BootMappings {
     long fixFdt = 1 + ((2L << 20) + page - 1) / page + 1;
     out.add(new BootMapping(BootMapping.Kind.BACKED, "FDT", layout.fixaddrTop - fixFdt * page,
         page, FDT_SIZE, ro, ps, FDT_SIZE, null, false));
+    if (kpti) {
+      out.add(BootMapping.map("entry trampoline", layout.trampValias, ramStart, page,
+          rox & ~Arm64Descriptors.NG, ps));
+      out.add(BootMapping.map("entry trampoline data", layout.trampValias + page,
+          ramStart + page, page, ro, ps));
+    }
     long textAlias = Math.min(RODATA_END, imageBytes);
     long ramEnd = ramStart + ramBytes;
     long lmEnd = Math.min(ramBytes, layout.pageEnd - layout.pageOffset);
@@ -111,6 +130,17 @@ public final class Arm64BootMappings implements BootMappings {
     if (ramEnd < ramStart) {
       throw new IllegalArgumentException("RAM wraps");
     }
+    return out;
+  }
+
+  /**
+   * arch_add_memory's linear map of hot-added RAM [pa, pa+size) at {@code va} (mmu.c): PAGE_KERNEL
+   * with NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS when can_set_direct_map() ({@code arm64.rodataFull}),
+   * else __create_pgd_mapping's blocks and contiguous runs - the same choice map_mem makes at boot.
+   */
+  List<BootMapping> hotplugLinear(long va, long pa, long size) {
+    List<BootMapping> out = new ArrayList<>();
+    linear(out, va, pa, size, d.prot(ProtKind.KERNEL), rodataFull, rodataFull);
     return out;
   }
 

@@ -17,9 +17,10 @@ import org.percpulab.core.spi.VaLayout;
  * TTBR1 tables a new linear-map or vmemmap table must reach every copy — {@code mapShared} syncs
  * changed top-level entries, {@code freeEmptyShared} syncs cleared ones).
  *
- * <p>Add: linear map of [pa, pa+size) at __phys_to_virt(pa) with PAGE_KERNEL, page granular (flags
- * NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS because {@code can_set_direct_map()} holds on distro
- * kernels: rodata_full); then __add_pages' vmemmap for the struct pages (64 bytes per page):
+ * <p>Add: linear map of [pa, pa+size) at __phys_to_virt(pa) with PAGE_KERNEL, with the leaves
+ * boot's map_mem would give the same range ({@link Arm64BootMappings#hotplugLinear}): page granular
+ * (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS) when {@code can_set_direct_map()} holds
+ * ({@code arm64.rodataFull=true}, the v6.17 default), else blocks and contiguous runs; then __add_pages' vmemmap for the struct pages (64 bytes per page):
  * PMD-block backing with 4K pages when whole PMD blocks are covered (vmemmap_populate_hugepages),
  * base pages otherwise. Remove: vmemmap unmapped and its backing pages freed, then
  * unmap_hotplug_range of the linear map with one flush_tlb_kernel_range per PTE (one PAGE_SIZE
@@ -35,6 +36,7 @@ public final class Arm64MemoryHotplug {
   private final PageTableEngine engine;
   private final VaLayout layout;
   private final Arm64Layout arm64;
+  private final Arm64BootMappings bootMappings;
   private final int pageShift;
   private final long pageSize;
   private final List<long[]> backing = new ArrayList<>();
@@ -45,6 +47,7 @@ public final class Arm64MemoryHotplug {
     this.engine = m.engine();
     this.layout = m.layout();
     this.arm64 = ((Arm64Model) m.model()).arm64Layout();
+    this.bootMappings = m.model().capability(Arm64BootMappings.class).orElseThrow();
     this.pageShift = m.geometry().pageShift();
     this.pageSize = m.geometry().pageSize();
   }
@@ -74,7 +77,13 @@ public final class Arm64MemoryHotplug {
     if (anyLeaf(va, size)) {
       return -16;
     }
-    int r = kpt.mapShared(va, pa, size, m.model().descriptors().prot(ProtKind.KERNEL), pageShift);
+    int r = 0;
+    for (org.percpulab.core.spi.BootMapping b : bootMappings.hotplugLinear(va, pa, size)) {
+      r = kpt.mapShared(b.va(), b.pa(), b.size(), b.prot(), b.maxBlockShift());
+      if (r < 0) {
+        break;
+      }
+    }
     if (r < 0) {
       kpt.unmapShared(va, size);
       kpt.freeEmptyShared(va, size);

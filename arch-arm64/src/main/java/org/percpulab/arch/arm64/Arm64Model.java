@@ -84,7 +84,8 @@ public final class Arm64Model implements ArchModel {
         .withReserves(moduleReserve, dynamicReserve);
     this.localMap = new Arm64LocalPerCpuMap(arm64Layout);
     this.ptdump = new Arm64PtdumpTables(arm64Layout, localActive);
-    this.bootMappings = new Arm64BootMappings(arm64Layout, descriptors, rodataFull);
+    this.bootMappings = new Arm64BootMappings(arm64Layout, descriptors, rodataFull,
+        config.kpti());
   }
 
   /**

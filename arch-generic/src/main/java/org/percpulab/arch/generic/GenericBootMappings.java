@@ -12,13 +12,18 @@ import org.percpulab.core.spi.ProtKind;
  * that of x86-64's init_mem_mapping / mark_rodata_ro and vmemmap_populate_hugepages (arch/x86/mm/
  * init_64.c), cited as the model's source, not mirrored exactly. In order:
  * <ol>
- *   <li>the linear map of all RAM at PAGE_OFFSET with the largest leaves, as before (unchanged);
- *   <li>vmemmap for boot RAM: 64-byte struct page (assumption) per 4K page, backed by 2 MiB
- *       PMD blocks taken top-down from RAM (vmemmap_populate_hugepages' PMD_SIZE blocks);
- *   <li>the kernel image as text RO X, rodata RO NX, data RW NX. Assumption: text 1/2, rodata 1/4,
- *       data the rest of the modelled image (page aligned), page-granular leaves as before.
+ *   <li>the linear map of all RAM at PAGE_OFFSET with the largest leaves the geometry allows
+ *       (1 GiB where aligned, as x86-64 with gbpages does);
+ *   <li>vmemmap for boot RAM: struct page per 4K page, backed by 2 MiB PMD blocks taken top-down
+ *       from RAM one by one;
+ *   <li>the kernel image as text RO X, rodata RO NX, data RW NX, in 4K pages.
  * </ol>
- * Not mapped: fixmap, the local area (mapped later when generic.localMap=on).
+ * Every figure here is a model choice, none is checked against a kernel (there is no "generic"
+ * kernel): the 64-byte struct page; the image split text 1/2, rodata 1/4, data the rest of the
+ * modelled image (page aligned); page-granular image leaves (x86-64 maps its image with 2 MiB
+ * pages); vmemmap blocks taken block-wise top-down (no sparse buffer); no fixmap, no init sections,
+ * no text alias made read-only in the linear map, no KASAN/KFENCE. The local area is mapped later
+ * when generic.localMap=on.
  */
 final class GenericBootMappings implements BootMappings {
   /** sizeof(struct page) (assumption, as on the other backends). */

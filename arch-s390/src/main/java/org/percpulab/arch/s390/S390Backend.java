@@ -160,7 +160,13 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     return List.of("s390: the abs lowcore region is sized for NR_CPUS = 64 (Kconfig default) "
         + "whatever kernel.nrCpus says; the local map is experimental and off unless chosen "
         + "(s390.localMap=on or percpu.access=local-map): per-CPU kernel ASCEs in lowcore, a "
-        + "model, not a kernel facility");
+        + "model, not a kernel facility",
+        "s390: kernel image sections sized by s390.image.textKiB/rodataKiB/roAfterInitKiB"
+        + " (defaults 15M/6M/128K, build-dependent assumptions), _stext at TEXT_OFFSET 1M;"
+        + " large frames by s390.edat (default 2: EDAT-1 and EDAT-2)",
+        "s390: default geometry region-second (mm.vaBits=53); v6.17 builds a region-third kernel"
+        + " ASCE (mm.vaBits=42) for this memory size without KASAN (boot/startup.c"
+        + " setup_kernel_memory_layout)");
   }
 
   /** The geometry a validated config selects: mm.vaBits, else mm.levels, else the default. */
@@ -201,6 +207,7 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     keys.add(ConfigKey.choice(KEY_LOCAL_OFFSET, "lowcore", "local-map: __per_cpu_local_off read "
         + "from a lowcore field (lowcore) or patched into the text as llihf/iilf (immediate)",
         "lowcore", "immediate"));
+    keys.addAll(S390KernelImage.KEYS);
     keys.addAll(S390Costs.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);
   }

@@ -46,7 +46,11 @@ public final class S390Geometry {
       new String[] {"PUD", "PMD", "PTE"},
       new int[] {0, 0, 0});
 
-  /** 4K / 53-bit / 4 levels: region-second ASCE (the default). */
+  /**
+   * 4K / 53-bit / 4 levels: region-second ASCE, the model's default. v6.17 builds it for the kernel
+   * only with KASAN or very large memory; the default machine's kernel gets {@link #REGION3}
+   * ({@link S390AsceChoice}).
+   */
   public static final Geometry REGION2 = new Geometry(PAGE_SHIFT, 53,
       new int[] {REGION2_SHIFT, REGION3_SHIFT, SEGMENT_SHIFT, PAGE_SHIFT},
       new int[] {CRST_ENTRIES, CRST_ENTRIES, CRST_ENTRIES, PTRS_PER_PTE},

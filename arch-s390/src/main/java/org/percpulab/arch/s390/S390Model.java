@@ -52,8 +52,9 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
                 .equals("immediate"), config.raw("percpu.localForms").orElse("auto").trim()
                 .equals("all")),
         S390Costs.fromConfig(config), new TlbSpec(entries, smt),
-        new S390PtdumpTables(g, ram, org.percpulab.core.machine.Machine.kernelImageBytes(ram,
-            1L << g.pageShift())), localActive ? S390LocalPerCpuMap.of(g) : null);
+        new S390PtdumpTables(g, ram, S390KernelImage.from(config, org.percpulab.core.machine
+            .Machine.kernelImageBytes(ram, 1L << g.pageShift()))),
+        localActive ? S390LocalPerCpuMap.of(g) : null);
   }
 
   /** The kernel's layout; with the local map, VMALLOC_END lowered to the local area. */
@@ -78,7 +79,7 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
       return java.util.Optional.of(type.cast(localMap));
     }
     if (type == org.percpulab.core.spi.BootMappings.class) {
-      return java.util.Optional.of(type.cast(new S390BootMappings(descriptors)));
+      return java.util.Optional.of(type.cast(new S390BootMappings(descriptors, ptdump.image())));
     }
     return java.util.Optional.empty();
   }

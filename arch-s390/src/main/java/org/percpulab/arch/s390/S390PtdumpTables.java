@@ -15,11 +15,14 @@ import org.percpulab.core.spi.PtdumpTables;
  * {@code NX}/{@code X}; every marker passed by one note is printed; the walk and the last line end at
  * {@code max_addr} = 2^(11 x ASCE type + 31).
  *
- * <p>Marker ranges (pt_dump_init): Kernel Image = the model's image at KERNEL_START, Lowcore =
- * get_lowcore() (address 0 with prefixing) + sizeof(struct lowcore) (8 KiB), Identity Mapping =
- * [0, ident_map_size = RAM), Amode31 Area (assumption below), Modules Area, Lowcore Area (the
- * absolute lowcore), Real Memory Copy Area (one page), vmemmap Area = vmemmap + SECTION_ALIGN_UP(RAM
- * pages) x 64, vmalloc Area. No KFENCE, KMSAN or KASAN markers (configs off).
+ * <p>Marker ranges (pt_dump_init, added in this order, then sorted): Kernel Image = [_stext, _end)
+ * = [kernel_start + TEXT_OFFSET, kernel_start + image) ({@link S390KernelImage}), Lowcore =
+ * get_lowcore() (address 0: no relocated lowcore) + sizeof(struct lowcore) (8 KiB), Identity Mapping
+ * = [__identity_base = 0, ident_map_size = RAM), Amode31 Area = [__samode31, __eamode31) (the
+ * relocated area, AMODE31_SIZE = 3 pages, placed as {@link S390KernelImage#amode31Start}), Modules
+ * Area, Lowcore Area (the absolute lowcore, ABS_LOWCORE_MAP_SIZE), Real Memory Copy Area (one page),
+ * vmemmap Area = vmemmap + SECTION_ALIGN_UP(RAM pages) x 64, vmalloc Area. No KFence Pool, KMSAN or
+ * Kasan Shadow markers (configs off).
  *
  * <p>W+X (note_prot_wx, ptdump_check_wx): a valid range without PROTECT and without NOEXEC; the
  * lowcore exception for machines without BEAR or with expoline trampolines is not taken (assumption:
@@ -37,25 +40,24 @@ public final class S390PtdumpTables implements PtdumpTables {
   static final int SECTION_SHIFT = 28;
   /** sizeof(struct lowcore). */
   static final long LOWCORE_SIZE = 8192;
-  /**
-   * Assumption: the amode31 area (__samode31..__eamode31). Without KASLR the boot code puts it right
-   * below the kernel's physical start; the model gives the image no separate physical place, so the
-   * area is placed at 64 KiB with 12 KiB, the size of a defconfig's .amode31 sections.
-   */
-  static final long AMODE31_START = 0x10000L;
-  static final long AMODE31_SIZE = 0x3000L;
+  /** The amode31 area: right below the kernel's physical start (startup.c amode31_lma). */
+  static final long AMODE31_START = S390KernelImage.TEXT_OFFSET - S390KernelImage.AMODE31_SIZE;
+  static final long AMODE31_SIZE = S390KernelImage.AMODE31_SIZE;
   private static final String[] NAMES = {"ASCE", "PGD", "PUD", "PMD", "PTE"};
 
   private final Geometry geometry;
   private final List<Marker> markers;
   private final long maxAddr;
+  private final S390KernelImage image;
 
   /**
    * @param ramBytes ident_map_size (all of RAM)
-   * @param imageBytes size of the kernel image from KERNEL_START
+   * @param image the kernel image (its size from KERNEL_START, _stext, the boot facilities)
    */
-  public S390PtdumpTables(Geometry g, long ramBytes, long imageBytes) {
+  public S390PtdumpTables(Geometry g, long ramBytes, S390KernelImage image) {
     this.geometry = g;
+    this.image = image;
+    long imageBytes = image.imageBytes();
     int asceType = g.levels() - 2;
     this.maxAddr = g.vaBits() >= 64 ? 0L : 1L << (asceType * 11 + 31);
     long pages = ramBytes >>> S390Geometry.PAGE_SHIFT;
@@ -63,7 +65,8 @@ public final class S390PtdumpTables implements PtdumpTables {
     long vmemmapSize = ((pages + perSection - 1) & -perSection) * 64L;
     List<long[]> raw = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    add(raw, names, S390Layout.KERNEL_START, S390Layout.KERNEL_START + imageBytes, "Kernel Image");
+    add(raw, names, S390Layout.KERNEL_START + image.stext(), S390Layout.KERNEL_START + imageBytes,
+        "Kernel Image");
     add(raw, names, 0, LOWCORE_SIZE, "Lowcore");
     add(raw, names, S390Layout.IDENTITY_BASE, S390Layout.IDENTITY_BASE + ramBytes,
         "Identity Mapping");
@@ -112,6 +115,11 @@ public final class S390PtdumpTables implements PtdumpTables {
       return Long.compareUnsigned(a[2], b[2]);
     }
     return as ? 1 : -1;
+  }
+
+  /** The kernel image this dump's markers describe (also what boot maps). */
+  public S390KernelImage image() {
+    return image;
   }
 
   @Override public List<Marker> markers() {

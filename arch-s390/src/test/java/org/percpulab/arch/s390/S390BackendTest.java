@@ -31,7 +31,8 @@ class S390BackendTest {
 
   @Test
   void keys() {
-    assertThat(backend.configKeys()).hasSize(4 + CostClass.values().length);
+    assertThat(backend.configKeys()).hasSize(4 + S390KernelImage.KEYS.size()
+        + CostClass.values().length);
     assertThat(backend.configKeys().get(2).name()).isEqualTo("s390.localMap");
     assertThat(backend.configKeys().get(2).defaultValue()).isEqualTo("off");
     assertThat(backend.configKeys().get(3).allowed()).isEqualTo("lowcore|immediate");

@@ -23,17 +23,19 @@ class S390MachineTest {
   }
 
   /**
-   * 4 GiB identity map at 0 in 2 GiB region-third frames; 32 MiB kernel image at 0x3ffe0000000 in
-   * pages (one segment table, 32 page tables of 2 KiB, each on its own 4 KiB page). Region and
-   * segment tables are 16 KiB = 4 pages. Identity map and image share the region-third table
-   * (both below 4 TiB), so every level above the segment table has one table. Boot also maps
-   * vmemmap for 4 GiB (S390BootMappings: 64 MiB of struct pages at 0x37200000000 in 1 MiB segment
-   * frames, top-down from the end of RAM): one more segment table (4 pages) in the same
-   * region-third table. The image is text/rodata/data, still in pages.
+   * 4 GiB of RAM as v6.17 boots it (S390BootMappings, arch/s390/boot/vmem.c setup_vmem and
+   * arch/s390/mm/vmem.c): region and segment tables are 16 KiB = 4 pages, page tables one 4 KiB
+   * page each. Segment tables (4, 16 pages): the first 2 GiB of the identity map (lowcore in pages
+   * keeps its region-third entry a table; [1 MiB, 2 GiB) in 1 MiB frames; [2 GiB, 4 GiB) is one
+   * 2 GiB frame), vmemmap (64 MiB in 1 MiB frames), the absolute lowcore / memcpy-real segment and
+   * the kernel image. Page tables (3): the first MiB (lowcore, amode31 text RO X), the image
+   * segment that ro_after_init [22 MiB, 22 MiB + 128 KiB) splits (text [1, 16) and rodata [16, 22)
+   * are whole 1 MiB frames) and the absolute lowcore / memcpy-real page table. Every level above
+   * the segment tables has one table (everything lies below 4 TiB).
    */
   @Test
   void bootTablesOnEveryGeometry() {
-    long[][] pages = {{4, 8, 32}, {4, 4, 8, 32}, {4, 4, 4, 8, 32}};
+    long[][] pages = {{4, 16, 3}, {4, 4, 16, 3}, {4, 4, 4, 16, 3}};
     String[] vaBits = {"42", "53", "64"};
     for (int g = 0; g < 3; g++) {
       for (int cpus : new int[] {4, 160}) {
@@ -47,10 +49,15 @@ class S390MachineTest {
           assertThat(m.allocator().sharedTablePages(l)).as("va %s level %d", vaBits[g], l)
               .isEqualTo(pages[g][l]);
         }
-        assertThat(m.cpu(cpus - 1).translate(0x3ffe0001234L)).isEqualTo(0x1234L);
+        assertThat(m.cpu(cpus - 1).translate(0x3ffe0000000L)).as("below _stext")
+            .isEqualTo(org.percpulab.core.cpu.Cpu.FAULT);
+        assertThat(m.cpu(cpus - 1).translate(0x3ffe0101234L)).isEqualTo(0x101234L);
         assertThat(m.cpu(0).translate(0x80001234L)).isEqualTo(0x80001234L);
-        assertThat(m.cpu(0).translate(0x37200000010L)).isEqualTo(0xfff00010L);
-        assertThat(m.cpu(0).translate(0x37203f00010L)).isEqualTo(0xfc000010L);
+        assertThat(m.cpu(0).translate(0x1234L)).as("lowcore").isEqualTo(0x1234L);
+        assertThat(m.cpu(0).translate(0x37fdff7e010L)).as("abs lowcore").isEqualTo(0x10L);
+        // sparse_buffer_init: one 64 MiB buffer top-down, vmemmap_populate uses it from its start
+        assertThat(m.cpu(0).translate(0x37200000010L)).isEqualTo(0xfc000010L);
+        assertThat(m.cpu(0).translate(0x37203f00010L)).isEqualTo(0xfff00010L);
       }
     }
   }

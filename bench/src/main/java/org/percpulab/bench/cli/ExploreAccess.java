@@ -42,9 +42,10 @@ final class ExploreAccess {
     boolean local = access.equals("local-map");
     if (accessKey) {
       m.put(KEY, access);
-      // the other accesses leave the local area unbuilt: say so (with auto, arm64's layout still
-      // carves the area out while the gate is off, and the boot refuses that)
-      m.put("percpu.localMap", local ? caseName.equals("shared-tlb") ? "force" : "on" : "off");
+      if (local) {
+        // the other accesses leave percpu.localMap at auto: Boot decides the gate from the access
+        m.put("percpu.localMap", caseName.equals("shared-tlb") ? "force" : "on");
+      }
       return m;
     }
     m.put("percpu.localMap", local ? caseName.equals("shared-tlb") ? "force" : "on" : "off");

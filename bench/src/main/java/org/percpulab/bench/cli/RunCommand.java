@@ -190,6 +190,8 @@ public final class RunCommand extends BaseCommand {
     t.row("pageTableBytesTotal (peak)", a.pageTableBytesTotal(), l.pageTableBytesTotal());
     t.row("counterDigest", String.format("%016x", a.counterDigest()),
         String.format("%016x", l.counterDigest()));
+    t.row("inOpInterrupts", a.inOpInterrupts().getOrDefault("inOpInterrupts", 0L),
+        l.inOpInterrupts().getOrDefault("inOpInterrupts", 0L));
     b.append(t.render());
     if (!l.available()) {
       b.append("localMap: ").append(l.note()).append('\n');
@@ -199,6 +201,7 @@ public final class RunCommand extends BaseCommand {
     b.append(String.format(Locale.ROOT, "sysChangePercent (whole kernel): %+.2f%n",
         r.sysChangePercent()));
     b.append("rest-of-kernel cycles per event (assumptions): ").append(r.sysCosts()).append('\n');
+    b.append(org.percpulab.bench.run.InOpInterrupts.MODEL).append('\n');
     b.append("host time: baseline ").append(a.wallMillis()).append(" ms, localMap ")
         .append(l.wallMillis()).append(" ms\n");
     return b.toString();

@@ -46,6 +46,7 @@ public final class AccessReport {
         + "cycles) and of the whole kernel (sys)");
     m.put("accessPathModel", "modelled: exception-return and context-switch micro-ops per access "
         + "priced with the backend cost table (bench.run.AccessPathCosts); op sequences executed");
+    m.put("inOpInterruptModel", org.percpulab.bench.run.InOpInterrupts.MODEL);
     m.put("sysCostAssumptions", ResultsJson.sysCosts(r.sysCosts()));
     return m;
   }
@@ -72,8 +73,20 @@ public final class AccessReport {
     row(b, "changePercent", r, x -> String.format(Locale.ROOT, "%+.2f", r.changePercent(x)));
     row(b, "sysChangePercent", r, x -> String.format(Locale.ROOT, "%+.2f",
         r.sysChangePercent(x)));
+    row(b, "inOpInterrupts", r, x -> irq(x, "inOpInterrupts"));
+    row(b, "  migratedInOp", r, x -> irq(x, "migratedInOp"));
+    row(b, "  fixups", r, x -> irq(x, "fixups"));
+    row(b, "  restarts", r, x -> irq(x, "restarts"));
+    row(b, "  fixup+abort cycles", r, x -> irq(x, "pathCycles"));
+    row(b, "  rerunCycles", r, x -> irq(x, "rerunCycles"));
     b.append("counterDigest equal in every mode: ").append(digestsEqual(r)).append('\n');
+    b.append(org.percpulab.bench.run.InOpInterrupts.MODEL).append('\n');
     return b.toString();
+  }
+
+  private static String irq(AccessRunResult.Mode x, String key) {
+    Long v = x.result().inOpInterrupts().get(key);
+    return v == null ? "-" : Long.toString(v);
   }
 
   private static void row(StringBuilder b, String name, AccessRunResult r,

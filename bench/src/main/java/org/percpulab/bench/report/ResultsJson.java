@@ -83,6 +83,7 @@ public final class ResultsJson {
     m.put("zappedPages", r.zappedPages());
     m.put("perCpuPtrAccesses", r.perCpuPtrAccesses());
     m.put("translationRoots", r.translationRoots());
+    m.put("inOpInterrupts", new LinkedHashMap<>(r.inOpInterrupts()));
     m.put("skippedPerCpuStores", r.skippedPerCpuStores());
     m.put("counterDigest", String.format("%016x", r.counterDigest()));
     return m;

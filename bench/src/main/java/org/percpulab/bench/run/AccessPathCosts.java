@@ -35,9 +35,10 @@ import org.percpulab.core.spi.OpMode;
  *   <li>restart: per exception return and per context switch the test whether the interrupted
  *       context is in a restartable region (load of the task's region pointer + branch). No memory.
  * </ul>
- * The fixup and the restart themselves (rare: a migration or interrupt inside the op) are executed
- * by core's executor when a preemption hook interleaves tasks ({@code explore}); the workloads run
- * without one, so they never trigger there.
+ * These are the tests every exception return or switch pays. The fixup and the restart themselves
+ * (rare: a migration or interrupt inside the op) are executed by core's executor where
+ * {@link InOpInterrupts} lands an interrupt inside an op of a workload run (counted, with their
+ * cycles, in the run's {@code inOpInterrupts}), and under {@code explore}'s interleavings.
  */
 public final class AccessPathCosts {
   private AccessPathCosts() { }

@@ -41,6 +41,9 @@ import java.util.Map;
  * @param memcgBytesPerCpu percpu bytes per CPU one created memcg requested (0: none created)
  * @param translationRoots per-mm cost of the backend's translation-root model
  *     ({@link org.percpulab.bench.workload.TranslationRootCost#figures()})
+ * @param inOpInterrupts interrupts that landed inside this_cpu ops and the fixups / restarts they
+ *     caused, with their cycles ({@link InOpInterrupts#figures()}; its pathCycles are included in
+ *     percpuCycles and sysCycles, its rerunCycles are part of opCycles)
  */
 public record ModeResult(boolean available, String note, long percpuOps, long instructions,
     long opCycles, long chunkPageTableCycles, long percpuCycles, long sysCycles,
@@ -49,7 +52,8 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
     long pageTableBytesTotal, long allocations, long failedAllocations, long frees,
     Map<String, Long> events, long zappedPages, long perCpuPtrAccesses, long skippedPerCpuStores,
     long counterDigest, long wallMillis, Map<String, long[]> byPath, String layout,
-    long unitSize, long memcgBytesPerCpu, Map<String, Object> translationRoots) {
+    long unitSize, long memcgBytesPerCpu, Map<String, Object> translationRoots,
+    Map<String, Long> inOpInterrupts) {
 
   /** A result without a per-path split. */
   public ModeResult(boolean available, String note, long percpuOps, long instructions,
@@ -63,7 +67,7 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
         sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed, percpuBytes,
         localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
         failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
-        counterDigest, wallMillis, Map.of(), "none", 0, 0, Map.of());
+        counterDigest, wallMillis, Map.of(), "none", 0, 0, Map.of(), Map.of());
   }
 
   /** This result re-labelled as not available in a mode, with the reason. */
@@ -72,6 +76,7 @@ public record ModeResult(boolean available, String note, long percpuOps, long in
         percpuCycles, sysCycles, byOpType, tlbHits, tlbMisses, chunksCreated, chunksDestroyed,
         percpuBytes, localMapVirtualBytes, perCpuPageTableBytes, pageTableBytesTotal, allocations,
         failedAllocations, frees, events, zappedPages, perCpuPtrAccesses, skippedPerCpuStores,
-        counterDigest, 0, byPath, layout, unitSize, memcgBytesPerCpu, translationRoots);
+        counterDigest, 0, byPath, layout, unitSize, memcgBytesPerCpu, translationRoots,
+        inOpInterrupts);
   }
 }

@@ -5,6 +5,7 @@ import org.percpulab.bench.workload.KernelModel;
 import org.percpulab.core.boot.BootContext;
 import org.percpulab.core.config.Config;
 import org.percpulab.core.config.ConfigLoader;
+import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.cpu.Tlb;
 import org.percpulab.core.exec.MicroOpExecutor;
 import org.percpulab.core.machine.Machine;
@@ -43,6 +44,7 @@ public final class PercpuKernelModel implements KernelModel {
   private final PercpuSystem sys;
   private final OpMode mode;
   private final ThisCpuEngine engine;
+  private InOpInterrupts irqs;
   /** What {@link #op} executed, from the deltas of each op's sequence counts (O(1) per op). */
   private long opInstructions;
   private long opCycles;
@@ -136,6 +138,16 @@ public final class PercpuKernelModel implements KernelModel {
     };
   }
 
+  /** Interrupts landing inside the ops ({@link InOpInterrupts}), seeded from {@code seed}. */
+  InOpInterrupts installInterrupts(long seed) {
+    Cpu[] cs = new Cpu[m.cpus().count()];
+    for (int i = 0; i < cs.length; i++) {
+      cs[i] = m.cpu(i);
+    }
+    irqs = new InOpInterrupts(engine, m.executor(), cs, costs, seed);
+    return irqs;
+  }
+
   public PercpuSystem percpu() {
     return sys;
   }
@@ -164,7 +176,8 @@ public final class PercpuKernelModel implements KernelModel {
       long expected) {
     long i0 = engine.instructions(op, form, size);
     long c0 = engine.cycles(op, form, size);
-    long r = engine.op(cpu, op, form, size, ptr, value, expected);
+    long r = irqs != null ? irqs.op(cpu, op, form, size, ptr, value, expected)
+        : engine.op(cpu, op, form, size, ptr, value, expected);
     opInstructions += engine.instructions(op, form, size) - i0;
     opCycles += engine.cycles(op, form, size) - c0;
     return r;

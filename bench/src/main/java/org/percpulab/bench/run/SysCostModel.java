@@ -87,6 +87,11 @@ public final class SysCostModel {
     return s;
   }
 
+  /** Cycles of the rest of the kernel for one event of {@code type}. */
+  public long cycles(KernelEvent.Type type) {
+    return perEvent.get(type);
+  }
+
   /** The assumption table, event name -> cycles, for the output. */
   public Map<String, Long> table() {
     Map<String, Long> m = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ public final class WorkloadRunner {
   private final int nodes;
   private final long seed;
   private final Progress progress;
+  private boolean inOpInterrupts = true;
 
   public WorkloadRunner(KernelModelFactory factory, SysCostModel sysCosts, int nodes, long seed,
       Progress progress) {
@@ -28,6 +29,11 @@ public final class WorkloadRunner {
     this.nodes = nodes;
     this.seed = seed;
     this.progress = progress;
+  }
+
+  /** Whether runs model interrupts inside the ops ({@link InOpInterrupts}; default true). */
+  void setInOpInterrupts(boolean on) {
+    this.inOpInterrupts = on;
   }
 
   public RunResult run(Workload w) {
@@ -118,6 +124,8 @@ public final class WorkloadRunner {
     ModelledKernel mk = new ModelledKernel(paths, nodes);
     w.configure(mk);
     mk.setTranslationRoots(TranslationRootCosts.of(km));
+    InOpInterrupts irqs = inOpInterrupts && km instanceof PercpuKernelModel p
+        ? p.installInterrupts(seed) : null;
     long[] peak = new long[4];
     sample(km, peak);
     progress.start(w.name() + " " + factory.arch() + " " + modeName(mode), w.expectedEvents());
@@ -127,6 +135,11 @@ public final class WorkloadRunner {
       KernelEvent e = it.next();
       try {
         paths.enter(e.type());
+        if (irqs != null) {
+          irqs.event(e.type(), e.task(), e.cpu(),
+              e.type() == KernelEvent.Type.MIGRATE ? mk.taskCpu(e.task()) : -1,
+              sysCosts.cycles(e.type()));
+        }
         mk.execute(e);
       } catch (IllegalStateException ex) {
         String m = String.valueOf(ex.getMessage());
@@ -154,7 +167,8 @@ public final class WorkloadRunner {
     long digest = mk.digest();
     long opCycles = mk.opStats().totalCycles();
     long ptCycles = end.chunkPageTableCycles() - boot.chunkPageTableCycles();
-    long percpu = opCycles + ptCycles;
+    long irqPath = irqs == null ? 0 : irqs.pathCycles();
+    long percpu = opCycles + ptCycles + irqPath;
     Map<String, Long> events = new LinkedHashMap<>();
     for (Map.Entry<KernelEvent.Type, Long> e : mk.eventCounts().entrySet()) {
       events.put(e.getKey().name(), e.getValue());
@@ -168,7 +182,7 @@ public final class WorkloadRunner {
         events, mk.zappedPages(), mk.perCpuPtrAccesses(), mk.skippedPerCpuStores(), digest, (System.nanoTime() - t0) / 1_000_000,
         paths.byPath(), km.layout(), km.unitSize(),
         mk.memcgsCreated() == 0 ? 0 : mk.memcgObjectBytes() / mk.memcgsCreated(),
-        mk.translationRoots().figures());
+        mk.translationRoots().figures(), irqs == null ? Map.of() : irqs.figures());
   }
 
   private static void sample(KernelModel km, long[] peak) {

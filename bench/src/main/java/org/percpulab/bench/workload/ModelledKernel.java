@@ -328,6 +328,12 @@ public final class ModelledKernel {
     }
   }
 
+  /** The CPU task {@code id} last ran on, or -1 when it does not exist. */
+  public int taskCpu(int id) {
+    Task t = tasks.get(id);
+    return t == null ? -1 : t.cpu;
+  }
+
   private Task task(int id) {
     Task t = tasks.get(id);
     if (t == null) {

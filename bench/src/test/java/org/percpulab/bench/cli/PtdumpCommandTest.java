@@ -80,15 +80,32 @@ class PtdumpCommandTest {
   @Test void s390AndGenericPrintTheirOwnFormats() {
     Cli s = Cli.run("ptdump", "--arch", "s390", "--cpu", "0");
     assertThat(s.code()).as(s.err()).isZero();
+    // v6.17 setup_vmem: lowcore in pages first, identity map from 8 KiB (pages up to 1 MiB, 1 MiB
+    // frames up to 2 GiB, then a 2 GiB frame), amode31 text RO X right below text_lma; the image
+    // from _stext = TEXT_OFFSET in 1 MiB frames, split where ro_after_init ends (S390KernelImage)
     assertThat(s.out()).startsWith("---[ Kernel Virtual Address Space ]---\n"
         + "---[ Identity Mapping Start ]---\n---[ Lowcore Start ]---\n"
-        + "0x0000000000000000-0x0000000080000000         2G PUD RW NX\n---[ Lowcore End ]---\n")
+        + "0x0000000000000000-0x0000000000002000         8K PTE RW NX\n---[ Lowcore End ]---\n"
+        + "0x0000000000002000-0x00000000000fd000      1004K PTE RW NX\n"
+        + "---[ Amode31 Area Start ]---\n"
+        + "0x00000000000fd000-0x00000000000fe000         4K PTE RO X\n"
+        + "0x00000000000fe000-0x0000000000100000         8K PTE RW NX\n"
+        + "---[ Amode31 Area End ]---\n"
+        + "0x0000000000100000-0x0000000080000000      2047M PMD RW NX\n"
+        + "0x0000000080000000-0x0000000100000000         2G PUD RW NX\n"
+        + "---[ Identity Mapping End ]---\n")
         .contains("---[ vmemmap Area Start ]---\n"
         + "0x0000037200000000-0x0000037204000000        64M PMD RW NX\n---[ vmemmap Area End ]---\n")
-        .contains("---[ Kernel Image Start ]---\n"
-        + "0x000003ffe0000000-0x000003ffe1000000        16M PTE RO X\n"
-        + "0x000003ffe1000000-0x000003ffe1800000         8M PTE RO NX\n"
-        + "0x000003ffe1800000-0x000003ffe2000000         8M PTE RW NX\n---[ Kernel Image End ]---\n")
+        .contains("---[ Lowcore Area Start ]---\n"
+        + "0x0000037fdff7e000-0x0000037fdff80000         8K PTE RW NX\n")
+        .contains("0x000003ffe0000000-0x000003ffe0100000         1M PMD I\n"
+        + "---[ Kernel Image Start ]---\n"
+        + "0x000003ffe0100000-0x000003ffe1000000        15M PMD RO X\n"
+        + "0x000003ffe1000000-0x000003ffe1600000         6M PMD RO NX\n"
+        + "0x000003ffe1600000-0x000003ffe1620000       128K PTE RO NX\n"
+        + "0x000003ffe1620000-0x000003ffe1700000       896K PTE RW NX\n"
+        + "0x000003ffe1700000-0x000003ffe2000000         9M PMD RW NX\n"
+        + "---[ Kernel Image End ]---\n")
         .endsWith("0x0000040000000000-0x0020000000000000      8188T PGD I\n");
     assertThat(Cli.run("ptdump", "--arch", "s390", "--check-wx").out())
         .isEqualTo("Checked W+X mappings: passed, no W+X pages found\n");

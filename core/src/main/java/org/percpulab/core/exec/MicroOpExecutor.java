@@ -705,6 +705,14 @@ public final class MicroOpExecutor {
           }
         } else {
           hook.pinnedPoint(c, i);
+          if (region >= 0 && c.exceptionReturns() != regionExc) {
+            // an interrupt at a pinned point (the caller's preempt_disable, IRQs still on): its
+            // handler ran on top of the region as a signal handler runs on top of a user rseq
+            // (kernel/rseq.c: rseq_ip_fixup on signal delivery), so its return aborts it too
+            restarts++;
+            computed = false;
+            i = region;
+          }
         }
       } else if (effects[i] == E_NONE) {
         // no scheduler to observe the points between them: a run of count-only micro-ops at once

@@ -425,7 +425,13 @@ public final class InterleavingExplorer {
     @Override
     public void pinnedPoint(Cpu cpu, int next) {
       Task t = current;
-      point(t, false, touches(t, next));
+      Cpu c = point(t, false, touches(t, next));
+      Frame f = t.frames.isEmpty() ? null : t.frames.get(t.frames.size() - 1);
+      if (f != null && f.region >= 0 && c.exceptionReturns() != f.regionExc) {
+        // an interrupt at a pinned point inside the region: the executor aborts it too
+        line(t.cpu, t.label(), "<< restart: region aborted, rerun from its start", true);
+        next = f.region;
+      }
       microOp(t, next);
     }
 

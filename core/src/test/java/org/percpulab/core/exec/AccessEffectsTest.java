@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.fake.FakeBackend;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.spi.CostClass;
 import org.percpulab.core.spi.MicroOp;
 import org.percpulab.core.spi.MicroOp.Effect;
 import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.core.testkit.FakeSequences;
 import org.percpulab.core.testkit.TestMachines;
 
 /**
@@ -25,14 +27,7 @@ class AccessEffectsTest {
       new MicroOp("stadd x4, [x0]", CostClass.ATOMIC_NEAR, Effect.ATOMIC_RMW),
       new MicroOp("strb wzr, mark", CostClass.STORE, Effect.MARKER_CLEAR)};
 
-  private static final MicroOp[] RESTART_ADD = {
-      new MicroOp("str cs, kseq", CostClass.STORE, Effect.RESTART_BEGIN),
-      new MicroOp("mrs x3, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
-      new MicroOp("add x0, x0, x3", CostClass.ALU, Effect.ADDR_GLOBAL),
-      new MicroOp("ldr x5, [x0]", CostClass.LOAD, Effect.LOAD),
-      new MicroOp("add x5, x5, x4", CostClass.ALU, Effect.COMPUTE),
-      new MicroOp("str x5, [x0]", CostClass.STORE, Effect.STORE),
-      new MicroOp("str xzr, kseq", CostClass.STORE, Effect.RESTART_END)};
+  private static final MicroOp[] RESTART_ADD = FakeSequences.restartAdd();
 
   private static final MicroOp[] UNMARKED_ADD = {
       new MicroOp("mrs x3, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
@@ -104,6 +99,32 @@ class AccessEffectsTest {
       }
       return cpu;
     });
+    x.execute(m.cpu(0), ThisCpuOp.ADD, RESTART_ADD, s[0], 7, 0, 8);
+    assertThat(x.restarts()).isEqualTo(1);
+    assertThat(m.mem().read64(s[1])).as("no lost update").isEqualTo(107);
+  }
+
+  @Test
+  void restartAbortsOnAnInterruptAtAPinnedPoint() {
+    Machine m = TestMachines.boot(new FakeBackend(), Map.of("cpus", "2"));
+    long[] s = setup(m);
+    MicroOpExecutor x = m.executor();
+    int[] pinned = {0};
+    x.setPreemptionHook(new PreemptionHook() {
+      @Override public Cpu preemptionPoint(Cpu cpu, int next) {
+        return cpu;
+      }
+
+      @Override public void pinnedPoint(Cpu cpu, int next) {
+        if (next == 5 && pinned[0]++ == 0) {
+          // the interrupt's handler adds 100 to the copy between the region's load and store
+          m.mem().write(s[1], 8, m.mem().read64(s[1]) + 100);
+          cpu.noteExceptionReturn();
+        }
+      }
+    });
+    // the caller holds preempt_disable: every point of the region is pinned
+    m.cpu(0).preemptDisable();
     x.execute(m.cpu(0), ThisCpuOp.ADD, RESTART_ADD, s[0], 7, 0, 8);
     assertThat(x.restarts()).isEqualTo(1);
     assertThat(m.mem().read64(s[1])).as("no lost update").isEqualTo(107);

@@ -120,6 +120,16 @@ class InterleavingExplorerTest {
   }
 
   @Test
+  void anInterruptAtAPinnedPointInsideARestartRegionRestartsIt() {
+    // the caller's preempt_disable pins every point of the region; the handler's add must not be
+    // lost: the return from the interrupt aborts the region and the add reruns from its start
+    ExploreResult r = explore(new TwoAdders(FakeSequences.restartAdd(), true, true), 2, 1);
+    assertThat(r.holds()).isTrue();
+    assertThat(r.exhaustive()).isTrue();
+    assertThat(r.interleavings()).isGreaterThan(1);
+  }
+
+  @Test
   void choiceLogEnumeratesEveryLeafOnce() {
     ChoiceLog log = new ChoiceLog();
     int leaves = 0;

@@ -31,4 +31,19 @@ public final class FakeSequences {
         new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
         new MicroOp("str x2, [x0]", CostClass.STORE, Effect.STORE)};
   }
+
+  /**
+   * A restartable region around a plain load / add / store (the in-kernel rseq form): begin, offset,
+   * load, add, the commit store, end.
+   */
+  public static MicroOp[] restartAdd() {
+    return new MicroOp[] {
+        new MicroOp("str cs, kseq", CostClass.STORE, Effect.RESTART_BEGIN),
+        new MicroOp("mrs x1, tpidr_el1", CostClass.SYSREG_READ, Effect.READ_OFFSET),
+        new MicroOp("add x0, x0, x1", CostClass.ALU, Effect.ADDR_GLOBAL),
+        new MicroOp("ldr x2, [x0]", CostClass.LOAD, Effect.LOAD),
+        new MicroOp("add x2, x2, x3", CostClass.ALU, Effect.COMPUTE),
+        new MicroOp("str x2, [x0]", CostClass.STORE, Effect.STORE),
+        new MicroOp("str xzr, kseq", CostClass.STORE, Effect.RESTART_END)};
+  }
 }

@@ -120,18 +120,18 @@ public final class PathAttribution implements KernelModel {
 
   @Override
   public long alloc(int size, int align, boolean atomic) {
-    long pt0 = k.stats().chunkPageTableCycles();
+    long pt0 = k.chunkPageTableCycles();
     long r = k.alloc(size, align, atomic);
-    ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
+    ptCycles[current] += k.chunkPageTableCycles() - pt0;
     return r;
   }
 
   @Override
   public void free(long ptr) {
-    long pt0 = k.stats().chunkPageTableCycles();
+    long pt0 = k.chunkPageTableCycles();
     objects.remove(ptr);
     k.free(ptr);
-    ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
+    ptCycles[current] += k.chunkPageTableCycles() - pt0;
   }
 
   @Override
@@ -189,9 +189,9 @@ public final class PathAttribution implements KernelModel {
 
   @Override
   public void balance() {
-    long pt0 = k.stats().chunkPageTableCycles();
+    long pt0 = k.chunkPageTableCycles();
     k.balance();
-    ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
+    ptCycles[current] += k.chunkPageTableCycles() - pt0;
   }
 
   @Override
@@ -207,5 +207,10 @@ public final class PathAttribution implements KernelModel {
   @Override
   public ModelStats stats() {
     return k.stats();
+  }
+
+  @Override
+  public long chunkPageTableCycles() {
+    return k.chunkPageTableCycles();
   }
 }

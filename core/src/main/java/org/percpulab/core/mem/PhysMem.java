@@ -34,7 +34,6 @@ public final class PhysMem {
   /** blocks[i >>> 20][(i >>> 10) & 1023][i & 1023] = contents of block i of RAM, or null. */
   private final long[][][][] blocks;
   private int residentBlocks;
-  private int residentPages;
   /**
    * Direct-mapped cache of resident blocks (block number → contents) in front of {@link #blocks}:
    * the page walk, PTE-level map/unmap loops and this_cpu ops touch a few blocks over and over.
@@ -91,8 +90,35 @@ public final class PhysMem {
     return pfn >= basePfn && pfn - basePfn < frames;
   }
 
-  /** Pages that hold contents (were written since allocation); a measure of simulator heap use. */
-  public int residentPages() { return residentPages; }
+  /**
+   * Pages that hold contents (were written since allocation); a measure of simulator heap use.
+   * Counted from the resident blocks on each call (not for hot paths).
+   */
+  public int residentPages() {
+    int n = 0;
+    long lastPage = -1;
+    for (int t = 0; t < blocks.length; t++) {
+      if (blocks[t] == null) {
+        continue;
+      }
+      for (int m = 0; m <= RADIX_MASK; m++) {
+        long[][] leaf = blocks[t][m];
+        if (leaf == null) {
+          continue;
+        }
+        for (int b = 0; b <= RADIX_MASK; b++) {
+          if (leaf[b] != null) {
+            long page = ((((long) t << RADIX_BITS) | m) << RADIX_BITS | b) / blocksPerPage;
+            if (page != lastPage) {
+              n++;
+              lastPage = page;
+            }
+          }
+        }
+      }
+    }
+    return n;
+  }
 
   /** Storage blocks of {@value #BLOCK_BYTES} bytes that hold contents. */
   public int residentBlocks() { return residentBlocks; }
@@ -124,27 +150,9 @@ public final class PhysMem {
     leaf[(int) i & RADIX_MASK] = p;
     if (old == null && p != null) {
       residentBlocks++;
-      if (pageBlocks(i) == 1) {
-        residentPages++;
-      }
     } else if (old != null && p == null) {
       residentBlocks--;
-      if (pageBlocks(i) == 0) {
-        residentPages--;
-      }
     }
-  }
-
-  /** Resident blocks of the page holding block {@code i}. */
-  private int pageBlocks(long i) {
-    long first = i - i % blocksPerPage;
-    int n = 0;
-    for (long b = first; b < first + blocksPerPage; b++) {
-      if (lookup(b) != null) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private long[] block(long pa) {
@@ -193,6 +201,15 @@ public final class PhysMem {
    */
   public long[] residentWords(long pa) {
     return block(pa);
+  }
+
+  /**
+   * The {@value #BLOCK_BYTES}-byte block holding {@code pa} as 64-bit words, made resident if it
+   * was not (so only for a caller about to write a non-zero word into it); throws like
+   * {@link #write} outside RAM. Writes through it are writes to this memory.
+   */
+  public long[] wordsForWrite(long pa) {
+    return blockForWrite(pa);
   }
 
   /**

@@ -738,6 +738,11 @@ public final class PercpuAllocator {
     return List.copyOf(liveChunks);
   }
 
+  /** The live chunks as kept (no copy; for the simulator's lookups in this package). */
+  List<PcpuChunk> liveChunks() {
+    return liveChunks;
+  }
+
   /** Whether {@code c} is a live chunk (not destroyed). */
   public boolean isLive(PcpuChunk c) {
     return !c.destroyed;

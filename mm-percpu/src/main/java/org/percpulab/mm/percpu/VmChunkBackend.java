@@ -254,6 +254,17 @@ public final class VmChunkBackend implements PcpuChunkBackend {
     return pa < 0 ? null : pagePrivate.get(pa >>> pcpu.pageShift());
   }
 
+  /**
+   * The frame populate mapped at {@code pcpu_chunk_addr(chunk, cpu, page)}, or 0 when that page is
+   * not populated or the chunk is not one of this backend's vm chunks (the first chunk).
+   */
+  public long unitPagePfn(PercpuAllocator pcpu, PcpuChunk chunk, int cpu, int page) {
+    if (!(chunk.data instanceof VmData d) || page < 0 || page >= pcpu.unitPages()) {
+      return 0;
+    }
+    return d.pages[pageIdx(pcpu, cpu, page)];
+  }
+
   @Override
   public void clearArea(PercpuAllocator pcpu, PcpuChunk chunk, int cpu, int off, int size) {
     int shift = pcpu.pageShift();

@@ -35,6 +35,12 @@ public final class PhysMem {
   private final long[][][][] blocks;
   private int residentBlocks;
   /**
+   * Bit f set: frame f (relative to the first frame) has a resident block. Cleared only by
+   * {@link #discard}, the one place blocks stop being resident, which drops whole frames.
+   */
+  private final long[] residentFrames;
+  private int residentPages;
+  /**
    * Direct-mapped cache of resident blocks (block number → contents) in front of {@link #blocks}:
    * the page walk, PTE-level map/unmap loops and this_cpu ops touch a few blocks over and over.
    * Only resident blocks are cached; {@link #discard} invalidates.
@@ -67,6 +73,7 @@ public final class PhysMem {
     this.baseBlk = startPa >>> BLOCK_SHIFT;
     long nBlocks = frames * blocksPerPage;
     this.blocks = new long[(int) (((nBlocks - 1) >>> (2 * RADIX_BITS)) + 1)][][][];
+    this.residentFrames = new long[(int) ((frames + 63) >>> 6)];
     java.util.Arrays.fill(cacheBlk, -1L);
   }
 
@@ -90,35 +97,8 @@ public final class PhysMem {
     return pfn >= basePfn && pfn - basePfn < frames;
   }
 
-  /**
-   * Pages that hold contents (were written since allocation); a measure of simulator heap use.
-   * Counted from the resident blocks on each call (not for hot paths).
-   */
-  public int residentPages() {
-    int n = 0;
-    long lastPage = -1;
-    for (int t = 0; t < blocks.length; t++) {
-      if (blocks[t] == null) {
-        continue;
-      }
-      for (int m = 0; m <= RADIX_MASK; m++) {
-        long[][] leaf = blocks[t][m];
-        if (leaf == null) {
-          continue;
-        }
-        for (int b = 0; b <= RADIX_MASK; b++) {
-          if (leaf[b] != null) {
-            long page = ((((long) t << RADIX_BITS) | m) << RADIX_BITS | b) / blocksPerPage;
-            if (page != lastPage) {
-              n++;
-              lastPage = page;
-            }
-          }
-        }
-      }
-    }
-    return n;
-  }
+  /** Pages that hold contents (were written since allocation); a measure of simulator heap use. */
+  public int residentPages() { return residentPages; }
 
   /** Storage blocks of {@value #BLOCK_BYTES} bytes that hold contents. */
   public int residentBlocks() { return residentBlocks; }
@@ -150,9 +130,20 @@ public final class PhysMem {
     leaf[(int) i & RADIX_MASK] = p;
     if (old == null && p != null) {
       residentBlocks++;
+      long f = i / blocksPerPage;
+      long bit = 1L << f;
+      if ((residentFrames[(int) (f >>> 6)] & bit) == 0) {
+        residentFrames[(int) (f >>> 6)] |= bit;
+        residentPages++;
+      }
     } else if (old != null && p == null) {
       residentBlocks--;
     }
+  }
+
+  /** True when frame {@code f} (relative to the first frame) has no resident block. */
+  private boolean frameEmpty(long f) {
+    return (residentFrames[(int) (f >>> 6)] & (1L << f)) == 0;
   }
 
   private long[] block(long pa) {
@@ -280,6 +271,12 @@ public final class PhysMem {
   public void zero(long pa, long len) {
     long end = pa + len;
     while (pa < end) {
+      long f = (pa >>> pageShift) - basePfn;
+      if (f >= 0 && f < frames && frameEmpty(f)) {
+        // nothing of this frame is resident: it reads as zero already
+        pa = Math.min(end, (pa | pageMask) + 1);
+        continue;
+      }
       long stop = Math.min(end, (pa | BLOCK_MASK) + 1);
       long[] p = block(pa);
       if (p != null) {
@@ -308,9 +305,11 @@ public final class PhysMem {
     long base = baseBlk;
     for (long i = 0; i < count; i++) {
       long f = pfn + i;
-      if (residentBlocks == 0 || !pfnValid(f)) {
+      if (residentBlocks == 0 || !pfnValid(f) || frameEmpty(f - basePfn)) {
         continue;
       }
+      residentFrames[(int) ((f - basePfn) >>> 6)] &= ~(1L << (f - basePfn));
+      residentPages--;
       long b0 = (f << pageShift) >>> BLOCK_SHIFT;
       for (long b = b0; b < b0 + blocksPerPage; b++) {
         int slot = (int) b & (CACHE_SLOTS - 1);

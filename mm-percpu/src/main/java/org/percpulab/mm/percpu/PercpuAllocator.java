@@ -444,9 +444,7 @@ public final class PercpuAllocator {
         rs = re;
       }
     }
-    for (int cpu = 0; cpu < unitOffsets.length; cpu++) {
-      backend.clearArea(this, chunk, cpu, off, (int) sz);
-    }
+    backend.clearAreas(this, chunk, off, (int) sz);
     return addrToPtr(chunk.baseAddr + off);
   }
 

@@ -1,6 +1,7 @@
 package org.percpulab.bench.run;
 
 import java.util.Arrays;
+import org.percpulab.core.util.LongObjectMap;
 
 /**
  * The labelled percpu objects of a run, for {@link PathAttribution}: ranges {@code [start, start +
@@ -10,21 +11,16 @@ import java.util.Arrays;
  * floor lookup would give.
  *
  * <p>Simulator bookkeeping with no kernel counterpart, on the this_cpu op path: a range is linked
- * into every {@value #GRANULE}-byte granule it covers, and an open-addressing hash (linear probing,
- * backward-shift deletion) maps a granule to its first link, so a lookup is one probe and a walk of
- * the few ranges sharing that granule. Primitive arrays only.
+ * into every {@value #GRANULE}-byte granule it covers, and core's {@link LongObjectMap} maps a granule
+ * to its first link, so a lookup is one probe and a walk of the few ranges sharing that granule.
  */
 final class LabelledRanges {
   private static final int GRANULE_SHIFT = 6;
   static final int GRANULE = 1 << GRANULE_SHIFT;
-  private static final long NO_KEY = Long.MIN_VALUE;
   private static final int NONE = -1;
 
-  /** granule -> first link; {@link #NO_KEY} marks a free slot. */
-  private long[] keys;
-  private int[] heads;
-  private int mask;
-  private int usedSlots;
+  /** granule key ({@link #key}) -> {first link}; a granule without links has no entry. */
+  private final LongObjectMap<int[]> heads = new LongObjectMap<>(256);
 
   /** Links: one per (range, granule it covers); {@code linkNext} chains a granule's links. */
   private long[] linkStart = new long[64];
@@ -34,50 +30,52 @@ final class LabelledRanges {
   private int linkCount;
   private int freeLink = NONE;
 
-  LabelledRanges() {
-    keys = new long[256];
-    heads = new int[256];
-    Arrays.fill(keys, NO_KEY);
-    mask = keys.length - 1;
+  /** The map key of the granule holding {@code ptr}: non-negative, distinct per granule. */
+  private static long key(long ptr) {
+    return (ptr >> GRANULE_SHIFT) & Long.MAX_VALUE;
   }
 
   /** Adds {@code [start, start + size)} with {@code group}, replacing a range with that start. */
   void put(long start, int size, int group) {
     remove(start);
     long end = start + Math.max(size, 1);
-    for (long g = start >> GRANULE_SHIFT; g <= (end - 1) >> GRANULE_SHIFT; g++) {
+    for (long p = start & -GRANULE; p < end; p += GRANULE) {
       int l = newLink();
       linkStart[l] = start;
       linkEnd[l] = end;
       linkGroup[l] = group;
-      int slot = slotFor(g);
-      linkNext[l] = heads[slot];
-      heads[slot] = l;
+      int[] h = heads.get(key(p));
+      if (h == null) {
+        h = new int[] {NONE};
+        heads.put(key(p), h);
+      }
+      linkNext[l] = h[0];
+      h[0] = l;
     }
   }
 
   /** Removes the range starting at {@code start}, if any. */
   void remove(long start) {
-    int slot = find(start >> GRANULE_SHIFT);
-    long end = NO_KEY;
-    if (slot >= 0) {
-      for (int l = heads[slot]; l != NONE; l = linkNext[l]) {
+    int[] first = heads.get(key(start));
+    long end = Long.MIN_VALUE;
+    if (first != null) {
+      for (int l = first[0]; l != NONE; l = linkNext[l]) {
         if (linkStart[l] == start) {
           end = linkEnd[l];
           break;
         }
       }
     }
-    if (end == NO_KEY) {
+    if (end == Long.MIN_VALUE) {
       return;
     }
-    for (long g = start >> GRANULE_SHIFT; g <= (end - 1) >> GRANULE_SHIFT; g++) {
-      int s = find(g);
+    for (long p = start & -GRANULE; p < end; p += GRANULE) {
+      int[] h = heads.get(key(p));
       int prev = NONE;
-      for (int l = heads[s]; l != NONE; prev = l, l = linkNext[l]) {
+      for (int l = h[0]; l != NONE; prev = l, l = linkNext[l]) {
         if (linkStart[l] == start) {
           if (prev == NONE) {
-            heads[s] = linkNext[l];
+            h[0] = linkNext[l];
           } else {
             linkNext[prev] = linkNext[l];
           }
@@ -86,19 +84,19 @@ final class LabelledRanges {
           break;
         }
       }
-      if (heads[s] == NONE) {
-        deleteSlot(s);
+      if (h[0] == NONE) {
+        heads.remove(key(p));
       }
     }
   }
 
   /** The group of the range holding {@code ptr}, or {@code otherwise}. */
   int groupOf(long ptr, int otherwise) {
-    int slot = find(ptr >> GRANULE_SHIFT);
-    if (slot < 0) {
+    int[] h = heads.get(key(ptr));
+    if (h == null) {
       return otherwise;
     }
-    for (int l = heads[slot]; l != NONE; l = linkNext[l]) {
+    for (int l = h[0]; l != NONE; l = linkNext[l]) {
       if (ptr >= linkStart[l] && ptr < linkEnd[l]) {
         return linkGroup[l];
       }
@@ -120,81 +118,5 @@ final class LabelledRanges {
       linkNext = Arrays.copyOf(linkNext, n);
     }
     return linkCount++;
-  }
-
-  private static int hash(long g) {
-    return (int) ((g * 0x9E3779B97F4A7C15L) >>> 32);
-  }
-
-  /** The slot of granule {@code g}, or -1. */
-  private int find(long g) {
-    int i = hash(g) & mask;
-    while (true) {
-      long k = keys[i];
-      if (k == g) {
-        return i;
-      }
-      if (k == NO_KEY) {
-        return -1;
-      }
-      i = (i + 1) & mask;
-    }
-  }
-
-  /** The slot of granule {@code g}, added with no links if absent. */
-  private int slotFor(long g) {
-    int i = find(g);
-    if (i >= 0) {
-      return i;
-    }
-    if ((usedSlots + 1) * 2 > keys.length) {
-      grow();
-    }
-    i = hash(g) & mask;
-    while (keys[i] != NO_KEY) {
-      i = (i + 1) & mask;
-    }
-    keys[i] = g;
-    heads[i] = NONE;
-    usedSlots++;
-    return i;
-  }
-
-  private void grow() {
-    long[] oldKeys = keys;
-    int[] oldHeads = heads;
-    keys = new long[oldKeys.length * 2];
-    heads = new int[oldKeys.length * 2];
-    Arrays.fill(keys, NO_KEY);
-    mask = keys.length - 1;
-    for (int j = 0; j < oldKeys.length; j++) {
-      if (oldKeys[j] != NO_KEY) {
-        int i = hash(oldKeys[j]) & mask;
-        while (keys[i] != NO_KEY) {
-          i = (i + 1) & mask;
-        }
-        keys[i] = oldKeys[j];
-        heads[i] = oldHeads[j];
-      }
-    }
-  }
-
-  /** Frees slot {@code s}, moving later keys of its probe run back (no tombstones). */
-  private void deleteSlot(int s) {
-    usedSlots--;
-    int hole = s;
-    int j = (s + 1) & mask;
-    while (keys[j] != NO_KEY) {
-      int home = hash(keys[j]) & mask;
-      boolean move = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (move) {
-        keys[hole] = keys[j];
-        heads[hole] = heads[j];
-        hole = j;
-      }
-      j = (j + 1) & mask;
-    }
-    keys[hole] = NO_KEY;
-    heads[hole] = NONE;
   }
 }

@@ -190,7 +190,13 @@ public final class Arm64BootMappings implements BootMappings {
     boolean pmdBlocks = !noBlock && blockAt(g, pmd);
     boolean pudOk = pudBlocks && !noBlock && blockAt(g, pud);
     long end = va + size;
-    int start = out.size();
+    // the current run of pieces of one kind (prot and shift), each following the previous one
+    long runVa = va;
+    long runPa = pa;
+    long runSize = 0;
+    long runProt = 0;
+    int runShift = -1;
+    boolean pagesOnly = !pudOk && !pmdBlocks && noCont;
     while (Long.compareUnsigned(va, end) < 0) {
       long left = end - va;
       long step;
@@ -213,19 +219,27 @@ public final class Arm64BootMappings implements BootMappings {
         shift = ps;
         p |= Arm64Descriptors.CONT;
       } else {
-        step = 1L << ps;
+        // pages; with no larger piece possible, every page left at once
+        step = pagesOnly ? (((left - 1) >>> ps) + 1) << ps : 1L << ps;
         shift = ps;
       }
-      BootMapping last = out.size() > start ? out.get(out.size() - 1) : null;
-      if (last != null && last.prot() == p && last.maxBlockShift() == shift
-          && last.va() + last.size() == va && last.pa() + last.size() == pa) {
-        out.set(out.size() - 1, BootMapping.map(name, last.va(), last.pa(), last.size() + step, p,
-            shift));
+      if (runShift == shift && runProt == p) {
+        runSize += step;
       } else {
-        out.add(BootMapping.map(name, va, pa, step, p, shift));
+        if (runShift >= 0) {
+          out.add(BootMapping.map(name, runVa, runPa, runSize, runProt, runShift));
+        }
+        runVa = va;
+        runPa = pa;
+        runSize = step;
+        runProt = p;
+        runShift = shift;
       }
       va += step;
       pa += step;
+    }
+    if (runShift >= 0) {
+      out.add(BootMapping.map(name, runVa, runPa, runSize, runProt, runShift));
     }
   }
 

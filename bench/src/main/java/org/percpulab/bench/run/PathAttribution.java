@@ -40,9 +40,11 @@ public final class PathAttribution implements KernelModel {
   private static final String OTHER = "other";
 
   private final KernelModel k;
-  /** Object base -> {size, group index}. */
-  private final java.util.TreeMap<Long, int[]> objects = new java.util.TreeMap<>();
+  /** The labelled objects: base, size and group index. */
+  private final LabelledRanges objects = new LabelledRanges();
   private final List<String> groups = new ArrayList<>(List.of(OTHER));
+  /** Label -> group index, for labels seen before. */
+  private final Map<String, Integer> groupOfLabel = new java.util.HashMap<>();
   /** [path][group] op cycles; the group dimension grows as objects are named. */
   private long[][] split = new long[KernelEvent.Type.values().length + 1][16];
   private final long[] opCycles = new long[KernelEvent.Type.values().length + 1];
@@ -120,18 +122,18 @@ public final class PathAttribution implements KernelModel {
 
   @Override
   public long alloc(int size, int align, boolean atomic) {
-    long pt0 = k.stats().chunkPageTableCycles();
+    long pt0 = k.chunkPageTableCycles();
     long r = k.alloc(size, align, atomic);
-    ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
+    ptCycles[current] += k.chunkPageTableCycles() - pt0;
     return r;
   }
 
   @Override
   public void free(long ptr) {
-    long pt0 = k.stats().chunkPageTableCycles();
+    long pt0 = k.chunkPageTableCycles();
     objects.remove(ptr);
     k.free(ptr);
-    ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
+    ptCycles[current] += k.chunkPageTableCycles() - pt0;
   }
 
   @Override
@@ -146,24 +148,30 @@ public final class PathAttribution implements KernelModel {
   }
 
   private int group(long ptr) {
-    Map.Entry<Long, int[]> e = objects.floorEntry(ptr);
-    return e != null && ptr - e.getKey() < e.getValue()[0] ? e.getValue()[1] : 0;
+    return objects.groupOf(ptr, 0);
   }
 
   @Override
   public void label(long ptr, int size, String what) {
-    String g = GROUPS.getOrDefault(what, what);
-    int idx = groups.indexOf(g);
-    if (idx < 0) {
-      groups.add(g);
-      idx = groups.size() - 1;
-      if (idx == split[0].length) {
-        for (int i = 0; i < split.length; i++) {
-          split[i] = java.util.Arrays.copyOf(split[i], idx * 2);
+    Integer known = groupOfLabel.get(what);
+    int idx;
+    if (known != null) {
+      idx = known;
+    } else {
+      String g = GROUPS.getOrDefault(what, what);
+      idx = groups.indexOf(g);
+      if (idx < 0) {
+        groups.add(g);
+        idx = groups.size() - 1;
+        if (idx == split[0].length) {
+          for (int i = 0; i < split.length; i++) {
+            split[i] = java.util.Arrays.copyOf(split[i], idx * 2);
+          }
         }
       }
+      groupOfLabel.put(what, idx);
     }
-    objects.put(ptr, new int[] {size, idx});
+    objects.put(ptr, size, idx);
     k.label(ptr, size, what);
   }
 
@@ -189,9 +197,9 @@ public final class PathAttribution implements KernelModel {
 
   @Override
   public void balance() {
-    long pt0 = k.stats().chunkPageTableCycles();
+    long pt0 = k.chunkPageTableCycles();
     k.balance();
-    ptCycles[current] += k.stats().chunkPageTableCycles() - pt0;
+    ptCycles[current] += k.chunkPageTableCycles() - pt0;
   }
 
   @Override
@@ -207,5 +215,10 @@ public final class PathAttribution implements KernelModel {
   @Override
   public ModelStats stats() {
     return k.stats();
+  }
+
+  @Override
+  public long chunkPageTableCycles() {
+    return k.chunkPageTableCycles();
   }
 }

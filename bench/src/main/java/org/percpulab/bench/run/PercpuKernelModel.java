@@ -17,6 +17,7 @@ import org.percpulab.core.spi.CostTable;
 import org.percpulab.core.spi.OpForm;
 import org.percpulab.core.spi.OpMode;
 import org.percpulab.core.spi.ThisCpuOp;
+import org.percpulab.mm.percpu.PerCpuPtrToPhys;
 import org.percpulab.mm.percpu.PercpuSystem;
 import org.percpulab.mm.percpu.ThisCpuEngine;
 
@@ -51,12 +52,15 @@ public final class PercpuKernelModel implements KernelModel {
   private final CostTable costs;
   private final long pageSize;
   private long ptrWalkReads;
+  /** per_cpu_ptr to PA in dynamic chunks without a walk (the first chunk: {@link #pa}'s walk). */
+  private final PerCpuPtrToPhys toPhys;
 
   PercpuKernelModel(Machine m, OpMode mode) {
     this.m = m;
     this.mode = mode;
     this.sys = PercpuSystem.boot(m);
     this.engine = new ThisCpuEngine(sys, mode);
+    this.toPhys = new PerCpuPtrToPhys(sys.allocator());
     this.costs = m.model().costs();
     this.pageSize = m.geometry().pageSize();
   }
@@ -209,6 +213,10 @@ public final class PercpuKernelModel implements KernelModel {
   }
 
   private long pa(long ptr, int cpu) {
+    long direct = toPhys.pa(ptr, cpu);
+    if (direct >= 0) {
+      return direct;
+    }
     long va = sys.perCpuPtr(ptr, cpu);
     long off = va & (pageSize - 1);
     long vpage = va - off;
@@ -272,23 +280,25 @@ public final class PercpuKernelModel implements KernelModel {
       hits += t.hits();
       misses += t.misses();
     }
-    long hwReads = 0;
-    for (int i = 0; i < m.cpus().count(); i++) {
-      hwReads += m.cpu(i).walkLevelReads();
-    }
-    PageTableEngine e = m.engine();
     PageAllocator a = m.allocator();
-    long ptCycles = (e.reads() - hwReads - ptrWalkReads) * costs.cycles(CostClass.PT_READ)
-        + e.writes() * costs.cycles(CostClass.PT_WRITE)
-        + e.tablesAllocated() * costs.cycles(CostClass.PAGE_ALLOC)
-        + (m.cpus().broadcastRangeFlushes() + m.cpus().localFlushes())
-            * costs.cycles(CostClass.TLBI_VA)
-        + m.cpus().broadcastAllFlushes() * costs.cycles(CostClass.TLBI_ALL);
     long localVa = sys.localArea() == null ? 0 : sys.localArea().bytesInUse();
     return new ModelStats(hits, misses, sys.allocator().chunksCreated(),
         sys.allocator().chunksDestroyed(),
         sys.allocator().nrPopulated() * sys.allocator().nrUnits() * pageSize, localVa,
         a.perCpuTablePages() * pageSize, (a.perCpuTablePages() + a.sharedTablePages()) * pageSize,
-        ptCycles);
+        chunkPageTableCycles());
+  }
+
+  /** O(1): every count is machine-wide (the CPUs' hardware walk reads included). */
+  @Override
+  public long chunkPageTableCycles() {
+    PageTableEngine e = m.engine();
+    long hwReads = m.cpus().walkLevelReads();
+    return (e.reads() - hwReads - ptrWalkReads) * costs.cycles(CostClass.PT_READ)
+        + e.writes() * costs.cycles(CostClass.PT_WRITE)
+        + e.tablesAllocated() * costs.cycles(CostClass.PAGE_ALLOC)
+        + (m.cpus().broadcastRangeFlushes() + m.cpus().localFlushes())
+            * costs.cycles(CostClass.TLBI_VA)
+        + m.cpus().broadcastAllFlushes() * costs.cycles(CostClass.TLBI_ALL);
   }
 }

@@ -70,6 +70,14 @@ public interface KernelModel {
   ModelStats stats();
 
   /**
+   * {@link ModelStats#chunkPageTableCycles()} of {@link #stats()} now, for a caller that needs only
+   * that figure around every alloc/free/balance call; a model may compute it without the rest.
+   */
+  default long chunkPageTableCycles() {
+    return stats().chunkPageTableCycles();
+  }
+
+  /**
    * The percpu local area's layout this machine uses ({@code mirror}, {@code packed}), or
    * {@code none} without the local map.
    */

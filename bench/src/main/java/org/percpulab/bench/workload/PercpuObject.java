@@ -95,6 +95,7 @@ public enum PercpuObject {
   private final int size;
   private final int align;
   private final String source;
+  private final String kernelName = name().toLowerCase(java.util.Locale.ROOT);
 
   PercpuObject(int size, int align, String source) {
     this.size = size;
@@ -117,6 +118,6 @@ public enum PercpuObject {
 
   /** Kernel spelling, e.g. {@code memcg_vmstats_percpu}. */
   public String kernelName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return kernelName;
   }
 }

@@ -31,6 +31,8 @@ public final class Cpu {
   private long currentTask;
   private long walks;
   private long walkLevelReads;
+  /** Slot 0: walk level reads of all CPUs of the machine (see {@link Cpus#walkLevelReads()}). */
+  private final long[] machineWalkReads;
   private long faults;
   private long lastProt;
   private int lastWalkReads;
@@ -49,8 +51,9 @@ public final class Cpu {
   private long wordsPa = -1;
   private long wordsGen = -1;
 
-  Cpu(int id, int core, Tlb tlb, PageTableEngine engine, long base) {
+  Cpu(int id, int core, Tlb tlb, PageTableEngine engine, long base, long[] machineWalkReads) {
     this.id = id;
+    this.machineWalkReads = machineWalkReads;
     this.core = core;
     this.tlb = tlb;
     this.engine = engine;
@@ -115,6 +118,7 @@ public final class Cpu {
     walks++;
     int reads = engine.fastReads();
     walkLevelReads += reads;
+    machineWalkReads[0] += reads;
     lastWalkReads = reads;
     if (r < 0) {
       faults++;

@@ -25,6 +25,8 @@ public final class Cpus {
   private long broadcastAllFlushes;
   private long flushedPages;
   private long droppedEntries;
+  /** Slot 0: page-table levels read by the hardware walks of all CPUs. */
+  private final long[] walkLevelReads = new long[1];
 
   public Cpus(MachineTopology topology, int tlbEntries, PageTableEngine engine,
       KernelPageTables kpt) {
@@ -47,7 +49,7 @@ public final class Cpus {
         all.add(t);
         shared = t;
       }
-      cpus[i] = new Cpu(i, core, t, engine, kpt.pgdOf(i));
+      cpus[i] = new Cpu(i, core, t, engine, kpt.pgdOf(i), walkLevelReads);
     }
     this.tlbs = Collections.unmodifiableList(all);
   }
@@ -62,6 +64,9 @@ public final class Cpus {
     }
     return cpus[cpu];
   }
+
+  /** Levels read by the hardware walks of all CPUs (the sum of {@link Cpu#walkLevelReads()}). */
+  public long walkLevelReads() { return walkLevelReads[0]; }
 
   /** Distinct TLBs (one per CPU, or one per core with tlb.shared=smt). */
   public List<Tlb> tlbs() { return tlbs; }

@@ -31,6 +31,11 @@ public final class Tlb {
    */
   private final long[] occupied;
   private final int mask;
+  /**
+   * The cached VPNs in ascending order ({@link #size} of them), so that a range flush that covers
+   * none of them returns at once (it would drop nothing and change nothing). Grown on demand.
+   */
+  private long[] sortedVpns = new long[0];
   private int size;
   private int hand;
   private long hits;
@@ -185,6 +190,7 @@ public final class Tlb {
     while (key(slot) != EMPTY) {
       slot = (slot + 1) & mask;
     }
+    indexAdd(v);
     size++;
     version++;
     long[] c = chunkForWrite(slot);
@@ -217,7 +223,40 @@ public final class Tlb {
     }
   }
 
+  /** Index in {@link #sortedVpns} of the first VPN >= {@code v} (or {@link #size}). */
+  private int lowerBound(long v) {
+    int lo = 0;
+    int hi = size;
+    long[] a = sortedVpns;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Adds {@code v} (absent) to the sorted index; call before {@link #size} grows. */
+  private void indexAdd(long v) {
+    int at = lowerBound(v);
+    if (size == sortedVpns.length) {
+      sortedVpns = Arrays.copyOf(sortedVpns, Math.max(8, Math.min(capacity, size * 2)));
+    }
+    System.arraycopy(sortedVpns, at, sortedVpns, at + 1, size - at);
+    sortedVpns[at] = v;
+  }
+
+  /** Removes cached {@code v} from the sorted index; call before {@link #size} shrinks. */
+  private void indexRemove(long v) {
+    int at = lowerBound(v);
+    System.arraycopy(sortedVpns, at + 1, sortedVpns, at, size - at - 1);
+  }
+
   private void removeSlot(int i) {
+    indexRemove(key(i));
     version++;
     size--;
     int hole = i;
@@ -257,6 +296,11 @@ public final class Tlb {
   /** Invalidates {@code [vpnStart, vpnStart+count)}; returns the number of entries dropped. */
   public int flushRange(long vpnStart, long count) {
     if (size == 0) {
+      return 0;
+    }
+    int at = lowerBound(vpnStart);
+    if (at == size || sortedVpns[at] - vpnStart >= count) {
+      // no cached VPN in the range: nothing to drop
       return 0;
     }
     int dropped = 0;

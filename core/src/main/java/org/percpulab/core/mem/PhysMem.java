@@ -34,6 +34,11 @@ public final class PhysMem {
   /** blocks[i >>> 20][(i >>> 10) & 1023][i & 1023] = contents of block i of RAM, or null. */
   private final long[][][][] blocks;
   private int residentBlocks;
+  /**
+   * Bit f set: frame f (relative to the first frame) has a resident block. Cleared only by
+   * {@link #discard}, the one place blocks stop being resident, which drops whole frames.
+   */
+  private final long[] residentFrames;
   private int residentPages;
   /**
    * Direct-mapped cache of resident blocks (block number → contents) in front of {@link #blocks}:
@@ -68,6 +73,7 @@ public final class PhysMem {
     this.baseBlk = startPa >>> BLOCK_SHIFT;
     long nBlocks = frames * blocksPerPage;
     this.blocks = new long[(int) (((nBlocks - 1) >>> (2 * RADIX_BITS)) + 1)][][][];
+    this.residentFrames = new long[(int) ((frames + 63) >>> 6)];
     java.util.Arrays.fill(cacheBlk, -1L);
   }
 
@@ -124,27 +130,20 @@ public final class PhysMem {
     leaf[(int) i & RADIX_MASK] = p;
     if (old == null && p != null) {
       residentBlocks++;
-      if (pageBlocks(i) == 1) {
+      long f = i / blocksPerPage;
+      long bit = 1L << f;
+      if ((residentFrames[(int) (f >>> 6)] & bit) == 0) {
+        residentFrames[(int) (f >>> 6)] |= bit;
         residentPages++;
       }
     } else if (old != null && p == null) {
       residentBlocks--;
-      if (pageBlocks(i) == 0) {
-        residentPages--;
-      }
     }
   }
 
-  /** Resident blocks of the page holding block {@code i}. */
-  private int pageBlocks(long i) {
-    long first = i - i % blocksPerPage;
-    int n = 0;
-    for (long b = first; b < first + blocksPerPage; b++) {
-      if (lookup(b) != null) {
-        n++;
-      }
-    }
-    return n;
+  /** True when frame {@code f} (relative to the first frame) has no resident block. */
+  private boolean frameEmpty(long f) {
+    return (residentFrames[(int) (f >>> 6)] & (1L << f)) == 0;
   }
 
   private long[] block(long pa) {
@@ -193,6 +192,15 @@ public final class PhysMem {
    */
   public long[] residentWords(long pa) {
     return block(pa);
+  }
+
+  /**
+   * The {@value #BLOCK_BYTES}-byte block holding {@code pa} as 64-bit words, made resident if it
+   * was not (so only for a caller about to write a non-zero word into it); throws like
+   * {@link #write} outside RAM. Writes through it are writes to this memory.
+   */
+  public long[] wordsForWrite(long pa) {
+    return blockForWrite(pa);
   }
 
   /**
@@ -263,6 +271,12 @@ public final class PhysMem {
   public void zero(long pa, long len) {
     long end = pa + len;
     while (pa < end) {
+      long f = (pa >>> pageShift) - basePfn;
+      if (f >= 0 && f < frames && frameEmpty(f)) {
+        // nothing of this frame is resident: it reads as zero already
+        pa = Math.min(end, (pa | pageMask) + 1);
+        continue;
+      }
       long stop = Math.min(end, (pa | BLOCK_MASK) + 1);
       long[] p = block(pa);
       if (p != null) {
@@ -291,9 +305,11 @@ public final class PhysMem {
     long base = baseBlk;
     for (long i = 0; i < count; i++) {
       long f = pfn + i;
-      if (residentBlocks == 0 || !pfnValid(f)) {
+      if (residentBlocks == 0 || !pfnValid(f) || frameEmpty(f - basePfn)) {
         continue;
       }
+      residentFrames[(int) ((f - basePfn) >>> 6)] &= ~(1L << (f - basePfn));
+      residentPages--;
       long b0 = (f << pageShift) >>> BLOCK_SHIFT;
       for (long b = b0; b < b0 + blocksPerPage; b++) {
         int slot = (int) b & (CACHE_SLOTS - 1);

@@ -69,10 +69,10 @@ public final class PcpuAllocInfo {
           }
           cur = new StringBuilder("pcpu-alloc: ");
         }
-        cur.append(String.format("[%0" + groupWidth + "d] ", g));
+        zeroPadded(cur.append('['), g, groupWidth).append("] ");
         for (unitEnd += upa; unit < unitEnd; unit++) {
           if (gi.cpuMap[unit] != NO_CPU) {
-            cur.append(String.format("%0" + cpuWidth + "d ", gi.cpuMap[unit]));
+            zeroPadded(cur, gi.cpuMap[unit], cpuWidth).append(' ');
           } else {
             cur.append(empty).append(' ');
           }
@@ -83,5 +83,14 @@ public final class PcpuAllocInfo {
       lines.add(cur.toString());
     }
     return lines;
+  }
+
+  /** Appends {@code v} (not negative) as printf's {@code %0<width>d} would. */
+  private static StringBuilder zeroPadded(StringBuilder sb, int v, int width) {
+    String digits = Integer.toString(v);
+    for (int i = digits.length(); i < width; i++) {
+      sb.append('0');
+    }
+    return sb.append(digits);
   }
 }

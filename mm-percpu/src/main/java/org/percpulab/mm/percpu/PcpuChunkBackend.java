@@ -36,4 +36,14 @@ public interface PcpuChunkBackend {
 
   /** The memset of a new area for one CPU ({@code pcpu_chunk_addr(chunk, cpu, 0) + off}). */
   default void clearArea(PercpuAllocator pcpu, PcpuChunk chunk, int cpu, int off, int size) {}
+
+  /**
+   * pcpu_alloc's memset of a new area on every possible CPU: {@link #clearArea} for each CPU in
+   * order; a backend may do the same in one pass.
+   */
+  default void clearAreas(PercpuAllocator pcpu, PcpuChunk chunk, int off, int size) {
+    for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
+      clearArea(pcpu, chunk, cpu, off, size);
+    }
+  }
 }

@@ -444,9 +444,7 @@ public final class PercpuAllocator {
         rs = re;
       }
     }
-    for (int cpu = 0; cpu < unitOffsets.length; cpu++) {
-      backend.clearArea(this, chunk, cpu, off, (int) sz);
-    }
+    backend.clearAreas(this, chunk, off, (int) sz);
     return addrToPtr(chunk.baseAddr + off);
   }
 
@@ -736,6 +734,11 @@ public final class PercpuAllocator {
   /** Every live chunk (first, reserved, dynamic) in creation order. */
   public List<PcpuChunk> chunks() {
     return List.copyOf(liveChunks);
+  }
+
+  /** The live chunks as kept (no copy; for the simulator's lookups in this package). */
+  List<PcpuChunk> liveChunks() {
+    return liveChunks;
   }
 
   /** Whether {@code c} is a live chunk (not destroyed). */

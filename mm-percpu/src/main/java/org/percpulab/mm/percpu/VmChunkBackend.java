@@ -4,6 +4,7 @@ import org.percpulab.core.util.PfnMap;
 
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PagePurpose;
+import org.percpulab.core.mem.PhysMem;
 import org.percpulab.core.spi.ProtKind;
 import org.percpulab.mm.vmalloc.Caller;
 import org.percpulab.mm.vmalloc.VmStruct;
@@ -252,6 +253,42 @@ public final class VmChunkBackend implements PcpuChunkBackend {
   public PcpuChunk chunkOfAddress(PercpuAllocator pcpu, long addr) {
     long pa = m.engine().translate(m.kpt().swapperPgd(), addr);
     return pa < 0 ? null : pagePrivate.get(pa >>> pcpu.pageShift());
+  }
+
+  /**
+   * The frame populate mapped at {@code pcpu_chunk_addr(chunk, cpu, page)}, or 0 when that page is
+   * not populated or the chunk is not one of this backend's vm chunks (the first chunk).
+   */
+  public long unitPagePfn(PercpuAllocator pcpu, PcpuChunk chunk, int cpu, int page) {
+    if (!(chunk.data instanceof VmData d) || page < 0 || page >= pcpu.unitPages()) {
+      return 0;
+    }
+    return d.pages[pageIdx(pcpu, cpu, page)];
+  }
+
+  /** {@link #clearArea} on every CPU; for a vm chunk one pass over its unit page array. */
+  @Override
+  public void clearAreas(PercpuAllocator pcpu, PcpuChunk chunk, int off, int size) {
+    if (!(chunk.data instanceof VmData d)) {
+      PcpuChunkBackend.super.clearAreas(pcpu, chunk, off, size);
+      return;
+    }
+    int shift = pcpu.pageShift();
+    long pageMask = pcpu.pageSize() - 1;
+    int unitPages = pcpu.unitPages();
+    int end = off + size;
+    int firstPage = off >>> shift;
+    int lastPage = (end - 1) >>> shift;
+    PhysMem mem = m.mem();
+    long[] pages = d.pages;
+    for (int cpu = 0; cpu < pcpu.nrCpus(); cpu++) {
+      int idx = pcpu.unitMap(cpu) * unitPages;
+      for (int page = firstPage; page <= lastPage; page++) {
+        int from = Math.max(off, page << shift);
+        int to = (int) Math.min(end, ((long) page + 1) << shift);
+        mem.zero((pages[idx + page] << shift) + (from & pageMask), to - from);
+      }
+    }
   }
 
   @Override

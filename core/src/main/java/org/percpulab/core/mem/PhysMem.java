@@ -107,6 +107,12 @@ public final class PhysMem {
     return leaf == null ? null : leaf[(int) i & RADIX_MASK];
   }
 
+  /** The radix leaf holding block {@code i} (relative to the start of RAM), or null. */
+  private long[][] leafOf(long i) {
+    long[][][] mid = blocks[(int) (i >>> (2 * RADIX_BITS))];
+    return mid == null ? null : mid[(int) (i >>> RADIX_BITS) & RADIX_MASK];
+  }
+
   private void store(long i, long[] p) {
     int top = (int) (i >>> (2 * RADIX_BITS));
     long[][][] mid = blocks[top];
@@ -296,14 +302,22 @@ public final class PhysMem {
       }
       long b0 = (f << pageShift) >>> BLOCK_SHIFT;
       for (long b = b0; b < b0 + blocksPerPage; b++) {
+        long rel = b - base;
+        long[][] leaf = leafOf(rel);
+        if (leaf == null) {
+          // no block of this radix leaf is resident, so none is cached either
+          b = base + (rel | RADIX_MASK);
+          continue;
+        }
+        if (leaf[(int) rel & RADIX_MASK] == null) {
+          continue;
+        }
         int slot = (int) b & (CACHE_SLOTS - 1);
         if (cacheBlk[slot] == b) {
           cacheBlk[slot] = -1L;
           cacheWords[slot] = null;
         }
-        if (lookup(b - base) != null) {
-          store(b - base, null);
-        }
+        store(rel, null);
       }
     }
   }

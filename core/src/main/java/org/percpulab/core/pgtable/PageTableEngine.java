@@ -288,6 +288,9 @@ public final class PageTableEngine {
 
   private int mapLevel(int level, long table, long addr, long lastVa, long va0, long pa0,
       long[] pfns, int pfnOff, long prot, int maxBlockShift, int owner) {
+    if (level == last && level != 0 && hook == null) {
+      return mapLeaves(table, addr, lastVa, va0, pa0, pfns, pfnOff, prot);
+    }
     long esz = entrySize[level];
     int sh = shifts[level];
     while (true) {
@@ -341,6 +344,47 @@ public final class PageTableEngine {
     }
   }
 
+  /**
+   * The last level of {@link #mapLevel} without an access hook: the entries of one table for
+   * {@code [addr, lastVa]}, read, checked and written in order with the same counts, journal and
+   * mod mask as the entry-by-entry loop (vmap_pte_range / vmap_pages_pte_range).
+   */
+  private int mapLeaves(long table, long addr, long lastVa, long va0, long pa0, long[] pfns,
+      int pfnOff, long prot) {
+    int lvl = last;
+    int sh = shifts[lvl];
+    int n = (int) ((lastVa - addr) >>> sh) + 1;
+    if (journalLen + 2 * n > journal.length) {
+      journal = java.util.Arrays.copyOf(journal, Math.max(journal.length * 2, journalLen + 2 * n));
+    }
+    long[] jr = journal;
+    int jl = journalLen;
+    long entryPa = table + ((long) geo.index(lvl, addr) << 3);
+    long off = addr - va0;
+    int pfnIdx = pfnOff + (int) (off >>> pageShift);
+    int done = 0;
+    int r = 0;
+    for (; done < n; done++, entryPa += 8) {
+      long e = mem.read64(entryPa);
+      if (fmt.isValid(lvl, e)) {
+        r = EBUSY;
+        reads++;
+        break;
+      }
+      long pa = pfns == null ? pa0 + off + ((long) done << sh) : pfns[pfnIdx + done] << pageShift;
+      mem.write64(entryPa, fmt.leaf(lvl, pa, prot));
+      jr[jl++] = entryPa;
+      jr[jl++] = lvl;
+    }
+    reads += done;
+    writes += done;
+    journalLen = jl;
+    if (done != 0) {
+      lastModMask |= modBit[lvl];
+    }
+    return r;
+  }
+
   // ---- unmap ----
 
   /**
@@ -359,6 +403,10 @@ public final class PageTableEngine {
   }
 
   private void unmapLevel(int level, long table, long addr, long lastVa) {
+    if (level == last && level != 0 && hook == null) {
+      unmapLeaves(table, addr, lastVa);
+      return;
+    }
     long esz = entrySize[level];
     while (true) {
       long bound = addr | (esz - 1);
@@ -377,6 +425,29 @@ public final class PageTableEngine {
         return;
       }
       addr = chunkLast + 1;
+    }
+  }
+
+  /**
+   * The last level of {@link #unmapLevel} without an access hook: every valid entry of one table in
+   * {@code [addr, lastVa]} set to none, counted as the entry-by-entry loop counts (vunmap_pte_range).
+   */
+  private void unmapLeaves(long table, long addr, long lastVa) {
+    int lvl = last;
+    int n = (int) ((lastVa - addr) >>> shifts[lvl]) + 1;
+    long entryPa = table + ((long) geo.index(lvl, addr) << 3);
+    long nonePte = none;
+    int cleared = 0;
+    for (int k = 0; k < n; k++, entryPa += 8) {
+      if (fmt.isValid(lvl, mem.read64(entryPa))) {
+        mem.write64(entryPa, nonePte);
+        cleared++;
+      }
+    }
+    reads += n;
+    writes += cleared;
+    if (cleared != 0) {
+      lastModMask |= modBit[lvl];
     }
   }
 

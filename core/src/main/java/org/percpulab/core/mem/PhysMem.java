@@ -35,6 +35,8 @@ public final class PhysMem {
   private final long[][][][] blocks;
   private int residentBlocks;
   private int residentPages;
+  /** One bit per frame: set while the frame has a resident block (discard skips the others). */
+  private final long[] residentPageBits;
   /**
    * Direct-mapped cache of resident blocks (block number → contents) in front of {@link #blocks}:
    * the page walk, PTE-level map/unmap loops and this_cpu ops touch a few blocks over and over.
@@ -68,6 +70,7 @@ public final class PhysMem {
     this.baseBlk = startPa >>> BLOCK_SHIFT;
     long nBlocks = frames * blocksPerPage;
     this.blocks = new long[(int) (((nBlocks - 1) >>> (2 * RADIX_BITS)) + 1)][][][];
+    this.residentPageBits = new long[(int) ((frames + 63) >>> 6)];
     java.util.Arrays.fill(cacheBlk, -1L);
   }
 
@@ -132,11 +135,15 @@ public final class PhysMem {
       residentBlocks++;
       if (pageBlocks(i) == 1) {
         residentPages++;
+        long f = i / blocksPerPage;
+        residentPageBits[(int) (f >>> 6)] |= 1L << f;
       }
     } else if (old != null && p == null) {
       residentBlocks--;
       if (pageBlocks(i) == 0) {
         residentPages--;
+        long f = i / blocksPerPage;
+        residentPageBits[(int) (f >>> 6)] &= ~(1L << f);
       }
     }
   }
@@ -297,7 +304,8 @@ public final class PhysMem {
     long base = baseBlk;
     for (long i = 0; i < count; i++) {
       long f = pfn + i;
-      if (residentBlocks == 0 || !pfnValid(f)) {
+      if (residentBlocks == 0 || !pfnValid(f)
+          || (residentPageBits[(int) ((f - basePfn) >>> 6)] & (1L << (f - basePfn))) == 0) {
         continue;
       }
       long b0 = (f << pageShift) >>> BLOCK_SHIFT;

@@ -33,7 +33,7 @@ final class BusyVaTree {
   private int freeSlot = -1;
   private int poolTop;
   private int[] lens = new int[4];
-  /** Start of each leaf's first range (leaf 0: unused as a bound). */
+  /** Start of each leaf's first range; leaf 0's is Long.MIN_VALUE (it takes every lower key). */
   private long[] mins = new long[4];
   private int leaves = 1;
   private int count;
@@ -42,6 +42,7 @@ final class BusyVaTree {
     starts[0] = new long[LEAF];
     ends[0] = new long[LEAF];
     ids[0] = new int[LEAF];
+    mins[0] = Long.MIN_VALUE;
   }
 
   int size() {
@@ -50,36 +51,24 @@ final class BusyVaTree {
 
   /** The leaf that holds (or would hold) {@code key}: the last leaf whose minimum is {@code <= key}. */
   private int leafOf(long key) {
-    int lo = 1;
-    int hi = leaves - 1;
-    int found = 0;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (mins[mid] <= key) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    int at = floorIn(mins, leaves, key);
+    return at < 0 ? 0 : at;
   }
 
   /** Index in {@code s[0, len)} of the last start {@code <= key}, or -1. */
   private static int floorIn(long[] s, int len, long key) {
-    int lo = 0;
-    int hi = len - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (s[mid] <= key) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
+    if (len == 0) {
+      return -1;
     }
-    return found;
+    // halving without a data-dependent branch (the compare becomes a conditional move)
+    int lo = 0;
+    int n = len;
+    while (n > 1) {
+      int half = n >>> 1;
+      lo = s[lo + half] <= key ? lo + half : lo;
+      n -= half;
+    }
+    return s[lo] <= key ? lo : lo - 1;
   }
 
   /** Adds {@code [start, end)} with {@code owner}; {@code start} must not be present. */

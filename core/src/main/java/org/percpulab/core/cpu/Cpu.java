@@ -90,15 +90,7 @@ public final class Cpu {
     long vpn = va >>> pageShift;
     Tlb t = tlb;
     if (vpn == memoVpn && t.version() == memoVersion) {
-      long pr = memoProt;
-      t.rememberedHit(pr);
-      // stores only when the value changes: on the this_cpu path stores are the bottleneck
-      if (lastProt != pr) {
-        lastProt = pr;
-      }
-      if (lastWalkReads != 0) {
-        lastWalkReads = 0;
-      }
+      rememberedHit();
       return memoPa | (va & pageMask);
     }
     return translateMiss(va, vpn, t);
@@ -156,17 +148,23 @@ public final class Cpu {
    */
   public long[] translateToBlock(long va, long blockMask, long generation) {
     if ((va & ~blockMask) == fastVa && generation == fastGen && tlb.version() == memoVersion) {
-      long pr = memoProt;
-      tlb.rememberedHit(pr);
-      if (lastProt != pr) {
-        lastProt = pr;
-      }
-      if (lastWalkReads != 0) {
-        lastWalkReads = 0;
-      }
+      rememberedHit();
       return fastWords;
     }
     return null;
+  }
+
+  /** A TLB hit on the remembered entry, counted as {@link Tlb#lookup} counts one. */
+  private void rememberedHit() {
+    long pr = memoProt;
+    tlb.rememberedHit(pr);
+    // stores only when the value changes: on the this_cpu path stores are the bottleneck
+    if (lastProt != pr) {
+      lastProt = pr;
+    }
+    if (lastWalkReads != 0) {
+      lastWalkReads = 0;
+    }
   }
 
   /** Physical address of the block {@link #translateToBlock} returned. */

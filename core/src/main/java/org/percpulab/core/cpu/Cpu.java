@@ -50,6 +50,16 @@ public final class Cpu {
   private long[] words;
   private long wordsPa = -1;
   private long wordsGen = -1;
+  /**
+   * The remembered TLB entry's translation down to PhysMem words: virtual block {@link #fastVa}
+   * (a PhysMem storage block, aligned) is physical block {@link #fastPa}, whose words are
+   * {@link #fastWords} while PhysMem's generation is {@link #fastGen}. Valid only while the
+   * remembered entry is (same TLB version); reset whenever another entry is remembered.
+   */
+  private long fastVa = -1;
+  private long fastPa;
+  private long[] fastWords;
+  private long fastGen = -1;
 
   Cpu(int id, int core, Tlb tlb, PageTableEngine engine, long base, long[] machineWalkReads) {
     this.id = id;
@@ -83,15 +93,7 @@ public final class Cpu {
     long vpn = va >>> pageShift;
     Tlb t = tlb;
     if (vpn == memoVpn && t.version() == memoVersion) {
-      long pr = memoProt;
-      t.rememberedHit(pr);
-      // stores only when the value changes: on the this_cpu path stores are the bottleneck
-      if (lastProt != pr) {
-        lastProt = pr;
-      }
-      if (lastWalkReads != 0) {
-        lastWalkReads = 0;
-      }
+      rememberedHit();
       return memoPa | (va & pageMask);
     }
     return translateMiss(va, vpn, t);
@@ -132,6 +134,7 @@ public final class Cpu {
 
   /** The entry just hit or filled, valid while its TLB's version stays the same. */
   private void remember(long vpn, long paPage, long prot) {
+    fastVa = -1;
     memoVpn = vpn;
     memoPa = paPage;
     memoProt = prot;
@@ -139,6 +142,50 @@ public final class Cpu {
   }
 
   public long lastProt() { return lastProt; }
+
+  /**
+   * {@link #translate} of {@code va} when it hits the remembered TLB entry and the block of
+   * {@code va} ({@code blockMask}: PhysMem's block offset mask) was remembered with
+   * {@link #rememberBlock} at PhysMem {@code generation}: counts the TLB hit exactly as translate
+   * does and returns the block's words, else returns null having counted nothing (the caller then
+   * translates). {@link #blockPa()} is then the block's physical address.
+   */
+  public long[] translateToBlock(long va, long blockMask, long generation) {
+    if ((va & ~blockMask) == fastVa && generation == fastGen && tlb.version() == memoVersion) {
+      rememberedHit();
+      return fastWords;
+    }
+    return null;
+  }
+
+  /** A TLB hit on the remembered entry, counted as {@link Tlb#lookup} counts one. */
+  private void rememberedHit() {
+    long pr = memoProt;
+    tlb.rememberedHit(pr);
+    // stores only when the value changes: on the this_cpu path stores are the bottleneck
+    if (lastProt != pr) {
+      lastProt = pr;
+    }
+    if (lastWalkReads != 0) {
+      lastWalkReads = 0;
+    }
+  }
+
+  /** Physical address of the block {@link #translateToBlock} returned. */
+  public long blockPa() { return fastPa; }
+
+  /**
+   * Remembers that {@code va}, just translated by {@link #translate} to {@code pa}, lies in the
+   * PhysMem block whose words are {@code w} at {@code generation}.
+   */
+  public void rememberBlock(long va, long pa, long blockMask, long generation, long[] w) {
+    if (va >>> pageShift == memoVpn) {
+      fastVa = va & ~blockMask;
+      fastPa = pa & ~blockMask;
+      fastWords = w;
+      fastGen = generation;
+    }
+  }
 
   /**
    * Accounts {@code n} more translations of the VA that the last {@link #translate} resolved (it

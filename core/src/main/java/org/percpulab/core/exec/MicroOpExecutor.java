@@ -486,13 +486,30 @@ public final class MicroOpExecutor {
       return;
     }
     long va = ptr + (g.fLocal ? c.perCpuLocalOff() : c.perCpuOffset());
+    boolean word = size == 8 && (va & 7) == 0;
+    if (word) {
+      long[] b = c.translateToBlock(va, memPageMask, mem.generation());
+      if (b != null) {
+        b[(int) ((va & memPageMask) >>> 3)] += v;
+        if (g.fMonitor || armed != 0) {
+          long p = c.blockPa() | (va & memPageMask);
+          if (g.fMonitor) {
+            exclusivePair(c, p);
+          }
+          lineStored(p);
+        }
+        finishFused(c, g, 0);
+        return;
+      }
+    }
     long p = c.translate(va);
     if (p == Cpu.FAULT) {
       throw faulted(c, g, va);
     }
     long walk = c.lastWalkReads() * walkCost;
-    long[] w = size == 8 && (p & 7) == 0 ? c.wordsOf(p & ~memPageMask, mem.generation()) : null;
+    long[] w = word ? pageWords(c, p) : null;
     if (w != null) {
+      c.rememberBlock(va, p, memPageMask, mem.generation(), w);
       w[(int) ((p & memPageMask) >>> 3)] += v;
       if (g.fMonitor) {
         exclusivePair(c, p);

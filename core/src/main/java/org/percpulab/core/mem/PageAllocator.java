@@ -167,6 +167,52 @@ public final class PageAllocator {
   }
 
   /**
+   * {@code count} calls of {@code allocPages(0, purpose)} at once (alloc_pages_bulk): the PFNs go
+   * to {@code out[off..]} in the order the single calls would return them, each call counted and
+   * subject to failure injection as a single call is. Stops at the first failed call.
+   *
+   * @return the number of pages allocated (less than {@code count} after a failed call)
+   */
+  public int allocPagesBulk(PagePurpose purpose, long[] out, int off, int count) {
+    int got = 0;
+    int w = (int) hint[0];
+    long bits = w < used.length ? used[w] : -1L;
+    while (got < count) {
+      allocCalls++;
+      if (allocCalls == failAt || (failWhen != null && failWhen.test(purpose))) {
+        if (allocCalls == failAt) {
+          failAt = -1;
+        }
+        failedCalls++;
+        break;
+      }
+      while (bits == -1L && w < used.length) {
+        used[w] = bits;
+        w++;
+        bits = w < used.length ? used[w] : -1L;
+      }
+      if (w == used.length) {
+        failedCalls++;
+        break;
+      }
+      int b = Long.numberOfTrailingZeros(~bits);
+      bits |= 1L << b;
+      long rel = ((long) w << 6) + b;
+      putHead(rel, 0, purpose);
+      out[off + got++] = base + rel;
+    }
+    if (w < used.length) {
+      used[w] = bits;
+    }
+    hint[0] = w;
+    freeFrames -= got;
+    if (got != 0) {
+      account(purpose, got);
+    }
+    return got;
+  }
+
+  /**
    * Takes {@code count} frames from {@code pfn} out of the allocator for good (memblock_reserve of
    * the kernel image and boot data). They are never returned and are not live allocations.
    *
@@ -222,6 +268,43 @@ public final class PageAllocator {
     mem.discard(pfn, n);
     account(purpose, -n);
     int w = (int) (rel >>> 6);
+    for (int o = 0; o <= MAX_ORDER; o++) {
+      if (w < hint[o]) {
+        hint[o] = w;
+      }
+    }
+  }
+
+  /**
+   * {@code freePages(pfns[i], 0)} for {@code i} in {@code [off, off + count)}, in that order
+   * (free_pages_bulk / release_pages); a bad free throws as the single call does, with the pages
+   * before it freed.
+   */
+  public void freePagesBulk(long[] pfns, int off, int count) {
+    int low = Integer.MAX_VALUE;
+    for (int i = off; i < off + count; i++) {
+      long pfn = pfns[i];
+      if (headOrderOf(pfn) != 0) {
+        lowerHints(low);
+        freePages(pfn, 0);
+        throw new IllegalStateException("unreachable: freePages accepted a bad free");
+      }
+      long rel = pfn - base;
+      PagePurpose purpose = headPurposeOf(pfn);
+      removeHead(rel);
+      int w = (int) (rel >>> 6);
+      used[w] &= ~(1L << (rel & 63));
+      freeFrames++;
+      mem.discard(pfn, 1);
+      account(purpose, -1);
+      if (w < low) {
+        low = w;
+      }
+    }
+    lowerHints(low);
+  }
+
+  private void lowerHints(int w) {
     for (int o = 0; o <= MAX_ORDER; o++) {
       if (w < hint[o]) {
         hint[o] = w;

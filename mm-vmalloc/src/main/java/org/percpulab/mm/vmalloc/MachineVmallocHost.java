@@ -86,6 +86,14 @@ public final class MachineVmallocHost implements VmallocHost {
     alloc.freePages(pfn, order);
   }
 
+  @Override public int allocPagesBulk(long[] out, int off, int count) {
+    return alloc.allocPagesBulk(PagePurpose.vmalloc(), out, off, count);
+  }
+
+  @Override public void freePagesBulk(long[] pfns, int off, int count) {
+    alloc.freePagesBulk(pfns, off, count);
+  }
+
   @Override public int nodeOfPfn(long pfn) { return 0; }
 
   @Override public int mapPages(long pgd, long va, long[] pfns, int offset, int count,

@@ -226,7 +226,17 @@ public final class Vmalloc {
     area.pageOrder = order;
     area.pfns = new long[nrSmall];
     int step = 1 << order;
-    for (int i = 0; i < nrSmall; i += step) {
+    if (order == 0) {
+      // vm_area_alloc_pages: order-0 pages come from the bulk allocator
+      int got = host.allocPagesBulk(area.pfns, 0, nrSmall);
+      area.nrPages = got;
+      vmallocPages += got;
+      if (got < nrSmall) {
+        vfreeArea(area);
+        return false;
+      }
+    }
+    for (int i = order == 0 ? nrSmall : 0; i < nrSmall; i += step) {
       long pfn = host.allocPages(order);
       if (pfn < 0) {
         vfreeArea(area);
@@ -284,8 +294,12 @@ public final class Vmalloc {
       boolean owned = (vm.flags & VmFlags.VM_MAP) == 0
           || (vm.flags & VmFlags.VM_MAP_PUT_PAGES) != 0;
       if (owned) {
-        for (int i = 0; i < vm.nrPages; i += step) {
-          host.freePages(vm.pfns[i], vm.pageOrder);
+        if (vm.pageOrder == 0) {
+          host.freePagesBulk(vm.pfns, 0, vm.nrPages);
+        } else {
+          for (int i = 0; i < vm.nrPages; i += step) {
+            host.freePages(vm.pfns[i], vm.pageOrder);
+          }
         }
         if ((vm.flags & VmFlags.VM_ALLOC) != 0) {
           vmallocPages -= vm.nrPages;

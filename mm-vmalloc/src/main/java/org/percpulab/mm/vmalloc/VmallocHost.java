@@ -46,6 +46,30 @@ public interface VmallocHost {
 
   void freePages(long pfn, int order);
 
+  /**
+   * {@code count} order-0 {@link #allocPages} calls at once (alloc_pages_bulk): PFNs into
+   * {@code out[off..]} in the order single calls return them; stops at the first failure.
+   *
+   * @return the number of pages allocated
+   */
+  default int allocPagesBulk(long[] out, int off, int count) {
+    for (int i = 0; i < count; i++) {
+      long pfn = allocPages(0);
+      if (pfn < 0) {
+        return i;
+      }
+      out[off + i] = pfn;
+    }
+    return count;
+  }
+
+  /** {@link #freePages}{@code (pfns[i], 0)} for {@code i} in {@code [off, off + count)}. */
+  default void freePagesBulk(long[] pfns, int off, int count) {
+    for (int i = off; i < off + count; i++) {
+      freePages(pfns[i], 0);
+    }
+  }
+
   /** NUMA node of a page (for the {@code N<node>=} counts). */
   int nodeOfPfn(long pfn);
 

@@ -40,7 +40,7 @@ public final class VmapAreaAllocator {
   private final long limit;
   private final long pageSize;
   final VaTree free = new VaTree(true);
-  final VaTree busy = new VaTree(false);
+  final BusyVaTree busy = new BusyVaTree();
   private final long[] fitCounts = new long[FitType.values().length];
   private long busyBytes;
 
@@ -246,14 +246,13 @@ public final class VmapAreaAllocator {
 
   /** insert_vmap_area into the busy tree. */
   public void insertBusy(long start, long size, Object owner) {
-    busy.insert(busy.newNode(start - base, start - base + size, owner));
+    busy.insert(start - base, start - base + size, owner);
     busyBytes += size;
   }
 
   /** The owner of the busy area starting exactly at {@code start}, or null. */
   public Object busyAt(long start) {
-    int n = busy.floor(start - base);
-    return n != VaTree.NIL && busy.start[n] == start - base ? busy.data[n] : null;
+    return busy.ownerAt(start - base);
   }
 
   /** __find_vmap_area: the owner of the busy area containing {@code addr}, or null. */
@@ -261,8 +260,7 @@ public final class VmapAreaAllocator {
     if (Long.compareUnsigned(addr, base) < 0) {
       return null;
     }
-    int n = busy.containing(addr - base);
-    return n == VaTree.NIL ? null : busy.data[n];
+    return busy.ownerContaining(addr - base);
   }
 
   /**
@@ -271,12 +269,10 @@ public final class VmapAreaAllocator {
    * it now or puts it on the lazy list.
    */
   public long unlinkBusy(long start) {
-    int n = busy.floor(start - base);
-    if (n == VaTree.NIL || busy.start[n] != start - base) {
+    if (!busy.remove(start - base)) {
       return -1;
     }
-    long size = busy.end[n] - busy.start[n];
-    busy.remove(n);
+    long size = busy.lastEnd() - (start - base);
     busyBytes -= size;
     return size;
   }
@@ -286,14 +282,11 @@ public final class VmapAreaAllocator {
    * its owner, or returns null with nothing changed.
    */
   public Object takeBusy(long start) {
-    int n = busy.floor(start - base);
-    if (n == VaTree.NIL || busy.start[n] != start - base) {
+    if (!busy.remove(start - base)) {
       return null;
     }
-    Object owner = busy.data[n];
-    busyBytes -= busy.end[n] - busy.start[n];
-    busy.remove(n);
-    return owner;
+    busyBytes -= busy.lastEnd() - (start - base);
+    return busy.lastOwner();
   }
 
   // ---- pcpu_get_vm_areas ------------------------------------------------------------------------
@@ -432,7 +425,16 @@ public final class VmapAreaAllocator {
 
   /** Busy areas in address order. */
   public List<Range> busyRanges() {
-    return ranges(busy);
+    int n = busy.size();
+    long[] s = new long[n];
+    long[] e = new long[n];
+    Object[] o = new Object[n];
+    busy.inOrder(s, e, o);
+    List<Range> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new Range(base + s[i], base + e[i], o[i]));
+    }
+    return out;
   }
 
   private List<Range> ranges(VaTree t) {
@@ -463,18 +465,24 @@ public final class VmapAreaAllocator {
             base + free.start[f[i - 1]], base + free.start[f[i]]);
       }
     }
-    int[] b = busy.inOrder();
-    for (int i = 1; i < b.length; i++) {
-      if (busy.start[b[i]] < busy.end[b[i - 1]]) {
-        return String.format("busy areas 0x%x and 0x%x overlap",
-            base + busy.start[b[i - 1]], base + busy.start[b[i]]);
+    String busyShape = busy.check();
+    if (busyShape != null) {
+      return busyShape;
+    }
+    int nb = busy.size();
+    long[] bs = new long[nb];
+    long[] be = new long[nb];
+    busy.inOrder(bs, be, new Object[nb]);
+    for (int i = 1; i < nb; i++) {
+      if (bs[i] < be[i - 1]) {
+        return String.format("busy areas 0x%x and 0x%x overlap", base + bs[i - 1], base + bs[i]);
       }
     }
-    for (int n : b) {
-      int fn = free.floor(busy.end[n] - 1);
-      if (fn != VaTree.NIL && free.end[fn] > busy.start[n]) {
+    for (int i = 0; i < nb; i++) {
+      int fn = free.floor(be[i] - 1);
+      if (fn != VaTree.NIL && free.end[fn] > bs[i]) {
         return String.format("busy area 0x%x overlaps free block 0x%x",
-            base + busy.start[n], base + free.start[fn]);
+            base + bs[i], base + free.start[fn]);
       }
     }
     return null;

@@ -32,6 +32,10 @@ public final class PageAllocator {
    * Live allocations indexed directly by frame (relative to {@link #base}), in lazily allocated
    * chunks of {@link #CHUNK} frames: {@code headOrder} holds order + 1 at the first frame of a live
    * block (0 elsewhere), {@code headPurpose} its purpose. O(1) without hashing or boxing.
+   * {@code headPurpose} is meaningful only where {@code headOrder} is non-zero: a free leaves the
+   * old purpose in place and an allocation stores only a different one, because a reference store
+   * into this long-lived array costs a GC barrier with a memory fence (G1), on every page of a bulk
+   * allocation otherwise.
    */
   private static final int CHUNK_SHIFT = 12;
   private static final int CHUNK = 1 << CHUNK_SHIFT;
@@ -106,14 +110,16 @@ public final class PageAllocator {
       headPurpose[ci] = new PagePurpose[CHUNK];
     }
     c[(int) rel & (CHUNK - 1)] = (byte) (order + 1);
-    headPurpose[ci][(int) rel & (CHUNK - 1)] = purpose;
+    PagePurpose[] pp = headPurpose[ci];
+    if (pp[(int) rel & (CHUNK - 1)] != purpose) {
+      pp[(int) rel & (CHUNK - 1)] = purpose;
+    }
     liveHeads++;
   }
 
   private void removeHead(long rel) {
     int ci = (int) (rel >>> CHUNK_SHIFT);
     headOrder[ci][(int) rel & (CHUNK - 1)] = 0;
-    headPurpose[ci][(int) rel & (CHUNK - 1)] = null;
     liveHeads--;
   }
 
@@ -177,13 +183,12 @@ public final class PageAllocator {
     int got = 0;
     int w = (int) hint[0];
     long bits = w < used.length ? used[w] : -1L;
+    // no injected failure can hit these calls: the loop need not check per call
+    boolean plain = failWhen == null && (failAt <= allocCalls || failAt - allocCalls > count);
+    long calls = allocCalls;
     while (got < count) {
-      allocCalls++;
-      if (allocCalls == failAt || (failWhen != null && failWhen.test(purpose))) {
-        if (allocCalls == failAt) {
-          failAt = -1;
-        }
-        failedCalls++;
+      calls++;
+      if (!plain && failed(calls, purpose)) {
         break;
       }
       while (bits == -1L && w < used.length) {
@@ -201,6 +206,7 @@ public final class PageAllocator {
       putHead(rel, 0, purpose);
       out[off + got++] = base + rel;
     }
+    allocCalls = calls;
     if (w < used.length) {
       used[w] = bits;
     }
@@ -210,6 +216,19 @@ public final class PageAllocator {
       account(purpose, got);
     }
     return got;
+  }
+
+  /** Bulk call number {@code calls} under failure injection: counts it, true when it fails. */
+  private boolean failed(long calls, PagePurpose purpose) {
+    allocCalls = calls;
+    if (calls == failAt || (failWhen != null && failWhen.test(purpose))) {
+      if (calls == failAt) {
+        failAt = -1;
+      }
+      failedCalls++;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -282,9 +301,15 @@ public final class PageAllocator {
    */
   public void freePagesBulk(long[] pfns, int off, int count) {
     int low = Integer.MAX_VALUE;
+    // pages of one purpose in a row are accounted at once (the sums are the same)
+    PagePurpose run = null;
+    long runPages = 0;
     for (int i = off; i < off + count; i++) {
       long pfn = pfns[i];
       if (headOrderOf(pfn) != 0) {
+        if (run != null) {
+          account(run, -runPages);
+        }
         lowerHints(low);
         freePages(pfn, 0);
         throw new IllegalStateException("unreachable: freePages accepted a bad free");
@@ -296,10 +321,20 @@ public final class PageAllocator {
       used[w] &= ~(1L << (rel & 63));
       freeFrames++;
       mem.discard(pfn, 1);
-      account(purpose, -1);
+      if (purpose != run) {
+        if (run != null) {
+          account(run, -runPages);
+        }
+        run = purpose;
+        runPages = 0;
+      }
+      runPages++;
       if (w < low) {
         low = w;
       }
+    }
+    if (run != null) {
+      account(run, -runPages);
     }
     lowerHints(low);
   }

@@ -267,7 +267,10 @@ public final class PageTableEngine {
       return 0;
     }
     int owner = ownerOf(pgd);
-    int r = mapLevel(0, pgd, va, va + size - 1, va, pa, pfns, pfnOff, prot, maxBlockShift, owner);
+    long lastVa = va + size - 1;
+    int r = pfns != null && hook == null && inOneLeafTable(va, lastVa)
+        ? mapDescend(pgd, va, lastVa, pfns, pfnOff, prot, owner)
+        : mapLevel(0, pgd, va, lastVa, va, pa, pfns, pfnOff, prot, maxBlockShift, owner);
     if (r < 0) {
       for (int i = 0; i < journalLen; i += 3) {
         int level = (int) journal[i + 1];
@@ -362,6 +365,43 @@ public final class PageTableEngine {
     }
   }
 
+  /** True when {@code [va, lastVa]} lies in the span of one last-level table. */
+  private boolean inOneLeafTable(long va, long lastVa) {
+    if (last == 0) {
+      return false;
+    }
+    long span = entrySize[last - 1];
+    return (va & -span) == (lastVa & -span);
+  }
+
+  /**
+   * {@link #mapLevel} of pages (no block leaves) whose range lies under one entry at every level
+   * above the last: each level reads one entry (allocating and linking a missing table) and
+   * descends, then {@link #mapLeaves}. A loop instead of the recursion, with the same reads,
+   * writes, tables and order.
+   */
+  private int mapDescend(long pgd, long va, long lastVa, long[] pfns, int pfnOff, long prot,
+      int owner) {
+    long table = pgd;
+    for (int level = 0; level < last; level++) {
+      int idx = geo.index(level, va);
+      long e = readEntry(level, table, idx);
+      if (isNone(level, e)) {
+        long t = allocTable(level + 1, owner);
+        if (t < 0) {
+          return ENOMEM;
+        }
+        e = fmt.table(level, t);
+        writeEntry(level, table, idx, e);
+        lastModMask |= modBit[level];
+      } else if (!fmt.isTable(level, e)) {
+        return EBUSY;
+      }
+      table = fmt.address(level, e);
+    }
+    return mapLeaves(table, va, lastVa, va, 0, pfns, pfnOff, prot);
+  }
+
   /**
    * {@link #mapLevel}'s last level without an access hook: the same entries read and written in
    * the same order, counted and journalled alike, with one PhysMem lookup per storage block of
@@ -414,9 +454,36 @@ public final class PageTableEngine {
     checkAligned(va, size);
     lastModMask = 0;
     if (size != 0) {
-      unmapLevel(0, pgd, va, va + size - 1);
+      long lastVa = va + size - 1;
+      if (hook == null && inOneLeafTable(va, lastVa)) {
+        unmapDescend(pgd, va, lastVa);
+      } else {
+        unmapLevel(0, pgd, va, lastVa);
+      }
     }
     return lastModMask;
+  }
+
+  /**
+   * {@link #unmapLevel} of a range under one entry at every level above the last: the same reads
+   * and writes as the recursion, as a loop (a block leaf on the way is cleared whole).
+   */
+  private void unmapDescend(long pgd, long va, long lastVa) {
+    long table = pgd;
+    for (int level = 0; level < last; level++) {
+      int idx = geo.index(level, va);
+      long e = readEntry(level, table, idx);
+      if (isNone(level, e)) {
+        return;
+      }
+      if (!fmt.isTable(level, e)) {
+        writeEntry(level, table, idx, none);
+        lastModMask |= modBit[level];
+        return;
+      }
+      table = fmt.address(level, e);
+    }
+    unmapLeaves(table, va, lastVa);
   }
 
   private void unmapLevel(int level, long table, long addr, long lastVa) {

@@ -49,11 +49,24 @@ final class BusyVaTree {
     return count;
   }
 
-  /** The leaf that holds (or would hold) {@code key}: the last leaf whose minimum is {@code <= key}. */
+  /**
+   * The leaf that holds (or would hold) {@code key}: the last leaf whose minimum is {@code <= key}.
+   * The leaf found last is tried first (a finger: a free of the area just allocated, or a run of
+   * neighbouring addresses, needs no search); any leaf passing that test is the same answer.
+   */
   private int leafOf(long key) {
+    int b = finger;
+    if (b < leaves && mins[b] <= key && (b + 1 == leaves || key < mins[b + 1])) {
+      return b;
+    }
     int at = floorIn(mins, leaves, key);
-    return at < 0 ? 0 : at;
+    b = at < 0 ? 0 : at;
+    finger = b;
+    return b;
   }
+
+  /** The leaf {@link #leafOf} found last (only a hint: it is checked before use). */
+  private int finger;
 
   /** Index in {@code s[0, len)} of the last start {@code <= key}, or -1. */
   private static int floorIn(long[] s, int len, long key) {
@@ -181,13 +194,30 @@ final class BusyVaTree {
    * {@link #lastOwner()}.
    */
   boolean remove(long start) {
+    Object o = removeOwner(start);
+    if (o == ABSENT) {
+      return false;
+    }
+    lastOwner = o;
+    return true;
+  }
+
+  /** {@link #removeOwner}'s result when no range starts there. */
+  static final Object ABSENT = new Object();
+
+  /**
+   * {@link #remove} returning the removed range's owner ({@link #ABSENT} when none starts at
+   * {@code start}), its end in {@link #lastEnd()}; {@link #lastOwner()} is left unchanged (a
+   * reference store into this long-lived object costs a GC barrier with a fence).
+   */
+  Object removeOwner(long start) {
     long p = find(start);
     if (p < 0) {
-      return false;
+      return ABSENT;
     }
     int b = (int) (p >>> 32);
     int i = (int) p;
-    lastOwner = releaseSlot(ids[b][i]);
+    Object owner = releaseSlot(ids[b][i]);
     lastEnd = ends[b][i];
     int len = lens[b];
     int move = len - 1 - i;
@@ -203,7 +233,7 @@ final class BusyVaTree {
     } else if (i == 0 && b != 0 && len > 1) {
       mins[b] = starts[b][0];
     }
-    return true;
+    return owner;
   }
 
   private long lastEnd;

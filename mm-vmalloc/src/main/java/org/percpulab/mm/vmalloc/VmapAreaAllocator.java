@@ -282,11 +282,12 @@ public final class VmapAreaAllocator {
    * its owner, or returns null with nothing changed.
    */
   public Object takeBusy(long start) {
-    if (!busy.remove(start - base)) {
+    Object o = busy.removeOwner(start - base);
+    if (o == BusyVaTree.ABSENT) {
       return null;
     }
     busyBytes -= busy.lastEnd() - (start - base);
-    return busy.lastOwner();
+    return o;
   }
 
   // ---- pcpu_get_vm_areas ------------------------------------------------------------------------

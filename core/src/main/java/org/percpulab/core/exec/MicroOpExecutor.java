@@ -112,6 +112,13 @@ public final class MicroOpExecutor {
     final boolean fResultOf;
     /** F_RW through the exclusive monitor (load-exclusive ... store-exclusive). */
     final boolean fMonitor;
+    /**
+     * Which short path {@link MicroOpExecutor#add} may take for this sequence ({@code ADD_*}): a
+     * fused single-copy-atomic or load/store RMW with no exclusive monitor, no further translation
+     * and a balanced preempt_count, so that a hit in the CPU's remembered block leaves nothing to
+     * do but the store and the counts. One field, read once, instead of the shape fields.
+     */
+    final int addPath;
     /** Cycles of all micro-ops (without walks). */
     final long fCost;
     /** Number of micro-ops. */
@@ -260,6 +267,9 @@ public final class MicroOpExecutor {
       this.fLocal = local;
       this.fResultOf = resultOf;
       this.fMonitor = monitor;
+      boolean shortAdd = (fKind == F_RMW || fKind == F_RW) && !monitor && repeat == 0 && inc == dec;
+      this.addPath = !shortAdd ? ADD_GENERAL
+          : (local ? ADD_LOCAL : ADD_OFFSET) | (inc != 0 ? ADD_PREEMPT : 0);
     }
 
     /** True when, without a preemption hook, this sequence runs as one fused access. */
@@ -296,6 +306,15 @@ public final class MicroOpExecutor {
       return true;
     }
   }
+
+  /** {@link Program#addPath}: only {@link #add}'s general body applies. */
+  private static final int ADD_GENERAL = 0;
+  /** The address is pointer + {@code __per_cpu_local_off}. */
+  private static final int ADD_LOCAL = 1;
+  /** The address is pointer + the offset register. */
+  private static final int ADD_OFFSET = 2;
+  /** Bit: the sequence raises and drops preempt_count (the loop checks it first; so must we). */
+  private static final int ADD_PREEMPT = 4;
 
   private static final int F_NONE = 0;
   /** A plain load only (read). */
@@ -479,6 +498,34 @@ public final class MicroOpExecutor {
    * written out (the op every percpu counter update is; no op dispatch, no size mask).
    */
   public void add(Cpu c, Program g, long ptr, long v, int size) {
+    int path = g.addPath;
+    if (path != ADD_GENERAL && size == 8 && fuse) {
+      long va = ptr + ((path & ADD_LOCAL) != 0 ? c.perCpuLocalOff() : c.perCpuOffset());
+      if ((va & 7) == 0 && ((path & ADD_PREEMPT) == 0 || c.preemptCount() >= 0)) {
+        long[] b = c.translateToBlock(va, memPageMask, mem.generation());
+        if (b != null) {
+          // the fused run of such a sequence: one TLB hit, the word's RMW, the counts
+          b[(int) ((va & memPageMask) >>> 3)] += v;
+          if (armed != 0) {
+            lineStored(c.blockPa() | (va & memPageMask));
+          }
+          c.addWork(g.fInsns, g.fCost);
+          g.fusedRuns++;
+          if (lastRetries != 0) {
+            lastRetries = 0;
+          }
+          if (lastCpu != c) {
+            lastCpu = c;
+          }
+          return;
+        }
+      }
+    }
+    addGeneral(c, g, ptr, v, size);
+  }
+
+  /** {@link #add} past its short path: any fused shape, the first access to a block, the loop. */
+  private void addGeneral(Cpu c, Program g, long ptr, long v, int size) {
     int kind = g.fKind;
     if ((kind != F_RMW && kind != F_RW) || !fuse
         || (g.fPreemptInc != 0 && c.preemptCount() < 0)) {

@@ -29,6 +29,8 @@ public final class ThisCpuEngine {
   private final MicroOpExecutor exec;
   private final OpMode mode;
   private final MicroOpExecutor.Program[] seqs;
+  /** {@code seqs}' this_cpu_add_8 (the percpu counter update), one load away for {@link #add}. */
+  private final MicroOpExecutor.Program add8;
   /** The machine's CPUs by id (fixed at boot). */
   private final Cpu[] cpus;
   /** CONFIG_DEBUG_PREEMPT: {@code __this_cpu_*} check for preemptible callers. */
@@ -62,6 +64,7 @@ public final class ThisCpuEngine {
         }
       }
     }
+    this.add8 = seqs[ADD_THIS_CPU + 3];
   }
 
   private static final int ADD_THIS_CPU = index(ThisCpuOp.ADD, OpForm.THIS_CPU, 1);
@@ -113,7 +116,8 @@ public final class ThisCpuEngine {
    */
   public void add(int cpu, long ptr, int size, long v) {
     Cpu c = cpu(cpu, size);
-    exec.add(c, seqs[ADD_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr, v, size);
+    exec.add(c, size == 8 ? add8 : seqs[ADD_THIS_CPU + Integer.numberOfTrailingZeros(size)], ptr,
+        v, size);
   }
 
   /** this_cpu_read (its own body, as {@link #add}). */

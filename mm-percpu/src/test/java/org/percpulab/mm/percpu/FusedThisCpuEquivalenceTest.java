@@ -157,10 +157,18 @@ class FusedThisCpuEquivalenceTest {
     }
   }
 
-  /** Runs {@code op} and renders its outcome: the value or the exception. */
-  private static String run(Side s, int cpu, ThisCpuOp op, OpForm form, int size, long ptr,
-      long value, long expected) {
+  /**
+   * Runs {@code op} and renders its outcome: the value or the exception. On the fused side
+   * ({@code viaAdd}) this_cpu_add goes through {@link ThisCpuEngine#add}, the entry point percpu
+   * counters use, with its short path for a remembered block.
+   */
+  private static String run(Side s, boolean viaAdd, int cpu, ThisCpuOp op, OpForm form, int size,
+      long ptr, long value, long expected) {
     try {
+      if (viaAdd && op == ThisCpuOp.ADD && form == OpForm.THIS_CPU) {
+        s.engine.add(cpu, ptr, size, value);
+        return "= 0";
+      }
       return "= " + Long.toHexString(s.engine.op(cpu, op, form, size, ptr, value, expected));
     } catch (RuntimeException e) {
       return "threw " + e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -252,7 +260,7 @@ class FusedThisCpuEquivalenceTest {
         if (irqsOff) {
           c.setIrqsEnabled(false);
         }
-        String res = run(s, cpu, op, form, size, obj[0] + off, value, expected);
+        String res = run(s, s == a, cpu, op, form, size, obj[0] + off, value, expected);
         if (s == a) {
           ra = res;
         } else {
@@ -267,6 +275,59 @@ class FusedThisCpuEquivalenceTest {
         c.setIrqsEnabled(true);
         c.setNeedResched(false);
       }
+    }
+    addBursts(rnd, a, b, log);
+  }
+
+  /**
+   * Runs of this_cpu_add_8 on a few words, mostly on the CPU of the previous add, so that the
+   * fused side keeps hitting its remembered block (the short path of {@link ThisCpuEngine#add}),
+   * broken by flushes, page discards, a negative preempt_count and other ops.
+   */
+  private static void addBursts(Random rnd, Side a, Side b, Seeds.OpLog log) {
+    int cpus = a.m.cpus().count();
+    int cpu = 0;
+    for (int n = 0; n < OPS; n++) {
+      long[] obj = a.objects.get(rnd.nextInt(Math.min(3, a.objects.size())));
+      int r = rnd.nextInt(100);
+      if (r < 3) {
+        flush(rnd, a, b, log);
+        continue;
+      }
+      if (r < 8) {
+        cpu = rnd.nextInt(cpus);
+      }
+      long off = (long) rnd.nextInt((int) (obj[1] / 8)) * 8;
+      boolean negative = r == 8;
+      ThisCpuOp op = r == 9 ? ThisCpuOp.READ : ThisCpuOp.ADD;
+      if (r == 10) {
+        // the page dropped (as when freed): a remembered block must not be written again
+        long pa = a.m.engine().translate(a.m.kpt().pgdOf(cpu), a.sys.perCpuPtr(obj[0], cpu));
+        log.op("discard pfn of cpu%d 0x%x", cpu, obj[0]);
+        if (pa >= 0) {
+          a.m.mem().discard(pa >>> a.m.mem().pageShift(), 1);
+          b.m.mem().discard(pa >>> b.m.mem().pageShift(), 1);
+        }
+      }
+      long value = value(rnd);
+      log.op("burst cpu%d %s_8(0x%x + 0x%x, 0x%x) neg=%s", cpu, op.kernelName(), obj[0], off,
+          value, negative);
+      String ra = null;
+      String rb = null;
+      for (Side s : new Side[] {a, b}) {
+        if (negative) {
+          s.m.cpu(cpu).setPreemptCount(-1);
+        }
+        String res = run(s, s == a, cpu, op, OpForm.THIS_CPU, 8, obj[0] + off, value, 0);
+        if (s == a) {
+          ra = res;
+        } else {
+          rb = res;
+        }
+        s.m.cpu(cpu).setPreemptCount(0);
+      }
+      assertThat(rb).as("result").isEqualTo(ra);
+      assertThat(b.state(obj)).as("state after the op").isEqualTo(a.state(obj));
     }
   }
 

@@ -204,6 +204,30 @@ public final class PhysMem {
   }
 
   /**
+   * {@link #residentWords} ({@code create} false) or {@link #wordsForWrite} ({@code create} true)
+   * without going through the block cache and without filling it: for a loop that visits a block
+   * once (a run of PTEs), where a fill would evict a hotter block and costs a reference store into
+   * this long-lived object (a GC barrier with a fence). Same contents and residency either way.
+   */
+  public long[] blockWords(long pa, boolean create) {
+    long blk = pa >>> BLOCK_SHIFT;
+    int slot = (int) blk & (CACHE_SLOTS - 1);
+    if (cacheBlk[slot] == blk) {
+      return cacheWords[slot];
+    }
+    long pfn = pa >>> pageShift;
+    if (pfn - basePfn >= frames || pfn < basePfn) {
+      return blockMiss(pa, blk, slot);
+    }
+    long[] p = lookup(blk - baseBlk);
+    if (p == null && create) {
+      p = new long[BLOCK_WORDS];
+      store(blk - baseBlk, p);
+    }
+    return p;
+  }
+
+  /**
    * Changes whenever blocks stop being resident ({@link #discard}); a caller that keeps a
    * {@link #residentWords} array may use it while the generation is unchanged.
    */

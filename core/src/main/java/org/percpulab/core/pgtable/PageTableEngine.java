@@ -418,7 +418,7 @@ public final class PageTableEngine {
     while (true) {
       int w = (int) ((entryPa & (PhysMem.BLOCK_BYTES - 1)) >>> 3);
       if (words == null || w == 0) {
-        words = mem.wordsForWrite(entryPa);
+        words = mem.blockWords(entryPa, true);
       }
       reads++;
       if (!isNone(level, words[w])) {
@@ -525,7 +525,7 @@ public final class PageTableEngine {
     while (true) {
       int w = (int) ((entryPa & (PhysMem.BLOCK_BYTES - 1)) >>> 3);
       if (words == null || w == 0) {
-        words = mem.residentWords(entryPa);
+        words = mem.blockWords(entryPa, false);
       }
       reads++;
       if (words != null && !isNone(level, words[w])) {

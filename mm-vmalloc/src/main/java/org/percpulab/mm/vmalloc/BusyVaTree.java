@@ -230,10 +230,39 @@ final class BusyVaTree {
     count--;
     if (len == 1 && leaves > 1) {
       dropLeaf(b);
-    } else if (i == 0 && b != 0 && len > 1) {
-      mins[b] = starts[b][0];
+    } else {
+      if (i == 0 && b != 0 && len > 1) {
+        mins[b] = starts[b][0];
+      }
+      if (len - 1 < LEAF / 4 && leaves > 1) {
+        mergeSparse(b);
+      }
     }
     return owner;
+  }
+
+  /**
+   * Merges sparse leaf {@code b} with a neighbour when both fit in three quarters of a leaf, so
+   * that frees keep the leaves (and the array of their minima that every lookup searches) dense.
+   */
+  private void mergeSparse(int b) {
+    int left;
+    if (b + 1 < leaves && lens[b] + lens[b + 1] <= LEAF * 3 / 4) {
+      left = b;
+    } else if (b > 0 && lens[b - 1] + lens[b] <= LEAF * 3 / 4) {
+      left = b - 1;
+    } else {
+      return;
+    }
+    int right = left + 1;
+    int at = lens[left];
+    int n = lens[right];
+    System.arraycopy(starts[right], 0, starts[left], at, n);
+    System.arraycopy(ends[right], 0, ends[left], at, n);
+    System.arraycopy(ids[right], 0, ids[left], at, n);
+    lens[left] = at + n;
+    lens[right] = 0;
+    dropLeaf(right);
   }
 
   private long lastEnd;

@@ -10,8 +10,9 @@ import org.percpulab.core.testkit.Seeds;
 
 /**
  * allocPagesBulk / freePagesBulk against the single calls on a twin allocator: seeded mixes of
- * orders, bulk sizes, injected failures and running out of memory give the same PFNs, counters and
- * later allocations; a written page freed in bulk reads as zero again.
+ * orders, bulk sizes, purposes (a frame freed and taken again for another purpose), injected
+ * failures (nth call, by purpose) and running out of memory give the same PFNs, counters, purposes
+ * and later allocations; a written page freed in bulk reads as zero again.
  */
 class PageAllocatorBulkTest {
   private static final long BASE = 0x40000000L;
@@ -26,20 +27,28 @@ class PageAllocatorBulkTest {
       long pages = 256 + rnd.nextInt(512);
       PageAllocator a = twin(pages);
       PageAllocator b = twin(pages);
-      PagePurpose p = PagePurpose.vmalloc();
+      PagePurpose[] purposes = {PagePurpose.vmalloc(), PagePurpose.percpu(),
+          PagePurpose.percpu(1), PagePurpose.pageTable(3, PagePurpose.SHARED),
+          PagePurpose.pageTable(3, 2), PagePurpose.other()};
       List<long[]> liveA = new ArrayList<>();
       List<long[]> liveB = new ArrayList<>();
       for (int op = 0; op < 400; op++) {
         int kind = rnd.nextInt(10);
+        PagePurpose p = purposes[rnd.nextInt(purposes.length)];
         if (kind < 4) {
           int n = 1 + rnd.nextInt(40);
           if (rnd.nextInt(8) == 0) {
-            int nth = 1 + rnd.nextInt(n);
+            int nth = 1 + rnd.nextInt(2 * n);
             log.op("failNth %d", nth);
             a.failNth(nth);
             b.failNth(nth);
           }
-          log.op("alloc bulk %d", n);
+          if (rnd.nextInt(12) == 0) {
+            log.op("fail percpu");
+            a.failWhen(q -> q.kind() == PagePurpose.Kind.PERCPU);
+            b.failWhen(q -> q.kind() == PagePurpose.Kind.PERCPU);
+          }
+          log.op("alloc bulk %d %s", n, p);
           long[] outA = new long[n];
           int got = a.allocPagesBulk(p, outA, 0, n);
           long[] outB = new long[n];
@@ -53,6 +62,9 @@ class PageAllocatorBulkTest {
           }
           assertThat(got).isEqualTo(gotB);
           assertThat(outA).isEqualTo(outB);
+          for (int i = 0; i < got; i++) {
+            assertThat(a.purposeOf(outA[i])).as("purpose of a reused frame").isEqualTo(p);
+          }
           a.clearFailures();
           b.clearFailures();
           liveA.add(java.util.Arrays.copyOf(outA, got));
@@ -79,6 +91,7 @@ class PageAllocatorBulkTest {
           long x = a.allocPages(order, p);
           long y = b.allocPages(order, p);
           assertThat(x).isEqualTo(y);
+          assertThat(x < 0 ? p : a.purposeOf(x)).isEqualTo(p);
           if (x >= 0 && rnd.nextBoolean()) {
             a.freePages(x, order);
             b.freePages(y, order);
@@ -87,7 +100,12 @@ class PageAllocatorBulkTest {
         assertThat(a.freePages()).isEqualTo(b.freePages());
         assertThat(a.allocCalls()).isEqualTo(b.allocCalls());
         assertThat(a.failedCalls()).isEqualTo(b.failedCalls());
-        assertThat(a.pages(PagePurpose.Kind.VMALLOC)).isEqualTo(b.pages(PagePurpose.Kind.VMALLOC));
+        for (PagePurpose.Kind k : PagePurpose.Kind.values()) {
+          assertThat(a.pages(k)).as("pages of %s", k).isEqualTo(b.pages(k));
+        }
+        assertThat(a.sharedTablePages()).isEqualTo(b.sharedTablePages());
+        assertThat(a.perCpuTablePages()).isEqualTo(b.perCpuTablePages());
+        assertThat(a.tablePagesOfCpu(2)).isEqualTo(b.tablePagesOfCpu(2));
         assertThat(a.liveAllocations()).isEqualTo(b.liveAllocations());
       }
     });
@@ -102,6 +120,7 @@ class PageAllocatorBulkTest {
     assertThatThrownBy(() -> a.freePagesBulk(pfns, 0, 3))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("double free");
     assertThat(a.liveAllocations()).isEmpty();
+    assertThat(a.pages(PagePurpose.Kind.VMALLOC)).as("the freed pages are accounted").isZero();
     assertThat(a.allocPages(0, PagePurpose.vmalloc())).isEqualTo(pfns[0]);
   }
 }

@@ -69,8 +69,11 @@ public final class RunCommand extends BaseCommand {
           + "marker-fixup|restart|segment; the backend's subset), compared with offset.")
   java.util.List<String> access;
 
+  @Mixin
+  ThreadsOption threads;
+
   @Override
-  protected int run() {
+  protected int run() throws Exception {
     Map<String, Long> params = new LinkedHashMap<>();
     Workload w;
     BootContext ctx = boot();
@@ -129,9 +132,11 @@ public final class RunCommand extends BaseCommand {
       return ExitCodes.OK;
     }
     long c0 = threadCpuNanos();
+    long w0 = System.nanoTime();
+    int nThreads = threads.threads();
     RunResult r;
     try {
-      r = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed, progress).run(w);
+      r = runModes(f, w, nThreads, progress);
     } catch (SimulatedOutOfMemory e) {
       String mem = ctx.config().raw(MachineConfigKeys.MEMORY).orElse("4G");
       err().println("error: " + e.line(mem, MachineSettings.parseSize(mem)));
@@ -148,10 +153,39 @@ public final class RunCommand extends BaseCommand {
       if (breakdown) {
         out().print(org.percpulab.bench.report.MemcgBreakdown.text(r, wopts.nodes));
       }
-      out().println("thread CPU: " + (threadCpuNanos() - c0) / 1_000_000 + " ms (both modes;"
-          + " the host time above is wall time)");
+      long wall = (System.nanoTime() - w0) / 1_000_000;
+      if (nThreads > 1 && r.localMap().available()) {
+        out().println("simulation wall: " + wall + " ms (modes in parallel on " + nThreads
+            + " threads; the host times above are each mode's wall time)");
+      } else {
+        out().println("simulation wall: " + wall + " ms; thread CPU: "
+            + (threadCpuNanos() - c0) / 1_000_000 + " ms (both modes, one thread)");
+      }
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The baseline and local-map cells of {@code w} ({@link RunCells}): in this thread one after the
+   * other with {@code progress}, or on up to {@code threads} threads, each cell on its own machine
+   * and workload instance, so the figures are the same for every thread count.
+   */
+  private RunResult runModes(KernelModelFactory f, Workload w, int threads, Progress progress)
+      throws Exception {
+    if (threads == 1) {
+      return new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed, progress).run(w);
+    }
+    WorkloadRunner runner = new WorkloadRunner(f, wopts.sysCostModel(), wopts.nodes, wopts.seed,
+        Progress.quiet());
+    Map<String, Long> p = w.params();
+    int cpus = f.cpus();
+    java.util.List<java.util.concurrent.Callable<org.percpulab.bench.run.ModeResult>> cells =
+        new java.util.ArrayList<>();
+    org.percpulab.bench.run.RunCells plan = org.percpulab.bench.run.RunCells.add(runner,
+        () -> Workloads.create(workload, cpus, p), cells);
+    progress.phase("run " + workload + ": " + cells.size() + " modes on "
+        + Math.min(threads, cells.size()) + " threads");
+    return plan.result(org.percpulab.bench.run.ParallelCells.run(cells, threads, progress));
   }
 
   /** CPU time of the calling thread (0 where the JVM cannot measure it). */

@@ -4,13 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.percpulab.bench.run.AccessRunResult;
 import org.percpulab.bench.run.KernelModelFactory;
 import org.percpulab.bench.run.ModeResult;
+import org.percpulab.bench.run.ParallelCells;
 import org.percpulab.bench.run.Progress;
 import org.percpulab.bench.run.RunResult;
 import org.percpulab.bench.run.SysCostModel;
@@ -61,26 +58,6 @@ final class SuiteAccesses {
 
   static List<AccessRunResult> runAll(List<Callable<AccessRunResult>> tasks, int threads)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-    try {
-      List<Future<AccessRunResult>> futures = new ArrayList<>();
-      for (Callable<AccessRunResult> t : tasks) {
-        futures.add(pool.submit(t));
-      }
-      List<AccessRunResult> out = new ArrayList<>();
-      for (Future<AccessRunResult> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof Exception ex) {
-            throw ex;
-          }
-          throw e;
-        }
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+    return ParallelCells.run(tasks, threads, Progress.quiet());
   }
 }

@@ -218,7 +218,7 @@ public final class SuiteCommand extends BaseCommand {
     }
     List<Object> all;
     try {
-      all = runAll(jobs, labels, nThreads);
+      all = ParallelCells.run(jobs, nThreads, progress(), "suite", labels);
     } catch (org.percpulab.bench.run.SimulatedOutOfMemory e) {
       String mem = base.raw("mm.memory").orElse("4G");
       err().println("error: " + e.line(mem,
@@ -339,53 +339,6 @@ public final class SuiteCommand extends BaseCommand {
     String[] modes = {" (baseline)", " (local map)"};
     for (int i = 0; labels.size() < cells.size(); i++) {
       labels.add(run + modes[Math.min(i, 1)]);
-    }
-  }
-
-  /**
-   * Runs the tasks on {@code threads} threads (each boots its own machines, nothing is shared),
-   * results in task order, the same for every thread count; a progress bar over finished tasks on
-   * a terminal, a line per finished task otherwise.
-   */
-  private List<Object> runAll(List<java.util.concurrent.Callable<Object>> tasks,
-      List<String> labels, int threads) throws Exception {
-    Progress progress = progress();
-    boolean lines = progress.mode() == Progress.Mode.LINES;
-    progress.start("suite runs", tasks.size());
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
-    try {
-      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-      for (int i = 0; i < tasks.size(); i++) {
-        java.util.concurrent.Callable<Object> t = tasks.get(i);
-        String label = labels.get(i);
-        futures.add(pool.submit(() -> {
-          Object r = t.call();
-          long d = done.incrementAndGet();
-          if (lines) {
-            progress.phase("suite: " + d + "/" + tasks.size() + " done (" + label + ")");
-          } else {
-            progress.update(d);
-          }
-          return r;
-        }));
-      }
-      List<Object> out = new ArrayList<>();
-      for (java.util.concurrent.Future<Object> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof Exception ex) {
-            throw ex;
-          }
-          throw e;
-        }
-      }
-      progress.finish();
-      return out;
-    } finally {
-      pool.shutdownNow();
     }
   }
 

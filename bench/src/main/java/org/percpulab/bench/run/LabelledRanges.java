@@ -15,7 +15,7 @@ import org.percpulab.core.util.LongObjectMap;
  * to its first link, so a lookup is one probe and a walk of the few ranges sharing that granule.
  */
 final class LabelledRanges {
-  private static final int GRANULE_SHIFT = 6;
+  private static final int GRANULE_SHIFT = 10;
   static final int GRANULE = 1 << GRANULE_SHIFT;
   private static final int NONE = -1;
 

@@ -28,20 +28,32 @@ public final class ParallelCells {
    */
   public static <T> List<T> run(List<? extends Callable<T>> tasks, int threads, Progress progress)
       throws Exception {
+    return run(tasks, threads, progress, "cells (" + tasks.size() + ")", null);
+  }
+
+  /**
+   * {@link #run(List, int, Progress)} under the progress title {@code title}; with {@code labels}
+   * (one per task) a progress that prints lines (not a terminal) gets one line per finished task,
+   * {@code "<title>: d/n done (<label>)"}, a terminal still gets its bar.
+   */
+  public static <T> List<T> run(List<? extends Callable<T>> tasks, int threads, Progress progress,
+      String title, List<String> labels) throws Exception {
     if (threads < 1) {
       throw new IllegalArgumentException("threads " + threads + " must be >= 1");
     }
-    progress.start("cells (" + tasks.size() + ")", tasks.size());
-    List<T> out = new ArrayList<>(tasks.size());
-    if (threads == 1 || tasks.size() <= 1) {
-      for (Callable<T> t : tasks) {
-        out.add(t.call());
-        progress.update(out.size());
+    boolean lines = labels != null && progress.mode() == Progress.Mode.LINES;
+    int n = tasks.size();
+    progress.start(title, n);
+    List<T> out = new ArrayList<>(n);
+    if (threads == 1 || n <= 1) {
+      for (int i = 0; i < n; i++) {
+        out.add(tasks.get(i).call());
+        finished(progress, lines, title, i + 1, n, lines ? labels.get(i) : null);
       }
       progress.finish();
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
       Thread th = new Thread(r, "percpu-lab-cell");
       th.setDaemon(true);
       return th;
@@ -49,13 +61,12 @@ public final class ParallelCells {
     try {
       AtomicLong done = new AtomicLong();
       List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> t : tasks) {
+      for (int i = 0; i < n; i++) {
+        Callable<T> t = tasks.get(i);
+        String label = lines ? labels.get(i) : null;
         futures.add(pool.submit(() -> {
           T r = t.call();
-          long d = done.incrementAndGet();
-          synchronized (progress) {
-            progress.update(d);
-          }
+          finished(progress, lines, title, done.incrementAndGet(), n, label);
           return r;
         }));
       }
@@ -76,6 +87,17 @@ public final class ParallelCells {
       return out;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  private static void finished(Progress progress, boolean lines, String title, long d, int n,
+      String label) {
+    synchronized (progress) {
+      if (lines) {
+        progress.phase(title + ": " + d + "/" + n + " done (" + label + ")");
+      } else {
+        progress.update(d);
+      }
     }
   }
 }

@@ -103,7 +103,9 @@ public interface KernelModel {
    * @param perCpuPageTableBytes all CPUs' private page-table pages together
    * @param pageTableBytesTotal every kernel page-table page (shared and private)
    * @param chunkPageTableCycles modelled cycles of page-table work for chunk create, populate,
-   *     depopulate and destroy (descriptor writes, table allocation, TLB flushes)
+   *     depopulate and destroy (software descriptor reads and writes, table allocation, TLB
+   *     flushes); not the hardware walks of the CPUs, the simulator's per_cpu_ptr lookups or the
+   *     frame lookups behind pcpu_alloc's memset (the kernel reaches those through the MMU)
    */
   record ModelStats(long tlbHits, long tlbMisses, long chunksCreated, long chunksDestroyed,
       long percpuBytes, long localMapVirtualBytes, long perCpuPageTableBytes,

@@ -12,15 +12,18 @@ import org.junit.jupiter.api.Test;
  */
 class ExploreArchColumnsTest {
 
-  private static final String[] COLS = {"offset", "local-map", "private-page", "marker-fixup",
+  static final String[] COLS = {"offset", "local-map", "private-page", "marker-fixup",
       "restart", "segment"};
 
   @SuppressWarnings("unchecked")
-  private static void assertMatrix(String[][] expected, String... args) {
+  static void assertMatrix(String[][] expected, String... args) {
     Cli r = Cli.run(args);
     assertThat(r.code()).as(r.err()).isZero();
     Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) r.json()).get("matrix");
     assertThat(m).hasSize(expected.length);
+    for (String[] e : expected) {
+      assertThat(m).containsKey(e[0]);
+    }
     for (String[] e : expected) {
       Map<String, Object> row = (Map<String, Object>) m.get(e[0]);
       for (int i = 0; i < COLS.length; i++) {

@@ -219,14 +219,25 @@ public final class PageAllocator {
    * @throws IllegalArgumentException (nothing changed) if any frame is outside RAM or in use
    */
   public void reserve(long pfn, long count) {
-    long rel = pfn - base;
-    if (count < 0 || rel < 0 || rel + count > frames || !isFreeRange(rel, count)) {
+    if (!tryReserve(pfn, count)) {
       throw new IllegalArgumentException("reserve of pfn 0x" + Long.toHexString(pfn) + " +" + count
           + ": outside RAM or already in use");
+    }
+  }
+
+  /**
+   * {@link #reserve} for a caller that searches for a free block (memblock's top-down scan): false,
+   * with nothing changed, where {@link #reserve} would throw.
+   */
+  public boolean tryReserve(long pfn, long count) {
+    long rel = pfn - base;
+    if (count < 0 || rel < 0 || rel + count > frames || !isFreeRange(rel, count)) {
+      return false;
     }
     setRange(rel, count, true);
     freeFrames -= count;
     reservedPages += count;
+    return true;
   }
 
   /** True when {@code pfn} is a RAM frame that is neither allocated nor reserved. */

@@ -50,8 +50,21 @@ public record PagePurpose(Kind kind, int level, int owner) {
 
   public static PagePurpose percpu() { return PERCPU; }
 
+  /** One immutable purpose per CPU, made on first use (a racing duplicate is equal and harmless). */
+  private static final PagePurpose[] PERCPU_OF_CPU = new PagePurpose[8192];
+
   /** A percpu page backing CPU {@code cpu}'s unit. */
-  public static PagePurpose percpu(int cpu) { return new PagePurpose(Kind.PERCPU, -1, cpu); }
+  public static PagePurpose percpu(int cpu) {
+    if (cpu < 0 || cpu >= PERCPU_OF_CPU.length) {
+      return new PagePurpose(Kind.PERCPU, -1, cpu);
+    }
+    PagePurpose p = PERCPU_OF_CPU[cpu];
+    if (p == null) {
+      p = new PagePurpose(Kind.PERCPU, -1, cpu);
+      PERCPU_OF_CPU[cpu] = p;
+    }
+    return p;
+  }
 
   public static PagePurpose vmalloc() { return VMALLOC; }
 

@@ -611,6 +611,17 @@ public final class PageTableEngine {
     return -1;
   }
 
+  /**
+   * {@link #translate} for the simulator's own bookkeeping: finding the frame behind a kernel VA
+   * that the kernel itself reaches through the MMU (pcpu_alloc's memset of a first-chunk area), so
+   * the walk is no kernel page-table work and is not counted in {@link #reads()}.
+   */
+  public long translateUncounted(long pgd, long va) {
+    long pa = translate(pgd, va);
+    reads -= fastReads;
+    return pa;
+  }
+
   public long fastProt() { return fastProt; }
 
   public int fastLevel() { return fastLevel; }

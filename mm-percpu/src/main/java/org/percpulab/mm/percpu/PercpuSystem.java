@@ -219,11 +219,8 @@ public final class PercpuSystem {
     long count = bytes / pageSize;
     long endPa = machine.mem().startPa() + machine.mem().bytes();
     for (long pa = (endPa - bytes) & -a; pa >= machine.mem().startPa(); pa -= a) {
-      try {
-        machine.allocator().reserve(pa / pageSize, count);
+      if (machine.allocator().tryReserve(pa / pageSize, count)) {
         return machine.layout().physToVirt(pa);
-      } catch (IllegalArgumentException busy) {
-        // frames in use: try the next lower block
       }
     }
     throw new IllegalStateException("percpu: no " + bytes + " bytes of RAM for group " + group);

@@ -301,8 +301,11 @@ public final class VmChunkBackend implements PcpuChunkBackend {
       if (chunk.data instanceof VmData d) {
         pa = (d.pages[pageIdx(pcpu, cpu, page)] << shift) + (o & pageMask);
       } else {
-        // the first chunk: linear map (embed) or vmalloc (page first chunk); walk swapper for both
-        pa = m.engine().translate(m.kpt().swapperPgd(), pcpu.chunkAddr(chunk, cpu, 0) + o);
+        // the first chunk: linear map (embed) or vmalloc (page first chunk). The kernel's memset
+        // goes through the MMU; this walk only finds the frame, so it is not counted as kernel
+        // page-table work (it was, before: chunkPageTableCycles included it)
+        pa = m.engine().translateUncounted(m.kpt().swapperPgd(),
+            pcpu.chunkAddr(chunk, cpu, 0) + o);
       }
       int n = (int) Math.min(off + size - o, pcpu.pageSize() - (o & pageMask));
       m.mem().zero(pa, n);

@@ -37,6 +37,13 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
   static final String KEY_LOCAL_MAP = ID + ".localMap";
   /** How local-map sequences get {@code __per_cpu_local_off}: lowcore (default) or immediate. */
   static final String KEY_LOCAL_OFFSET = ID + ".localOffset";
+  /**
+   * CONFIG_KASAN: only feeds the kernel ASCE choice ({@link S390AsceChoice}: a KASAN build forces
+   * region-second); the KASAN shadow and KASAN's image base are not modelled.
+   */
+  static final String KEY_KASAN = ID + ".kasan";
+  /** kaslr_enabled() for the ASCE choice: false, the model's layout is nokaslr's ({@link S390Layout}). */
+  static final boolean KASLR = false;
 
   private static final String VA_ALLOWED =
       "42|53|64 (s390 4K pages: 42 = region-third, 3 levels; 53 = region-second, 4 levels;"
@@ -121,7 +128,14 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
       } else if (byVa != null && byVa != byLevels) {
         problems.add(new ConfigProblem("mm.levels", levels.get(),
             byVa.levels() + " with mm.vaBits=" + byVa.vaBits()));
+      } else if (byLevels == S390Geometry.REGION3 && kasan(config)) {
+        problems.add(new ConfigProblem("mm.levels", levels.get(),
+            "4|5 with s390.kasan=true (a KASAN build always runs a region-second kernel ASCE)"));
       }
+    }
+    if (byVa == S390Geometry.REGION3 && kasan(config)) {
+      problems.add(new ConfigProblem("mm.vaBits", va.get(),
+          "53|64 with s390.kasan=true (a KASAN build always runs a region-second kernel ASCE)"));
     }
     problems.addAll(ConfigKey.check(KEYS, config));
     return List.copyOf(problems);
@@ -164,12 +178,17 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
         "s390: kernel image sections sized by s390.image.textKiB/rodataKiB/roAfterInitKiB"
         + " (defaults 15M/6M/128K, build-dependent assumptions), _stext at TEXT_OFFSET 1M;"
         + " large frames by s390.edat (default 2: EDAT-1 and EDAT-2)",
-        "s390: default geometry region-second (mm.vaBits=53); v6.17 builds a region-third kernel"
-        + " ASCE (mm.vaBits=42) for this memory size without KASAN (boot/startup.c"
-        + " setup_kernel_memory_layout)");
+        "s390: geometry (unless mm.vaBits/mm.levels name one) = the kernel ASCE v6.17 builds"
+        + " (boot/startup.c setup_kernel_memory_layout): region-second (53-bit, 4 levels) only"
+        + " with KASAN (s390.kasan) or with KASLR and a vmem estimate > 4 TiB, else region-third"
+        + " (42-bit, 3 levels); KASLR off (nokaslr layout), so the default 4 GiB machine gets"
+        + " region-third");
   }
 
-  /** The geometry a validated config selects: mm.vaBits, else mm.levels, else the default. */
+  /**
+   * The geometry a validated config selects: mm.vaBits, else mm.levels, else the kernel ASCE
+   * v6.17 builds for this machine ({@link #asceChoice}).
+   */
   static Geometry geometry(ConfigView config) {
     Optional<String> va = config.raw("mm.vaBits");
     if (va.isPresent()) {
@@ -179,7 +198,33 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     if (levels.isPresent()) {
       return S390Geometry.forLevels(parseInt(levels.get()));
     }
-    return S390Geometry.ALL.get(0);
+    return S390Geometry.forLevels(asceChoice(config).levels());
+  }
+
+  /** v6.17's kernel ASCE choice for the configured memory and s390.kasan (KASLR off). */
+  static S390AsceChoice.Decision asceChoice(ConfigView config) {
+    long mem = org.percpulab.core.machine.MachineSettings.from(config).memoryBytes();
+    return S390AsceChoice.decide(mem, kasan(config), KASLR);
+  }
+
+  /** Why the geometry is what it is: named by mm.vaBits/mm.levels, or the ASCE choice. */
+  static String geometryReason(ConfigView config) {
+    S390AsceChoice.Decision d = asceChoice(config);
+    for (String key : new String[] {"mm.vaBits", "mm.levels"}) {
+      Optional<String> v = config.raw(key);
+      if (v.isPresent()) {
+        Geometry g = geometry(config);
+        return key + "=" + v.get().trim() + " given: " + (g.levels() == 3 ? "region-third"
+            : g.levels() == 4 ? "region-second" : "region-first") + " kernel ASCE ("
+            + g.levels() + " levels)" + (g.levels() == d.levels() ? ", as v6.17 picks"
+            : "; v6.17 would build " + d.asceType() + " (" + d.levels() + " levels) here");
+      }
+    }
+    return d.reason();
+  }
+
+  private static boolean kasan(ConfigView config) {
+    return Boolean.parseBoolean(config.raw(KEY_KASAN).orElse("false").trim());
   }
 
   /** Config key of the cost override for {@code c}, e.g. {@code s390.cost.atomic_near}. */
@@ -207,6 +252,9 @@ public final class S390Backend implements ArchBackend, KconfigMapping, ProfileSo
     keys.add(ConfigKey.choice(KEY_LOCAL_OFFSET, "lowcore", "local-map: __per_cpu_local_off read "
         + "from a lowcore field (lowcore) or patched into the text as llihf/iilf (immediate)",
         "lowcore", "immediate"));
+    keys.add(ConfigKey.bool(KEY_KASAN, false, "CONFIG_KASAN: only picks the kernel ASCE (a KASAN"
+        + " build always gets region-second, 4 levels; boot/startup.c); shadow memory and the"
+        + " KASAN image base are not modelled"));
     keys.addAll(S390KernelImage.KEYS);
     keys.addAll(S390Costs.DEFAULTS.overrideKeys(ID));
     return List.copyOf(keys);

@@ -38,7 +38,10 @@ public final class S390Geometry {
   /** PTRS_PER_PTE. */
   public static final int PTRS_PER_PTE = 256;
 
-  /** 4K / 42-bit / 3 levels: region-third ASCE. */
+  /**
+   * 4K / 42-bit / 3 levels: region-third ASCE, the kernel ASCE v6.17 builds without KASAN (and
+   * without KASLR on more than about 3.5 TiB; {@link S390AsceChoice}), so the default machine's.
+   */
   public static final Geometry REGION3 = new Geometry(PAGE_SHIFT, 42,
       new int[] {REGION3_SHIFT, SEGMENT_SHIFT, PAGE_SHIFT},
       new int[] {CRST_ENTRIES, CRST_ENTRIES, PTRS_PER_PTE},
@@ -47,9 +50,9 @@ public final class S390Geometry {
       new int[] {0, 0, 0});
 
   /**
-   * 4K / 53-bit / 4 levels: region-second ASCE, the model's default. v6.17 builds it for the kernel
-   * only with KASAN or very large memory; the default machine's kernel gets {@link #REGION3}
-   * ({@link S390AsceChoice}).
+   * 4K / 53-bit / 4 levels: region-second ASCE. v6.17 builds it for the kernel only with KASAN or
+   * with KASLR and very large memory ({@link S390AsceChoice}; {@code s390.kasan=true} or
+   * {@code mm.vaBits=53} selects it).
    */
   public static final Geometry REGION2 = new Geometry(PAGE_SHIFT, 53,
       new int[] {REGION2_SHIFT, REGION3_SHIFT, SEGMENT_SHIFT, PAGE_SHIFT},
@@ -66,8 +69,11 @@ public final class S390Geometry {
       new String[] {"PGD", "P4D", "PUD", "PMD", "PTE"},
       new int[] {0, 0, 0, 0, 0});
 
-  /** Default first. */
-  public static final List<Geometry> ALL = List.of(REGION2, REGION3, REGION1);
+  /**
+   * The default machine's geometry first (region-third: 4 GiB, no KASAN); the backend picks per
+   * config ({@link S390Backend#geometry}).
+   */
+  public static final List<Geometry> ALL = List.of(REGION3, REGION2, REGION1);
 
   private S390Geometry() { }
 

@@ -30,8 +30,8 @@ import org.percpulab.core.spi.VaLayout;
  *
  * <p>Everything lies below 4 TiB, so the same layout serves all three geometries: 42-bit with a
  * region-third ASCE - the one v6.17 builds for a machine of this size without KASAN
- * ({@link S390AsceChoice}: asce_limit = _REGION2_SIZE) -, 53-bit with a region-second ASCE (v6.17's
- * choice with KASAN or, with KASLR, above about 3.5 TiB of memory; the model's default geometry) and
+ * ({@link S390AsceChoice}: asce_limit = _REGION2_SIZE; the model's default geometry) -, 53-bit with
+ * a region-second ASCE (v6.17's choice with KASAN or, with KASLR, above about 3.5 TiB of memory) and
  * 64-bit, region-first, which setup_vmem never builds for the kernel. PAGE_OFFSET and
  * PHYS_OFFSET are 0: {@code __va(pa) == pa}. {@code __per_cpu_start} is modelled 32 MiB into the
  * image (assumption; only its page alignment matters).

@@ -32,7 +32,7 @@ import org.percpulab.core.spi.VaLayout;
  * entry(P))}: whole entries of level P, none shared with modules or the image above. The
  * region-second and region-first entries (4 TiB, 8 PiB) hold the whole s390 kernel layout, so P
  * is the region-third level on every geometry (2 GiB entries): P = 0 with a region-third ASCE
- * (42-bit), 1 with region-second (53-bit, the default), 2 with region-first (64-bit). The area is
+ * (42-bit, the default), 1 with region-second (53-bit), 2 with region-first (64-bit). The area is
  * {@code [0x3fe80000000, 0x3ff00000000)}; {@code [0x3ff00000000, VMALLOC_END)} (1.5 GiB) stays
  * unused, as arm64 leaves the rest up to vmemmap unused.
  *

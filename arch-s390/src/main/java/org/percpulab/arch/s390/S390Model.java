@@ -19,12 +19,14 @@ import org.percpulab.core.spi.VaLayout;
  * (primary) and CR7 (secondary) hold the user ASCE (lowcore {@code user_asce}, 0x390) -
  * arch/s390/include/asm/mmu_context.h loads CR1 with the kernel ASCE only for TIF_ASCE_PRIMARY.
  *
- * <p>Capabilities: {@link S390PtdumpTables} and {@link S390BootMappings}; {@link S390LocalPerCpuMap}
+ * <p>Capabilities: {@link S390PtdumpTables}, {@link S390BootMappings} and the
+ * {@link org.percpulab.core.spi.GeometryChoice} (why this ASCE type); {@link S390LocalPerCpuMap}
  * when core's gate is active (the experimental local map, off unless chosen).
  */
 record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec perCpuAreas,
     OpSequences ops, CostTable costs, TlbSpec tlb, S390PtdumpTables ptdump,
-    S390LocalPerCpuMap localMap) implements ArchModel {
+    S390LocalPerCpuMap localMap, org.percpulab.core.spi.GeometryChoice geometryChoice)
+    implements ArchModel {
   /**
    * Assumption: 2048 TLB entries (z/Architecture machines have a combined region/segment TLB and
    * a page TLB of a few thousand entries; IBM publishes no exact figure per model). Config
@@ -54,7 +56,8 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
         S390Costs.fromConfig(config), new TlbSpec(entries, smt),
         new S390PtdumpTables(g, ram, S390KernelImage.from(config, org.percpulab.core.machine
             .Machine.kernelImageBytes(ram, 1L << g.pageShift()))),
-        localActive ? S390LocalPerCpuMap.of(g) : null);
+        localActive ? S390LocalPerCpuMap.of(g) : null,
+        new org.percpulab.core.spi.GeometryChoice(S390Backend.geometryReason(config)));
   }
 
   /** The kernel's layout; with the local map, VMALLOC_END lowered to the local area. */
@@ -77,6 +80,9 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
     }
     if (localMap != null && type == org.percpulab.core.spi.LocalPerCpuMap.class) {
       return java.util.Optional.of(type.cast(localMap));
+    }
+    if (type == org.percpulab.core.spi.GeometryChoice.class) {
+      return java.util.Optional.of(type.cast(geometryChoice));
     }
     if (type == org.percpulab.core.spi.BootMappings.class) {
       return java.util.Optional.of(type.cast(new S390BootMappings(descriptors, ptdump.image())));

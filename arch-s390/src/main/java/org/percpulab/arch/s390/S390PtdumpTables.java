@@ -10,10 +10,13 @@ import org.percpulab.core.spi.PtdumpTables;
  * ({@code add_marker}) sorted by address with {@code ptdump_cmp} (a larger area's start before a
  * contained one's, its end after); the dump opens with {@code ---[ Kernel Virtual Address Space ]---};
  * a line is {@code 0x%016lx-0x%016lx %9lu%c LEVEL PROT} with the level names
- * {@code ASCE PGD PUD PMD PTE} (indexed by the mm/ptdump.c level, so the top table of a region-second
- * ASCE prints as {@code PGD}) and PROT = {@code I} (invalid or none) or {@code RO}/{@code RW} then
- * {@code NX}/{@code X}; every marker passed by one note is printed; the walk and the last line end at
- * {@code max_addr} = 2^(11 x ASCE type + 31).
+ * {@code ASCE PGD PUD PMD PTE} (indexed by the mm/ptdump.c level, i.e. the pagewalk depth at which
+ * asm/pgtable.h's run-time folding - pgd/p4d/pud_offset dereference only below the ASCE's table type
+ * - meets the top table: the region-third table of the default region-third ASCE prints as
+ * {@code PUD}, the top table of a region-second ASCE as {@code PGD}) and PROT = {@code I} (invalid
+ * or none) or {@code RO}/{@code RW} then {@code NX}/{@code X}; every marker passed by one note is
+ * printed; the walk and the last line end at {@code max_addr} = 2^(11 x ASCE type + 31): 4 TiB with
+ * a region-third ASCE (the last line ends at the Kernel Image area's top), 8 PiB with region-second.
  *
  * <p>Marker ranges (pt_dump_init, added in this order, then sorted): Kernel Image = [_stext, _end)
  * = [kernel_start + TEXT_OFFSET, kernel_start + image) ({@link S390KernelImage}), Lowcore =

@@ -23,19 +23,21 @@ class S390BackendTest {
     assertThat(backend.id()).isEqualTo("s390");
     assertThat(backend.version()).isEqualTo("0.1.0");
     assertThat(backend.features()).containsExactly("HAVE_LOCAL_PER_CPU_MAP");
-    assertThat(backend.supportedGeometries()).containsExactly(S390Geometry.REGION2,
-        S390Geometry.REGION3, S390Geometry.REGION1);
+    assertThat(backend.supportedGeometries()).containsExactly(S390Geometry.REGION3,
+        S390Geometry.REGION2, S390Geometry.REGION1);
     assertThat(ServiceLoader.load(ArchBackend.class).stream()
         .map(p -> p.get().id()).collect(Collectors.toList())).contains("s390");
   }
 
   @Test
   void keys() {
-    assertThat(backend.configKeys()).hasSize(4 + S390KernelImage.KEYS.size()
+    assertThat(backend.configKeys()).hasSize(5 + S390KernelImage.KEYS.size()
         + CostClass.values().length);
     assertThat(backend.configKeys().get(2).name()).isEqualTo("s390.localMap");
     assertThat(backend.configKeys().get(2).defaultValue()).isEqualTo("off");
     assertThat(backend.configKeys().get(3).allowed()).isEqualTo("lowcore|immediate");
+    assertThat(backend.configKeys().get(4).name()).isEqualTo("s390.kasan");
+    assertThat(backend.configKeys().get(4).defaultValue()).isEqualTo("false");
     for (ConfigKey k : backend.configKeys()) {
       assertThat(k.name()).as(k.name()).startsWith("s390.");
       assertThat(k.validator().accepts(k.defaultValue())).as(k.name()).isTrue();
@@ -78,13 +80,13 @@ class S390BackendTest {
   @Test
   void configuredModel() {
     ArchModel m = backend.configure(MapConfigView.of("cpus", "160"));
-    assertThat(m.geometry()).isSameAs(S390Geometry.REGION2);
+    assertThat(m.geometry()).as("v6.17's region-third kernel ASCE").isSameAs(S390Geometry.REGION3);
     assertThat(m.layout()).isSameAs(S390Layout.LAYOUT);
     assertThat(m.translationBaseRegister()).isEqualTo("CR13");
     assertThat(m.ops()).isSameAs(S390Ops.Z196);
     assertThat(m.tlb().entries()).isEqualTo(2048);
     assertThat(m.capability(LocalPerCpuMap.class)).isEmpty();
-    assertThat(((S390Descriptors) m.descriptors()).levels()).isEqualTo(4);
+    assertThat(((S390Descriptors) m.descriptors()).levels()).isEqualTo(3);
     PerCpuAreaSpec p = m.perCpuAreas();
     assertThat(p.cpus()).isEqualTo(160);
     assertThat(p.staticSize()).isEqualTo(84248);
@@ -109,6 +111,52 @@ class S390BackendTest {
     ArchModel m = backend.configure(MapConfigView.of("s390.cost.cas", "45"));
     assertThat(m.costs().cycles(CostClass.CAS)).isEqualTo(45);
     assertThat(m.costs().source(CostClass.CAS)).isEqualTo("config s390.cost.cas");
+  }
+
+  /**
+   * Without mm.vaBits/mm.levels the geometry is the kernel ASCE v6.17 builds
+   * (boot/startup.c setup_kernel_memory_layout): region-third unless KASAN; the reason names the
+   * rule and its inputs; an explicit key wins and says what the kernel would have built.
+   */
+  @Test
+  void defaultGeometryFollowsTheKernelAsceChoice() {
+    for (String mem : new String[] {"16M", "4G", "1T", "3584G", "64T"}) {
+      assertThat(backend.configure(MapConfigView.of("mm.memory", mem)).geometry()).as(mem)
+          .isSameAs(S390Geometry.REGION3);
+      assertThat(backend.configure(MapConfigView.of("mm.memory", mem, "s390.kasan", "true"))
+          .geometry()).as(mem + " KASAN").isSameAs(S390Geometry.REGION2);
+    }
+    ArchModel def = backend.configure(MapConfigView.of());
+    assertThat(def.capability(org.percpulab.core.spi.GeometryChoice.class).orElseThrow().reason())
+        .isEqualTo("region-third kernel ASCE, 3 levels (asce_limit = _REGION2_SIZE = 4 TiB): v6.17"
+            + " boot/startup.c setup_kernel_memory_layout takes region-second only with KASAN, or"
+            + " with KASLR and a vmem estimate > 4 TiB; inputs: s390.kasan=false, KASLR off"
+            + " (nokaslr layout), mm.memory=4G (vmem estimate 0x10180082000 <= 4 TiB)");
+    assertThat(backend.configure(MapConfigView.of("s390.kasan", "true"))
+        .capability(org.percpulab.core.spi.GeometryChoice.class).orElseThrow().reason())
+        .startsWith("region-second kernel ASCE, 4 levels (asce_limit = _REGION1_SIZE = 8 PiB)")
+        .contains("s390.kasan=true (a KASAN build always gets region-second)");
+    ArchModel va53 = backend.configure(MapConfigView.of("mm.vaBits", "53"));
+    assertThat(va53.geometry()).isSameAs(S390Geometry.REGION2);
+    assertThat(va53.capability(org.percpulab.core.spi.GeometryChoice.class).orElseThrow()
+        .reason()).isEqualTo("mm.vaBits=53 given: region-second kernel ASCE (4 levels); v6.17"
+            + " would build region-third (3 levels) here");
+    assertThat(backend.configure(MapConfigView.of("mm.vaBits", "64")).geometry())
+        .isSameAs(S390Geometry.REGION1);
+    assertThat(backend.configure(MapConfigView.of("mm.levels", "4", "s390.kasan", "true"))
+        .capability(org.percpulab.core.spi.GeometryChoice.class).orElseThrow().reason())
+        .isEqualTo("mm.levels=4 given: region-second kernel ASCE (4 levels), as v6.17 picks");
+    assertThat(backend.validate(MapConfigView.of("mm.vaBits", "42", "s390.kasan", "true"))
+        .stream().map(ConfigProblem::message)).containsExactly("config key 'mm.vaBits': value"
+            + " '42' is not allowed; allowed: 53|64 with s390.kasan=true (a KASAN build always runs"
+            + " a region-second kernel ASCE)");
+    assertThat(backend.validate(MapConfigView.of("mm.levels", "3", "s390.kasan", "true"))
+        .stream().map(ConfigProblem::message)).containsExactly("config key 'mm.levels': value"
+            + " '3' is not allowed; allowed: 4|5 with s390.kasan=true (a KASAN build always runs"
+            + " a region-second kernel ASCE)");
+    assertThat(backend.validate(MapConfigView.of("s390.kasan", "1")).stream()
+        .map(ConfigProblem::message)).containsExactly(
+        "config key 's390.kasan': value '1' is not allowed; allowed: true|false");
   }
 
   @Test

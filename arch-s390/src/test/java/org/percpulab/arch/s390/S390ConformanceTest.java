@@ -7,7 +7,8 @@ import org.percpulab.core.testkit.ArchBackendConformanceTest;
 /**
  * Core's conformance kit over every s390 geometry (region-third, region-second and region-first
  * ASCE) and both op-sequence families (z196 interlocked-access and CS loops), without and with
- * the experimental local map.
+ * the experimental local map; also the default config (the kernel's region-third ASCE choice) and
+ * a KASAN build (region-second by that choice).
  */
 class S390ConformanceTest extends ArchBackendConformanceTest {
 
@@ -26,6 +27,8 @@ class S390ConformanceTest extends ArchBackendConformanceTest {
         Map.of("mm.vaBits", "53", "s390.localMap", "on"),
         Map.of("mm.vaBits", "64", "s390.localMap", "on", "s390.z196", "false"),
         Map.of("mm.vaBits", "53", "s390.localMap", "on", "s390.localOffset", "immediate",
-            "percpu.localForms", "all", "cpus", "160"));
+            "percpu.localForms", "all", "cpus", "160"),
+        Map.of(),
+        Map.of("s390.kasan", "true", "s390.localMap", "on"));
   }
 }

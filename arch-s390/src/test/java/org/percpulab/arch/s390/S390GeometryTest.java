@@ -7,10 +7,13 @@ import org.percpulab.core.spi.Geometry;
 
 class S390GeometryTest {
 
+  /** The default machine's (4 GiB, no KASAN) kernel ASCE is region-third: listed first. */
   @Test
-  void fourLevelDefault() {
-    Geometry g = S390Geometry.ALL.get(0);
-    assertThat(g).isSameAs(S390Geometry.REGION2);
+  void regionThirdFirstThenRegionSecond() {
+    assertThat(S390Geometry.ALL.get(0)).isSameAs(S390Geometry.REGION3);
+    assertThat(S390Geometry.forLevels(S390AsceChoice.kernelLevels(4L << 30, false, false)))
+        .isSameAs(S390Geometry.ALL.get(0));
+    Geometry g = S390Geometry.REGION2;
     assertThat(g.label()).isEqualTo("4K/53-bit/4-level");
     assertThat(g.shifts()).containsExactly(42, 31, 20, 12);
     assertThat(g.entries()).containsExactly(2048, 2048, 2048, 256);

@@ -65,13 +65,19 @@ class S390LocalPerCpuMapTest {
       assertThat(m.model().translationRoots())
           .isEqualTo(org.percpulab.core.spi.TranslationRoots.SPLIT);
       assertThat(m.model().translationBaseRegister()).isEqualTo("CR13");
-      // before percpu setup: each CPU's top CRST copy and region-third path copy (4 pages each)
+      // before percpu setup, on the default region-third ASCE: each CPU's copy of the top CRST
+      // table, which is the region-third table holding the private entry (4 pages)
       for (int c = 0; c < 4; c++) {
-        assertThat(m.allocator().tablePagesOfCpu(c)).isEqualTo(8);
+        assertThat(m.allocator().tablePagesOfCpu(c)).isEqualTo(4);
         assertThat(m.kpt().pgdOf(c)).isNotEqualTo(m.kpt().swapperPgd());
         assertThat(m.cpu(c).translationBase()).isEqualTo(m.kpt().pgdOf(c));
       }
       m.verifyConsistent();
+    }
+    // region-second (mm.vaBits=53): the top CRST copy and the region-third path copy (4 pages each)
+    Machine m53 = TestMachines.boot("s390", 4, "s390.localMap", "on", "mm.vaBits", "53");
+    for (int c = 0; c < 4; c++) {
+      assertThat(m53.allocator().tablePagesOfCpu(c)).isEqualTo(8);
     }
     assertThatThrownBy(() -> TestMachines.boot("s390", 4, "percpu.localMap", "on"))
         .hasMessageContaining("s390.localMap=off");

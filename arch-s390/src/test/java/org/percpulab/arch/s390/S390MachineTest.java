@@ -62,6 +62,23 @@ class S390MachineTest {
     }
   }
 
+  /**
+   * The default machine (4 GiB, s390.kasan=false) boots v6.17's region-third kernel ASCE, so its
+   * tables are the 42-bit ones ({4, 16, 3}); s390.kasan=true gives the region-second ones.
+   */
+  @Test
+  void defaultMachineBootsTheKernelsAsceType() {
+    Machine def = boot(4);
+    assertThat(def.geometry()).isSameAs(S390Geometry.REGION3);
+    assertThat(def.allocator().sharedTablePages(0)).isEqualTo(4);
+    assertThat(def.allocator().sharedTablePages(1)).isEqualTo(16);
+    assertThat(def.allocator().sharedTablePages(2)).isEqualTo(3);
+    Machine kasan = boot(4, "s390.kasan", "true");
+    assertThat(kasan.geometry()).isSameAs(S390Geometry.REGION2);
+    assertThat(kasan.allocator().sharedTablePages(1)).as("region-third under the top").isEqualTo(4);
+    assertThat(kasan.allocator().sharedTablePages(2)).isEqualTo(16);
+  }
+
   @Test
   void countersStayPerCpu() {
     Machine m = boot(160);

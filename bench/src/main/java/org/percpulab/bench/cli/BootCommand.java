@@ -121,6 +121,8 @@ public final class BootCommand extends BaseCommand {
     o.put("pageSize", g.pageSize());
     o.put("vaBits", g.vaBits());
     o.put("levels", g.levels());
+    m.model().capability(org.percpulab.core.spi.GeometryChoice.class).ifPresent(
+        c -> o.put("geometryReason", c.reason()));
     o.put("translationBaseRegister", m.model().translationBaseRegister());
     o.put("localMap", m.localMapActive());
     o.put("localMapReason", m.gate().reason());
@@ -198,6 +200,8 @@ public final class BootCommand extends BaseCommand {
     sb.append("arch:        ").append(m.arch()).append(' ').append(m.backend().version()).append('\n');
     sb.append("geometry:    ").append(g.label()).append(", base register ")
         .append(m.model().translationBaseRegister()).append('\n');
+    m.model().capability(org.percpulab.core.spi.GeometryChoice.class).ifPresent(
+        c -> sb.append("  chosen:    ").append(c.reason()).append('\n'));
     sb.append("cpus:        ").append(m.cpus().count()).append(" (threads/core ")
         .append(m.topology().threadsPerCore()).append(", TLB ")
         .append(m.topology().tlbSharedBySmt() ? "shared by SMT siblings" : "per CPU").append(", ")

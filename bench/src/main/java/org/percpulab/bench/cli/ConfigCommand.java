@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     "Print the effective, validated config: each key's value and source.",
     "The source is 'default', the --config file, or '--set'. Keys the backend derives from the",
     "rest (mm.pageSize, mm.vaBits, mm.levels, tlb.entries) show the derived value, source",
-    "'derived'.",
+    "'derived'. A backend that picks the geometry from other keys (s390: the kernel ASCE type)",
+    "prints why, after the table.",
     "Keys of backends other than the selected one are hidden unless --all or given."})
 public final class ConfigCommand extends BaseCommand {
 
@@ -48,6 +49,8 @@ public final class ConfigCommand extends BaseCommand {
     }
     Config c = r.config();
     Map<String, String> derived = derived();
+    String geometryReason = boot().model().capability(org.percpulab.core.spi.GeometryChoice.class)
+        .map(org.percpulab.core.spi.GeometryChoice::reason).orElse(null);
     Map<String, ConfigKey> keys = new java.util.TreeMap<>();
     for (ConfigKey k : r.keys()) {
       if (all || c.isExplicit(k.name()) || !ownedByOtherBackend(r, k.name())) {
@@ -64,6 +67,8 @@ public final class ConfigCommand extends BaseCommand {
         o.put("source", v == null ? (d == null ? ConfigValue.DEFAULT : DERIVED) : v.source());
         if (v != null && !v.note().isEmpty()) {
           o.put("note", v.note());
+        } else if (geometryReason != null && GEOMETRY_KEYS.contains(k.name())) {
+          o.put("note", geometryReason);
         }
         o.put("allowed", allowed(r, k));
         o.put("description", k.description());
@@ -79,12 +84,19 @@ public final class ConfigCommand extends BaseCommand {
             v == null ? (d == null ? ConfigValue.DEFAULT : DERIVED) : v.source(), allowed(r, k));
       }
       out().print(t.render());
+      if (geometryReason != null) {
+        out().println("geometry: " + geometryReason);
+      }
       if (inputs().profile() != null) {
         out().print(ConfigExplain.profile(inputs().profile(), c));
       }
     }
     return ExitCodes.OK;
   }
+
+  /** The keys whose JSON entry carries the backend's geometry reason (GeometryChoice). */
+  private static final java.util.Set<String> GEOMETRY_KEYS =
+      java.util.Set.of("mm.pageSize", "mm.vaBits", "mm.levels");
 
   /** Source label of a value the backend derived. */
   static final String DERIVED = "derived";

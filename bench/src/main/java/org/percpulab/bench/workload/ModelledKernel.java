@@ -405,12 +405,22 @@ public final class ModelledKernel {
     return allocMemcgObjects(m, MemcgObjects.Controllers.MEMORY, -1);
   }
 
+  /** {@link MemcgObjects#sites} per controller set, for this kernel's node count. */
+  @SuppressWarnings("unchecked")
+  private final java.util.List<MemcgObjects.Site>[] sitesOf =
+      new java.util.List[MemcgObjects.Controllers.values().length];
+
   /** Allocates the sites of one mkdir; {@code cpu} >= 0 charges accounted ones to the creator. */
   private boolean allocMemcgObjects(Memcg m, MemcgObjects.Controllers c, int cpu) {
     m.lruvec = new long[nodes];
     int node = 0;
     int rstatCsses = 0;
-    for (MemcgObjects.Site site : MemcgObjects.sites(c, nodes)) {
+    java.util.List<MemcgObjects.Site> sites = sitesOf[c.ordinal()];
+    if (sites == null) {
+      sites = MemcgObjects.sites(c, nodes);
+      sitesOf[c.ordinal()] = sites;
+    }
+    for (MemcgObjects.Site site : sites) {
       for (int i = 0; i < site.perMemcg(); i++) {
         long p = alloc(site.kind());
         m.objs.add(new Obj(site.kind(), p, site.accounted() && cpu >= 0));

@@ -55,8 +55,9 @@ class AccessRunCliTest {
 
   /**
    * s390's experimental local map runs when the access asks for it (no s390.localMap key needed):
-   * per-CPU tables from the machine (4 CPUs x 13 pages: top CRST and region-third copies, a
-   * segment table, a page table), no access path cycles, the same counters.
+   * per-CPU tables from the machine (default region-third ASCE: 4 CPUs x 9 pages: the top CRST =
+   * region-third copy, a segment table, a page table; 13 with mm.vaBits=53, which adds the
+   * region-second top), no access path cycles, the same counters.
    */
   @Test
   @SuppressWarnings("unchecked")
@@ -67,7 +68,7 @@ class AccessRunCliTest {
     Map<String, Map<String, Object>> modes = (Map<String, Map<String, Object>>)
         ((Map<String, Object>) c.json()).get("modes");
     Map<String, Object> lm = modes.get("local-map");
-    assertThat(((Number) lm.get("perCpuPageTableBytes")).longValue()).isEqualTo(4L * 13 * 4096);
+    assertThat(((Number) lm.get("perCpuPageTableBytes")).longValue()).isEqualTo(4L * 9 * 4096);
     assertThat(((Number) lm.get("accessPathCycles")).longValue()).isZero();
     assertThat(lm.get("counterDigest")).isEqualTo(modes.get("offset").get("counterDigest"));
     assertThat(((Number) lm.get("changePercent")).doubleValue()).isNegative();

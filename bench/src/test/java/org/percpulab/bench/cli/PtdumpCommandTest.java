@@ -106,7 +106,13 @@ class PtdumpCommandTest {
         + "0x000003ffe1620000-0x000003ffe1700000       896K PTE RW NX\n"
         + "0x000003ffe1700000-0x000003ffe2000000         9M PMD RW NX\n"
         + "---[ Kernel Image End ]---\n")
-        .endsWith("0x0000040000000000-0x0020000000000000      8188T PGD I\n");
+        // the default region-third ASCE: max_addr = 1 << (11 x 1 + 31) = 4 TiB ends the walk
+        .endsWith("0x000003ffe2000000-0x0000040000000000       480M PMD I\n");
+    // region-second: the same lines, then the rest of the 8 PiB (a hole of the top table, which
+    // the generic walker notes at its p4d depth: PGD in s390's level names)
+    Cli s53 = Cli.run("ptdump", "--arch", "s390", "--cpu", "0", "--set", "mm.vaBits=53");
+    assertThat(s53.out()).isEqualTo(s.out()
+        + "0x0000040000000000-0x0020000000000000      8188T PGD I\n");
     assertThat(Cli.run("ptdump", "--arch", "s390", "--check-wx").out())
         .isEqualTo("Checked W+X mappings: passed, no W+X pages found\n");
     Cli g = Cli.run("ptdump", "--arch", "generic", "--cpu", "0");

@@ -46,7 +46,10 @@ public interface ArchBackend extends ExtensionPoint {
   /**
    * The geometries (granule, VA bits, levels) this backend can build. Used for listings and for the
    * error text when {@code mm.pageSize}/{@code mm.vaBits}/{@code mm.levels} name something else.
-   * Return an immutable, non-empty list; the first entry is the default.
+   * Return an immutable, non-empty list; the first entry is the geometry of the default config
+   * (checked by the kit). A backend that derives the geometry from other keys when those three are
+   * unset (s390: the kernel's ASCE choice from memory and KASAN) says why through the
+   * {@link GeometryChoice} capability.
    */
   List<Geometry> supportedGeometries();
 

@@ -8,11 +8,13 @@ import java.util.Optional;
  * contract narrowed, a new abstract method, a record component changed); MINOR when something is
  * added that old plugins do not need (a default method, a new capability, a new optional rule);
  * PATCH for Javadoc and fixes. A plugin jar declares the SPI it was built for in its manifest
- * ({@code Plugin-Requires: 1.1.0}, PF4J's attribute); core loads it when {@link #accepts} says so.
+ * ({@code Plugin-Requires: 1.2.0}, PF4J's attribute); core loads it when {@link #accepts} says so.
  *
  * <p>History: 1.0.0 = the SPI before issue 15; 1.1.0 adds {@code ArchBackend.configure(config,
  * LocalMapDecision)}, {@code localMapRefusal}, {@code nrCpusLimit}, {@code provenance},
- * {@code ArchModel.linearMapMaxShift} and deprecates {@code LocalPerCpuMap.refuseReason}.
+ * {@code ArchModel.linearMapMaxShift} and deprecates {@code LocalPerCpuMap.refuseReason}; 1.2.0
+ * adds the capabilities {@code CpuPrivatePage} (issue 13) and {@code GeometryChoice} (issue 14) and
+ * the kit check that the default config's geometry is {@code supportedGeometries().get(0)}.
  *
  * @param major incompatible changes
  * @param minor additions
@@ -21,7 +23,7 @@ import java.util.Optional;
 public record SpiVersion(int major, int minor, int patch) {
 
   /** The SPI this core provides. Keep equal to the parent pom's {@code percpulab.spi.version}. */
-  public static final SpiVersion CURRENT = new SpiVersion(1, 1, 0);
+  public static final SpiVersion CURRENT = new SpiVersion(1, 2, 0);
 
   /** Parses {@code X.Y.Z} (an optional leading {@code ^} or {@code >=} means the same); empty if not. */
   public static Optional<SpiVersion> parse(String text) {

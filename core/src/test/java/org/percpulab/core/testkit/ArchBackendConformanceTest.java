@@ -159,6 +159,22 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
     assertThat(backend().supportedGeometries()).as("supported geometries").isNotEmpty();
   }
 
+  /**
+   * ArchBackend#supportedGeometries: the first entry is the geometry of the default config; a
+   * model that says why it chose its geometry (GeometryChoice) says it in one line.
+   */
+  @org.junit.jupiter.api.Test
+  void defaultGeometryIsListedFirst() {
+    ArchModel m = backend().configure(view(Map.of()));
+    assertThat(m.geometry()).as("default config's geometry")
+        .isEqualTo(backend().supportedGeometries().get(0));
+    for (Map<String, String> c : configs()) {
+      backend().configure(view(c)).capability(org.percpulab.core.spi.GeometryChoice.class)
+          .ifPresent(gc -> assertThat(gc.reason()).as("geometry reason").isNotBlank()
+              .doesNotContain("\n"));
+    }
+  }
+
   // ---- layout ----
 
   @ParameterizedTest(name = "{0}")

@@ -41,6 +41,11 @@ class S390LocalMapPercpuTest {
       PercpuSystem off = PercpuSystem.boot(TestMachines.boot("s390", 4, "mm.vaBits", vaBits[g]));
       assertThat(off.machine().allocator().perCpuTablePages()).isZero();
     }
+    // the default machine runs v6.17's region-third kernel ASCE: the 42-bit figure
+    PercpuSystem def = PercpuSystem.boot(TestMachines.boot("s390", 4, "percpu.access",
+        "local-map"));
+    assertThat(def.machine().geometry().vaBits()).isEqualTo(42);
+    assertThat(def.machine().allocator().perCpuTablePages()).isEqualTo(4 * perCpu[0]);
   }
 
   /** Seeded: local-map this_cpu_add lands in the running CPU's copy, also in later chunks. */

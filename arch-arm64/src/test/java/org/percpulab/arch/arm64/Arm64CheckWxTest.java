@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.percpulab.core.machine.Machine;
-import org.percpulab.core.ptdump.EngineNotes;
-import org.percpulab.core.ptdump.Ptdump;
-import org.percpulab.core.spi.ProtKind;
-import org.percpulab.core.spi.PtdumpTables;
+import org.percpulab.core.testkit.CheckWxProbe;
 import org.percpulab.core.testkit.TestMachines;
 
 /**
@@ -21,20 +18,16 @@ class Arm64CheckWxTest {
   @Test
   void bootPassesAndOneWriteExecPageFails() {
     Machine m = TestMachines.boot(Map.of("arch", "arm64", "cpus", "2"));
-    PtdumpTables t = m.model().capability(PtdumpTables.class).orElseThrow();
-    java.util.List<String> dump = Ptdump.dump(t, EngineNotes.of(m.engine(), m.kpt().swapperPgd()),
-        4096);
+    java.util.List<String> dump = CheckWxProbe.dump(m);
     assertThat(dump).contains("0xffff800081f00000-0xffff800082000000           1M PTE       RW NX"
         + " SHD AF    CON     UXN    MEM/NORMAL");
     assertThat(dump).contains("0xffff800080000000-0xffff800081200000          18M PMD       ro x "
         + " SHD AF        BLK UXN    MEM/NORMAL");
-    assertThat(Ptdump.checkWx(t, EngineNotes.of(m.engine(), m.kpt().pgdOf(1)), 4096))
+    assertThat(CheckWxProbe.checkWx(m, 1))
         .containsExactly("Checked W+X mappings: passed, no W+X pages found");
     long va = 0xffff800090000000L;
-    long pfn = m.allocator().allocPage(org.percpulab.core.mem.PagePurpose.vmalloc());
-    assertThat(m.kpt().mapShared(va, pfn << 12, 4096,
-        m.model().descriptors().prot(ProtKind.KERNEL_EXEC), 12)).isNotNegative();
-    assertThat(Ptdump.checkWx(t, EngineNotes.of(m.engine(), m.kpt().pgdOf(1)), 4096))
+    assertThat(CheckWxProbe.mapWriteExecPage(m, va)).isNotNegative();
+    assertThat(CheckWxProbe.checkWx(m, 1))
         .containsExactly("arm64/mm: Found insecure W+X mapping at address 0xffff800090000000",
             "Checked W+X mappings: FAILED, 1 W+X pages found, 0 non-UXN pages found");
   }

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.percpulab.core.machine.Machine;
-import org.percpulab.core.ptdump.EngineNotes;
-import org.percpulab.core.ptdump.Ptdump;
-import org.percpulab.core.spi.ProtKind;
-import org.percpulab.core.spi.PtdumpTables;
+import org.percpulab.core.testkit.CheckWxProbe;
 import org.percpulab.core.testkit.TestMachines;
 
 /**
@@ -20,18 +17,14 @@ class S390CheckWxTest {
   @Test
   void bootPassesAndOneWriteExecPageFails() {
     Machine m = TestMachines.boot("s390", 2);
-    PtdumpTables t = m.model().capability(PtdumpTables.class).orElseThrow();
-    java.util.List<String> dump = Ptdump.dump(t, EngineNotes.of(m.engine(), m.kpt().swapperPgd()),
-        4096);
+    java.util.List<String> dump = CheckWxProbe.dump(m);
     assertThat(dump).contains("0x000003ffe1700000-0x000003ffe2000000         9M PMD RW NX",
         "0x000003ffe0100000-0x000003ffe1000000        15M PMD RO X");
-    assertThat(Ptdump.checkWx(t, EngineNotes.of(m.engine(), m.kpt().pgdOf(1)), 4096))
+    assertThat(CheckWxProbe.checkWx(m, 1))
         .containsExactly("Checked W+X mappings: passed, no W+X pages found");
     long va = S390Layout.VMALLOC_START + (1L << 30);
-    long pfn = m.allocator().allocPage(org.percpulab.core.mem.PagePurpose.vmalloc());
-    assertThat(m.kpt().mapShared(va, pfn << 12, 4096,
-        m.model().descriptors().prot(ProtKind.KERNEL_EXEC), 12)).isNotNegative();
-    assertThat(Ptdump.checkWx(t, EngineNotes.of(m.engine(), m.kpt().pgdOf(1)), 4096))
+    assertThat(CheckWxProbe.mapWriteExecPage(m, va)).isNotNegative();
+    assertThat(CheckWxProbe.checkWx(m, 1))
         .contains("Checked W+X mappings: FAILED, 1 W+X pages found");
   }
 }

@@ -50,7 +50,8 @@ import org.percpulab.core.spi.VaLayout;
  * map/walk round trips, seeded-random map/unmap sequences against a shadow (verifyConsistent after
  * every mutation, walk agrees, table pages back to the baseline after freeing), and injected
  * allocation failures that must leave every mapping as it was with no table page leaked; the
- * local-map contract ({@link LocalMapContract}) with the gate off, auto and force. The percpu half
+ * local-map contract ({@link LocalMapContract}) with the gate off, auto and force; where the
+ * backend has ptdump tables, ptdump_check_wx passes at boot and counts one planted W+X page. The percpu half
  * (percpu objects, every this_cpu op via the global address and the local alias on several CPUs,
  * per-CPU table diffs, a short workload) is inherited from {@link PercpuConformanceTest} and runs
  * when mm-percpu's {@link PercpuKit} is on the test classpath (else it is reported as skipped).
@@ -503,6 +504,30 @@ public abstract class ArchBackendConformanceTest extends PercpuConformanceTest {
       }
       PageTableChecks.assertTablesReachable(on);
     }
+  }
+
+  /**
+   * A backend with {@link org.percpulab.core.spi.PtdumpTables} has a working ptdump_check_wx: the
+   * booted machine passes (no kernel mapping is writable and executable), and one PAGE_KERNEL_EXEC
+   * page mapped in the middle of vmalloc makes the last line report exactly one W+X page.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configCases")
+  void checkWxPassesAtBootAndCountsOneWriteExecPage(String label, Map<String, String> c) {
+    Machine m = boot(c, "auto", 2);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        m.model().capability(org.percpulab.core.spi.PtdumpTables.class).isPresent(),
+        "backend has no ptdump tables");
+    List<String> ok = CheckWxProbe.checkWx(m, 1);
+    assertThat(ok.get(ok.size() - 1)).as("boot")
+        .startsWith("Checked W+X mappings: passed, no W+X pages found");
+    VaLayout l = m.layout();
+    long va = (l.vmallocStart() + (l.vmallocEnd() - l.vmallocStart()) / 2)
+        & -m.geometry().pageSize();
+    assertThat(CheckWxProbe.mapWriteExecPage(m, va)).as("map 0x%x", va).isNotNegative();
+    List<String> bad = CheckWxProbe.checkWx(m, 1);
+    assertThat(bad.get(bad.size() - 1)).as("after one W+X page")
+        .startsWith("Checked W+X mappings: FAILED, 1 W+X pages found");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -44,7 +44,7 @@ public final class KernelPageTables {
   private final PhysMem mem;
   private final PageAllocator alloc;
   private final int cpus;
-  private final Region localArea;
+  private final Region privateArea;
   /** The private range is the percpu local area (else a CPU-private page's range). */
   private final boolean localMap;
   private final int privateLevel;
@@ -92,7 +92,6 @@ public final class KernelPageTables {
    */
   public KernelPageTables(PageTableEngine engine, int cpus, Region privateArea, int privateLevel,
       boolean localMap) {
-    Region localArea = privateArea;
     this.localMap = localMap;
     this.engine = engine;
     this.geo = engine.geometry();
@@ -100,10 +99,10 @@ public final class KernelPageTables {
     this.mem = engine.mem();
     this.alloc = engine.allocator();
     this.cpus = cpus;
-    this.localArea = localArea;
+    this.privateArea = privateArea;
     this.syncedByLevel = new long[geo.levels()];
     this.privateSlot = new boolean[geo.entries(0)];
-    if (localArea == null) {
+    if (privateArea == null) {
       this.privateLevel = 0;
       this.swapper = newTable(0, PagePurpose.SHARED, "swapper_pg_dir");
       firstPrivate = -1;
@@ -121,24 +120,25 @@ public final class KernelPageTables {
           + (geo.levels() - 2));
     }
     this.privateLevel = privateLevel;
-    long lastVa = localArea.end() - 1;
+    long lastVa = privateArea.end() - 1;
     pathIndex = new int[privateLevel];
     for (int l = 0; l < privateLevel; l++) {
       long esz = geo.entrySize(l);
-      if ((localArea.start() & -esz) != (lastVa & -esz)) {
-        throw new IllegalArgumentException("local area " + localArea + " spans more than one level-"
-            + l + " entry but its private level is " + privateLevel);
+      if ((privateArea.start() & -esz) != (lastVa & -esz)) {
+        throw new IllegalArgumentException("local area " + privateArea
+            + " spans more than one level-" + l + " entry but its private level is "
+            + privateLevel);
       }
-      pathIndex[l] = geo.index(l, localArea.start());
+      pathIndex[l] = geo.index(l, privateArea.start());
     }
-    firstPrivate = geo.index(privateLevel, localArea.start());
+    firstPrivate = geo.index(privateLevel, privateArea.start());
     lastPrivate = geo.index(privateLevel, lastVa);
     if (lastPrivate < firstPrivate) {
-      throw new IllegalArgumentException("local area " + localArea + " wraps the level-"
+      throw new IllegalArgumentException("local area " + privateArea + " wraps the level-"
           + privateLevel + " table");
     }
     long psz = geo.entrySize(privateLevel);
-    privStart = localArea.start() & -psz;
+    privStart = privateArea.start() & -psz;
     privLast = (lastVa & -psz) + psz - 1;
     if (privateLevel == 0) {
       for (int i = firstPrivate; i <= lastPrivate; i++) {
@@ -213,12 +213,12 @@ public final class KernelPageTables {
   public boolean perCpuTables() { return cpuPgd != null; }
 
   /** The range whose entries are per CPU (local area or CPU-private page), or null. */
-  public Region privateArea() { return localArea; }
+  public Region privateArea() { return privateArea; }
 
   public int cpus() { return cpus; }
 
   /** The percpu local area when active, else null. */
-  public Region localArea() { return localMap ? localArea : null; }
+  public Region localArea() { return localMap ? privateArea : null; }
 
   /** The top-level table CPU {@code cpu} runs on: its own when active, else swapper. */
   public long pgdOf(int cpu) {
@@ -273,7 +273,7 @@ public final class KernelPageTables {
    */
   public List<Region> privateRanges() {
     List<Region> out = new ArrayList<>();
-    if (localArea != null) {
+    if (privateArea != null) {
       out.add(new Region("private", privStart, privLast + 1));
     }
     return out;
@@ -281,7 +281,7 @@ public final class KernelPageTables {
 
   /** True when {@code va} is in a private entry (see {@link #privateRanges()}). */
   public boolean isPrivate(long va) {
-    return localArea != null && Long.compareUnsigned(va, privStart) >= 0
+    return privateArea != null && Long.compareUnsigned(va, privStart) >= 0
         && Long.compareUnsigned(va, privLast) <= 0;
   }
 
@@ -373,7 +373,7 @@ public final class KernelPageTables {
     long hi = last;
     if (level > 0) {
       long span = geo.entrySize(level - 1);
-      long spanStart = localArea.start() & -span;
+      long spanStart = privateArea.start() & -span;
       long spanLast = spanStart + span - 1;
       if (Long.compareUnsigned(hi, spanStart) < 0 || Long.compareUnsigned(lo, spanLast) > 0) {
         return;
@@ -449,12 +449,13 @@ public final class KernelPageTables {
     if (size == 0) {
       return;
     }
-    if (!localArea.contains(va) || !localArea.contains(va + size - 1)
+    if (!privateArea.contains(va) || !privateArea.contains(va + size - 1)
         || Long.compareUnsigned(va + size - 1, va) < 0) {
       throw new IllegalArgumentException("private mapping [0x" + Long.toHexString(va) + ", +0x"
           + Long.toHexString(size) + ") outside the " + (localMap ? "percpu local area"
           : "CPU-private page's range") + " [0x"
-          + Long.toHexString(localArea.start()) + ", 0x" + Long.toHexString(localArea.end()) + ")");
+          + Long.toHexString(privateArea.start()) + ", 0x"
+          + Long.toHexString(privateArea.end()) + ")");
     }
   }
 

@@ -171,7 +171,7 @@ public final class Machine {
   }
 
   private void finishBoot(Geometry g) {
-    mapPrivatePages(g);
+    mapPrivatePages();
     bootSharedTablePages = alloc.sharedTablePages();
     bootPerCpuTablePages = alloc.perCpuTablePages();
     LOG.debug("booted {} {} cpus={} localMap={} ({})", backend.id(), g.label(), cpus.count(),
@@ -182,7 +182,7 @@ public final class Machine {
    * percpu.access=private-page ({@link org.percpulab.core.spi.CpuPrivatePage}): one zeroed page per
    * CPU, owned by it, mapped at the fixed VA in that CPU's own tables only.
    */
-  private void mapPrivatePages(Geometry g) {
+  private void mapPrivatePages() {
     java.util.Optional<org.percpulab.core.spi.CpuPrivatePage> cap = kpt.perCpuTables()
         && !kpt.localMapActive() ? model.capability(org.percpulab.core.spi.CpuPrivatePage.class)
         : java.util.Optional.empty();

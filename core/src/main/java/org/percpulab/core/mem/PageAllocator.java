@@ -150,12 +150,7 @@ public final class PageAllocator {
     if (order < 0 || order > MAX_ORDER) {
       throw new IllegalArgumentException("order " + order + " not in 0.." + MAX_ORDER);
     }
-    allocCalls++;
-    if (allocCalls == failAt || (failWhen != null && failWhen.test(purpose))) {
-      if (allocCalls == failAt) {
-        failAt = -1;
-      }
-      failedCalls++;
+    if (failed(allocCalls + 1, purpose)) {
       return -1;
     }
     long rel = order == 0 ? findFree0() : findFreeBlock(order);
@@ -218,7 +213,7 @@ public final class PageAllocator {
     return got;
   }
 
-  /** Bulk call number {@code calls} under failure injection: counts it, true when it fails. */
+  /** Call number {@code calls} under failure injection: counts it, true when it fails. */
   private boolean failed(long calls, PagePurpose purpose) {
     allocCalls = calls;
     if (calls == failAt || (failWhen != null && failWhen.test(purpose))) {
@@ -297,12 +292,7 @@ public final class PageAllocator {
     freeFrames += n;
     mem.discard(pfn, n);
     account(purpose, -n);
-    int w = (int) (rel >>> 6);
-    for (int o = 0; o <= MAX_ORDER; o++) {
-      if (w < hint[o]) {
-        hint[o] = w;
-      }
-    }
+    lowerHints((int) (rel >>> 6));
   }
 
   /**

@@ -195,16 +195,7 @@ public final class PhysMem {
   }
 
   /**
-   * The {@value #BLOCK_BYTES}-byte block holding {@code pa} as 64-bit words, made resident if it
-   * was not (so only for a caller about to write a non-zero word into it); throws like
-   * {@link #write} outside RAM. Writes through it are writes to this memory.
-   */
-  public long[] wordsForWrite(long pa) {
-    return blockForWrite(pa);
-  }
-
-  /**
-   * {@link #residentWords} ({@code create} false) or {@link #wordsForWrite} ({@code create} true)
+   * {@link #residentWords} ({@code create} false) or the block made resident ({@code create} true)
    * without going through the block cache and without filling it: for a loop that visits a block
    * once (a run of PTEs), where a fill would evict a hotter block and costs a reference store into
    * this long-lived object (a GC barrier with a fence). Same contents and residency either way.

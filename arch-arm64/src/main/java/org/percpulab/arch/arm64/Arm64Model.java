@@ -53,15 +53,8 @@ public final class Arm64Model implements ArchModel {
    *     early_map_kernel's root_level++)
    * @param localForms {@code percpu.localForms}: this_cpu, all, or auto (the cheaper for the
    *     chosen offset form: all when the alias address costs fewer cycles than TPIDR + add)
+   * @param privatePage percpu.access=private-page: the CPU-private page exists
    */
-  Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
-      long dynamicReserve, boolean rodataFull, boolean lpa2, PreemptModel preempt,
-      boolean immediateOffset, String localForms) {
-    this(config, localActive, costs, moduleReserve, dynamicReserve, rodataFull, lpa2, preempt,
-        immediateOffset, localForms, false);
-  }
-
-  /** @param privatePage percpu.access=private-page: the CPU-private page exists */
   Arm64Model(Arm64Config config, boolean localActive, CostTable costs, long moduleReserve,
       long dynamicReserve, boolean rodataFull, boolean lpa2, PreemptModel preempt,
       boolean immediateOffset, String localForms, boolean privatePage) {

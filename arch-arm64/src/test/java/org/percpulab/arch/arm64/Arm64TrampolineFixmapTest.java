@@ -6,9 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.percpulab.core.cpu.Cpu;
 import org.percpulab.core.machine.Machine;
-import org.percpulab.core.ptdump.EngineNotes;
-import org.percpulab.core.ptdump.Ptdump;
-import org.percpulab.core.spi.PtdumpTables;
+import org.percpulab.core.testkit.CheckWxProbe;
 import org.percpulab.core.testkit.TestMachines;
 
 /**
@@ -35,13 +33,12 @@ class Arm64TrampolineFixmapTest {
     assertThat(off.cpu(1).translate(l.trampValias)).isEqualTo(Cpu.FAULT);
     assertThat(on.kpt().sharedTablePages()).isEqualTo(off.kpt().sharedTablePages());
     on.verifyConsistent();
-    PtdumpTables t = on.model().capability(PtdumpTables.class).orElseThrow();
-    assertThat(Ptdump.dump(t, EngineNotes.of(on.engine(), on.kpt().swapperPgd()), 4096)).contains(
+    assertThat(CheckWxProbe.dump(on)).contains(
         "0xffffffffff3f3000-0xffffffffff3f4000           4K PTE       ro x  SHD AF            UXN"
             + "    MEM/NORMAL",
         "0xffffffffff3f4000-0xffffffffff3f5000           4K PTE       ro NX SHD AF NG         UXN"
             + "    MEM/NORMAL");
-    assertThat(Ptdump.checkWx(t, EngineNotes.of(on.engine(), on.kpt().pgdOf(0)), 4096))
+    assertThat(CheckWxProbe.checkWx(on, 0))
         .containsExactly("Checked W+X mappings: passed, no W+X pages found");
   }
 }

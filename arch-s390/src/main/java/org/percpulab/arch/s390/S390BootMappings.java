@@ -39,7 +39,7 @@ public final class S390BootMappings implements BootMappings {
   /** sizeof(struct page), the same assumption as the layout's identity:vmemmap split. */
   static final long STRUCT_PAGE_BYTES = 64;
   /** sizeof(struct lowcore). */
-  static final long LOWCORE_BYTES = 8192;
+  static final long LOWCORE_BYTES = S390Lowcore.SIZE;
   /** SECTION_SIZE_BITS (arch/s390/include/asm/sparsemem.h). */
   static final int SECTION_SHIFT = 28;
 

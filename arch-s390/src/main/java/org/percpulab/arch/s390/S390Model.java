@@ -34,10 +34,6 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
    */
   static final int DEFAULT_TLB_ENTRIES = 2048;
 
-  static S390Model of(ConfigView config) {
-    return of(config, false);
-  }
-
   /** With the experimental local map when core's gate is {@code localActive}. */
   static S390Model of(ConfigView config, boolean localActive) {
     Geometry g = S390Backend.geometry(config);
@@ -51,7 +47,7 @@ record S390Model(Geometry geometry, S390Descriptors descriptors, PerCpuAreaSpec 
         S390PerCpuAreas.fromConfig(config, S390Layout.PER_CPU_START, localActive),
         S390Ops.of(z196, org.percpulab.core.spi.PreemptModel.from(config), localActive,
             config.raw(S390Backend.KEY_LOCAL_OFFSET).orElse("lowcore").trim()
-                .equals("immediate"), config.raw("percpu.localForms").orElse("auto").trim()
+                .equals("immediate"), config.raw(org.percpulab.core.config.PercpuAccessKeys.LOCAL_FORMS).orElse("auto").trim()
                 .equals("all")),
         S390Costs.fromConfig(config), new TlbSpec(entries, smt),
         new S390PtdumpTables(g, ram, S390KernelImage.from(config, org.percpulab.core.machine

@@ -26,10 +26,6 @@ public final class S390PerCpuAreas {
 
   private S390PerCpuAreas() { }
 
-  public static PerCpuAreaSpec spec(int cpus, long staticSize, long perCpuStart) {
-    return spec(cpus, staticSize, perCpuStart, false);
-  }
-
   /**
    * With the experimental local map active ({@link S390LocalPerCpuMap}) the page first chunk and
    * the early local map, as arm64 with the seed series: one {@code __per_cpu_local_off} must cover
@@ -41,10 +37,6 @@ public final class S390PerCpuAreas {
         1L << S390Geometry.PAGE_SHIFT, localActive ? PerCpuAreaSpec.FirstChunk.PAGE
             : PerCpuAreaSpec.FirstChunk.EMBED, new int[cpus],
         new int[][] {{LOCAL_DISTANCE}}, perCpuStart, localActive);
-  }
-
-  static PerCpuAreaSpec fromConfig(ConfigView config, long perCpuStart) {
-    return fromConfig(config, perCpuStart, false);
   }
 
   static PerCpuAreaSpec fromConfig(ConfigView config, long perCpuStart, boolean localActive) {

@@ -140,10 +140,9 @@ public final class RunCommand extends BaseCommand {
     }
     long c0 = threadCpuNanos();
     long w0 = System.nanoTime();
-    int nThreads = threads;
     RunResult r;
     try {
-      r = runModes(f, w, nThreads, progress);
+      r = runModes(f, w, threads, progress);
     } catch (SimulatedOutOfMemory e) {
       String mem = ctx.config().raw(MachineConfigKeys.MEMORY).orElse("4G");
       err().println("error: " + e.line(mem, MachineSettings.parseSize(mem)));
@@ -161,8 +160,8 @@ public final class RunCommand extends BaseCommand {
         out().print(org.percpulab.bench.report.MemcgBreakdown.text(r, wopts.nodes));
       }
       long wall = (System.nanoTime() - w0) / 1_000_000;
-      if (nThreads > 1 && r.localMap().available()) {
-        out().println("simulation wall: " + wall + " ms (modes in parallel on " + nThreads
+      if (threads > 1 && r.localMap().available()) {
+        out().println("simulation wall: " + wall + " ms (modes in parallel on " + threads
             + " threads; the host times above are each mode's wall time)");
       } else {
         out().println("simulation wall: " + wall + " ms; thread CPU: "

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.percpulab.bench.run.AccessRunResult;
 import org.percpulab.bench.run.KernelModelFactory;
 import org.percpulab.bench.run.ModeResult;
-import org.percpulab.bench.run.ParallelCells;
 import org.percpulab.bench.run.Progress;
 import org.percpulab.bench.run.RunResult;
 import org.percpulab.bench.run.SysCostModel;
@@ -17,8 +16,8 @@ import org.percpulab.core.spi.OpMode;
 
 /**
  * The suite's {@code percpu.access} comparison: every workload on every backend in every access
- * the backend supports (local-map only where its gate allows it), one fresh machine each, on
- * {@code threads} threads; results in task order.
+ * the backend supports (local-map only where its gate allows it), one fresh machine each: the
+ * tasks, which the suite runs with {@link org.percpulab.bench.run.ParallelCells}.
  */
 final class SuiteAccesses {
   private SuiteAccesses() { }
@@ -54,10 +53,5 @@ final class SuiteAccesses {
       }
     }
     return tasks;
-  }
-
-  static List<AccessRunResult> runAll(List<Callable<AccessRunResult>> tasks, int threads)
-      throws Exception {
-    return ParallelCells.run(tasks, threads, Progress.quiet());
   }
 }

@@ -249,8 +249,8 @@ public final class SuiteCommand extends BaseCommand {
       perWorkload.put(w, filter(w, cpus, params));
     }
     List<org.percpulab.bench.run.AccessRunResult> accessRuns = accesses.equals("none")
-        ? List.of() : SuiteAccesses.runAll(SuiteAccesses.tasks(mainFactories, workloads, cpus,
-            perWorkload, costs, wopts.nodes, wopts.seed, runs), nThreads);
+        ? List.of() : ParallelCells.run(SuiteAccesses.tasks(mainFactories, workloads, cpus,
+            perWorkload, costs, wopts.nodes, wopts.seed, runs), nThreads, Progress.quiet());
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
         costs.table(), provenance(reg, archs));

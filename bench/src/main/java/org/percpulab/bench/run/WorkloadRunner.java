@@ -84,9 +84,10 @@ public final class WorkloadRunner {
         throw new IllegalArgumentException("option '--access': value '" + m.accessName()
             + "' is not supported by " + factory.arch() + "; allowed: " + names(factory));
       }
-      if (factory.accessUnavailable(m).isPresent()) {
+      java.util.Optional<String> unavailable = factory.accessUnavailable(m);
+      if (unavailable.isPresent()) {
         throw new IllegalArgumentException("option '--access': " + m.accessName() + " is not "
-            + "available on " + factory.arch() + ": " + factory.accessUnavailable(m).get());
+            + "available on " + factory.arch() + ": " + unavailable.get());
       }
       if (!order.contains(m)) {
         order.add(m);

@@ -406,21 +406,15 @@ public final class ModelledKernel {
   }
 
   /** {@link MemcgObjects#sites} per controller set, for this kernel's node count. */
-  @SuppressWarnings("unchecked")
-  private final java.util.List<MemcgObjects.Site>[] sitesOf =
-      new java.util.List[MemcgObjects.Controllers.values().length];
+  private final java.util.Map<MemcgObjects.Controllers, java.util.List<MemcgObjects.Site>> sitesOf =
+      new java.util.EnumMap<>(MemcgObjects.Controllers.class);
 
   /** Allocates the sites of one mkdir; {@code cpu} >= 0 charges accounted ones to the creator. */
   private boolean allocMemcgObjects(Memcg m, MemcgObjects.Controllers c, int cpu) {
     m.lruvec = new long[nodes];
     int node = 0;
     int rstatCsses = 0;
-    java.util.List<MemcgObjects.Site> sites = sitesOf[c.ordinal()];
-    if (sites == null) {
-      sites = MemcgObjects.sites(c, nodes);
-      sitesOf[c.ordinal()] = sites;
-    }
-    for (MemcgObjects.Site site : sites) {
+    for (MemcgObjects.Site site : sitesOf.computeIfAbsent(c, x -> MemcgObjects.sites(x, nodes))) {
       for (int i = 0; i < site.perMemcg(); i++) {
         long p = alloc(site.kind());
         m.objs.add(new Obj(site.kind(), p, site.accounted() && cpu >= 0));

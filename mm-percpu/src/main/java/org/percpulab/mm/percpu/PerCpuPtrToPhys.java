@@ -50,7 +50,7 @@ public final class PerCpuPtrToPhys {
       return null;
     }
     for (PcpuChunk c : pcpu.liveChunks()) {
-      if (c != pcpu.firstChunk() && c != pcpu.reservedChunk() && c.containsAddr(addr)) {
+      if (c.containsAddr(addr)) {
         return c;
       }
     }

@@ -216,12 +216,6 @@ final class VaTree {
     return best;
   }
 
-  /** The node whose range contains {@code addr}, or NIL. */
-  int containing(long addr) {
-    int n = floor(addr);
-    return n != NIL && addr < end[n] ? n : NIL;
-  }
-
   /** The previous node in address order (rb_prev), or NIL. */
   int prev(int n) {
     return start[n] == 0 ? NIL : floor(start[n] - 1);

@@ -70,14 +70,15 @@ public final class RunCommand extends BaseCommand {
   java.util.List<String> access;
 
   /**
-   * Default 1, unlike suite's: on the 2-core reference machine two mode cells side by side were no
-   * faster (the second core compiles and collects) and held twice the simulated memory.
+   * Default: the available processors, as suite's. With C2 the second core was busy compiling and
+   * two cells were no faster than one; the launcher runs this command with C1 only (README, "Where
+   * the time went"), and then the two cells side by side halve the wall time.
    */
   @Option(names = "--threads", paramLabel = "N",
-      description = "Run the baseline and local-map cells on N threads, 1..64 (default 1; the"
-          + " figures are the same for every N).")
+      description = "Run the baseline and local-map cells on N threads, 1..64 (default: available"
+          + " processors; the figures are the same for every N).")
   @Bounds(min = 1, max = 64)
-  int threads = 1;
+  int threads = org.percpulab.bench.run.ParallelCells.defaultThreads();
 
   @Override
   protected int run() throws Exception {

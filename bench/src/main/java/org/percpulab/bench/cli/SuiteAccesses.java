@@ -1,6 +1,7 @@
 package org.percpulab.bench.cli;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,42 +17,78 @@ import org.percpulab.core.spi.OpMode;
 
 /**
  * The suite's {@code percpu.access} comparison: every workload on every backend in every access
- * the backend supports (local-map only where its gate allows it), one fresh machine each: the
- * tasks, which the suite runs with {@link org.percpulab.bench.run.ParallelCells}.
+ * the backend supports (local-map only where its gate allows it), one fresh machine each. Each
+ * access other than the offset and local-map modes (which the suite's main runs supply) is one
+ * cell, run in the same {@link org.percpulab.bench.run.ParallelCells} batch as the main cells so
+ * no core waits for a phase to end; {@link #results} puts them together in backend-major,
+ * workload-minor order.
  */
 final class SuiteAccesses {
-  private SuiteAccesses() { }
+  /** One (backend, workload): its runner, workload and accesses, and where its cells are. */
+  private record Run(WorkloadRunner runner, String workload, Map<String, Long> params, int cpus,
+      List<OpMode> modes, List<OpMode> cellModes, int firstCell) { }
+
+  private final List<Run> runs = new ArrayList<>();
+  private final List<Callable<ModeResult>> cells = new ArrayList<>();
+  private final List<String> labels = new ArrayList<>();
 
   /**
-   * One task per backend factory and workload; {@code mainRuns} (the suite's runs, in the same
-   * backend-major, workload-minor order) supply the offset and local-map modes, which are not
-   * run again.
+   * Plans the cells for {@code factories} x {@code workloads} ({@code params} per workload); the
+   * cells come in the same backend-major, workload-minor order as the suite's main runs.
    */
-  static List<Callable<AccessRunResult>> tasks(List<KernelModelFactory> factories,
-      List<String> workloads, int cpus, Map<String, Map<String, Long>> params,
-      SysCostModel costs, int nodes, long seed, List<RunResult> mainRuns) {
-    List<Callable<AccessRunResult>> tasks = new ArrayList<>();
-    int i = 0;
+  SuiteAccesses(List<KernelModelFactory> factories, List<String> workloads, int cpus,
+      Map<String, Map<String, Long>> params, SysCostModel costs, int nodes, long seed) {
     for (KernelModelFactory f : factories) {
       List<OpMode> modes = new ArrayList<>();
       for (OpMode m : OpMode.values()) {
-        if (f.accesses().contains(m)
-            && f.accessUnavailable(m).isEmpty()) {
+        if (f.accesses().contains(m) && f.accessUnavailable(m).isEmpty()) {
           modes.add(m);
         }
       }
+      WorkloadRunner runner = new WorkloadRunner(f, costs, nodes, seed, Progress.quiet());
       for (String w : workloads) {
         Map<String, Long> p = params.get(w);
-        RunResult main = mainRuns.get(i++);
-        Map<OpMode, ModeResult> known = new java.util.EnumMap<>(OpMode.class);
-        known.put(OpMode.BASELINE, main.baseline());
-        if (main.localMap().available()) {
-          known.put(OpMode.LOCAL_MAP, main.localMap());
+        List<OpMode> cellModes = new ArrayList<>();
+        int first = cells.size();
+        for (OpMode m : modes) {
+          if (m != OpMode.BASELINE && m != OpMode.LOCAL_MAP) {
+            cellModes.add(m);
+            cells.add(() -> runner.runMode(Workloads.create(w, cpus, p), m));
+            labels.add(w + " on " + f.arch() + " (" + m.accessName() + " access)");
+          }
         }
-        tasks.add(() -> new WorkloadRunner(f, costs, nodes, seed, Progress.quiet())
-            .runAccesses(Workloads.create(w, cpus, p), modes, known));
+        runs.add(new Run(runner, w, p, cpus, modes, cellModes, first));
       }
     }
-    return tasks;
+  }
+
+  /** The cells to run, one per (backend, workload, access not supplied by the main runs). */
+  List<Callable<ModeResult>> cells() { return cells; }
+
+  /** One progress label per cell. */
+  List<String> labels() { return labels; }
+
+  /**
+   * The comparisons: {@code mainRuns} (the suite's runs, backend-major, workload-minor) supply
+   * the offset and local-map modes and {@code done} the cells' results in {@link #cells} order;
+   * a local map the main run could not give (none so far) is run here.
+   */
+  List<AccessRunResult> results(List<RunResult> mainRuns, List<ModeResult> done) {
+    List<AccessRunResult> out = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      Run r = runs.get(i);
+      RunResult main = mainRuns.get(i);
+      Map<OpMode, ModeResult> known = new EnumMap<>(OpMode.class);
+      known.put(OpMode.BASELINE, main.baseline());
+      if (main.localMap().available()) {
+        known.put(OpMode.LOCAL_MAP, main.localMap());
+      }
+      for (int k = 0; k < r.cellModes().size(); k++) {
+        known.put(r.cellModes().get(k), done.get(r.firstCell() + k));
+      }
+      out.add(r.runner().runAccesses(Workloads.create(r.workload(), r.cpus(), r.params()),
+          r.modes(), known));
+    }
+    return out;
   }
 }

@@ -216,7 +216,21 @@ public final class SuiteCommand extends BaseCommand {
       jobs.add(t::call);
       labels.add("layout design space " + (labels.size() - cells.size() + 1));
     }
+    Map<String, Map<String, Long>> perWorkload = new LinkedHashMap<>();
+    for (String w : workloads) {
+      perWorkload.put(w, filter(w, cpus, params));
+    }
+    SuiteAccesses accessPlan = accesses.equals("none") ? null : new SuiteAccesses(mainFactories,
+        workloads, cpus, perWorkload, costs, wopts.nodes, wopts.seed);
+    int accessFrom = jobs.size();
+    if (accessPlan != null) {
+      for (java.util.concurrent.Callable<ModeResult> c : accessPlan.cells()) {
+        jobs.add(c::call);
+      }
+      labels.addAll(accessPlan.labels());
+    }
     List<Object> all;
+    long tSim = System.nanoTime();
     try {
       all = ParallelCells.run(jobs, nThreads, progress(), "suite", labels);
     } catch (org.percpulab.bench.run.SimulatedOutOfMemory e) {
@@ -239,18 +253,18 @@ public final class SuiteCommand extends BaseCommand {
       sweep.add(rc.result(done));
     }
     List<RunResult> layoutRuns = new ArrayList<>();
-    for (int i = cells.size(); i < all.size(); i++) {
+    for (int i = cells.size(); i < accessFrom; i++) {
       layoutRuns.add((RunResult) all.get(i));
+    }
+    List<ModeResult> accessDone = new ArrayList<>();
+    for (int i = accessFrom; i < all.size(); i++) {
+      accessDone.add((ModeResult) all.get(i));
     }
     List<org.percpulab.bench.report.DesignSpace.Cell> designCells = layouts == null ? List.of()
         : layouts.cells(runs, sweep, layoutRuns);
-    Map<String, Map<String, Long>> perWorkload = new LinkedHashMap<>();
-    for (String w : workloads) {
-      perWorkload.put(w, filter(w, cpus, params));
-    }
-    List<org.percpulab.bench.run.AccessRunResult> accessRuns = accesses.equals("none")
-        ? List.of() : ParallelCells.run(SuiteAccesses.tasks(mainFactories, workloads, cpus,
-            perWorkload, costs, wopts.nodes, wopts.seed, runs), nThreads, Progress.quiet());
+    List<org.percpulab.bench.run.AccessRunResult> accessRuns = accessPlan == null
+        ? List.of() : accessPlan.results(runs, accessDone);
+    long simMs = (System.nanoTime() - tSim) / 1_000_000;
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
         costs.table(), provenance(reg, archs));
@@ -304,7 +318,9 @@ public final class SuiteCommand extends BaseCommand {
       }
       out().println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.md")
           + " and " + charts.size() + " charts (" + String.join(", ", charts) + ") in "
-          + (ms / 1000.0) + " s");
+          + (ms / 1000.0) + " s (simulation " + (simMs / 1000.0) + " s: " + jobs.size()
+          + " cells on " + Math.min(nThreads, jobs.size()) + " threads; the rest is setup and "
+          + "writing the reports)");
       out().println((html ? "open " + out.resolve("report.html").toUri() : "wrote "
           + out.resolve("report.html")) + " (self-contained: tables, SVG charts, attribution,"
           + " cost sources, per-CPU page tables)");

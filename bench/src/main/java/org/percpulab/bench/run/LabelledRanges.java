@@ -12,7 +12,10 @@ import org.percpulab.core.util.LongObjectMap;
  *
  * <p>Simulator bookkeeping with no kernel counterpart, on the this_cpu op path: a range is linked
  * into every {@value #GRANULE}-byte granule it covers, and core's {@link LongObjectMap} maps a granule
- * to its first link, so a lookup is one probe and a walk of the few ranges sharing that granule.
+ * to its first link, so a lookup is one probe and a walk of the ranges sharing that granule. A
+ * granule of small objects (8-byte counters) chains many ranges, and ops hit the same few objects
+ * again and again, so a direct-mapped cache of found ranges, indexed by the pointer's 8-byte word,
+ * answers first; removing a range clears the cache slots that can hold it.
  */
 final class LabelledRanges {
   private static final int GRANULE_SHIFT = 10;
@@ -29,6 +32,16 @@ final class LabelledRanges {
   private int[] linkNext = new int[64];
   private int linkCount;
   private int freeLink = NONE;
+
+  private static final int CACHE_SLOTS = 1024;
+  /** Slot {@code (ptr >>> 3) & (CACHE_SLOTS - 1)}: a range found for a pointer of that word. */
+  private final long[] cacheStart = new long[CACHE_SLOTS];
+  private final long[] cacheEnd = new long[CACHE_SLOTS];
+  private final int[] cacheGroup = new int[CACHE_SLOTS];
+
+  private static int slot(long ptr) {
+    return (int) (ptr >>> 3) & (CACHE_SLOTS - 1);
+  }
 
   /** The map key of the granule holding {@code ptr}: non-negative, distinct per granule. */
   private static long key(long ptr) {
@@ -69,6 +82,14 @@ final class LabelledRanges {
     if (end == Long.MIN_VALUE) {
       return;
     }
+    // the range was cached only in slots of words inside it: at most every slot once
+    long words = Math.min(CACHE_SLOTS, ((end - 1) >>> 3) - (start >>> 3) + 1);
+    for (long w = 0; w < words; w++) {
+      int c = slot(start + (w << 3));
+      if (cacheStart[c] == start && cacheEnd[c] == end) {
+        cacheEnd[c] = cacheStart[c];
+      }
+    }
     for (long p = start & -GRANULE; p < end; p += GRANULE) {
       int[] h = heads.get(key(p));
       int prev = NONE;
@@ -92,12 +113,19 @@ final class LabelledRanges {
 
   /** The group of the range holding {@code ptr}, or {@code otherwise}. */
   int groupOf(long ptr, int otherwise) {
+    int c = slot(ptr);
+    if (ptr >= cacheStart[c] && ptr < cacheEnd[c]) {
+      return cacheGroup[c];
+    }
     int[] h = heads.get(key(ptr));
     if (h == null) {
       return otherwise;
     }
     for (int l = h[0]; l != NONE; l = linkNext[l]) {
       if (ptr >= linkStart[l] && ptr < linkEnd[l]) {
+        cacheStart[c] = linkStart[l];
+        cacheEnd[c] = linkEnd[l];
+        cacheGroup[c] = linkGroup[l];
         return linkGroup[l];
       }
     }

@@ -12,7 +12,8 @@ import org.percpulab.core.testkit.Seeds;
 /**
  * {@link LabelledRanges} answers as the sorted map it replaced (floor entry, then "inside its
  * size?") for seeded random disjoint ranges put, replaced and removed, kernel-half addresses
- * (negative as longs) included.
+ * (negative as longs) included, and pointers asked again after the ranges changed (the lookup
+ * cache must not answer for a removed or replaced range).
  */
 class LabelledRangesTest {
 
@@ -31,6 +32,8 @@ class LabelledRangesTest {
       TreeMap<Long, int[]> ref = new TreeMap<>();
       // slot k holds at most one range, inside [base + k * slotBytes, base + (k + 1) * slotBytes)
       long[] startOf = new long[slots];
+      // pointers asked before, asked again after every change: a stale cached answer shows here
+      long[] asked = new long[16];
       for (int step = 0; step < 3000; step++) {
         int k = rnd.nextInt(slots);
         if (startOf[k] == 0 || rnd.nextInt(4) == 0) {
@@ -55,6 +58,10 @@ class LabelledRangesTest {
         for (int q = 0; q < 8; q++) {
           long ptr = base - 64 + rnd.nextInt(slots * slotBytes + 128);
           assertThat(r.groupOf(ptr, 0)).as("ptr 0x%x", ptr).isEqualTo(floorGroup(ref, ptr));
+          asked[(step * 8 + q) % asked.length] = ptr;
+        }
+        for (long ptr : asked) {
+          assertThat(r.groupOf(ptr, 0)).as("again 0x%x", ptr).isEqualTo(floorGroup(ref, ptr));
         }
       }
       List<Long> all = new ArrayList<>(ref.keySet());

@@ -163,6 +163,10 @@ public final class PhysMem {
           + " outside RAM [0x" + Long.toHexString(startPa()) + ", 0x"
           + Long.toHexString(startPa() + bytes()) + ")");
     }
+    // a frame with no resident block (most of a sparse percpu unit) needs no radix walk
+    if (frameEmpty(pfn - basePfn)) {
+      return null;
+    }
     long[] p = lookup(blk - baseBlk);
     if (p != null) {
       cacheBlk[slot] = blk;
@@ -210,7 +214,7 @@ public final class PhysMem {
     if (pfn - basePfn >= frames || pfn < basePfn) {
       return blockMiss(pa, blk, slot);
     }
-    long[] p = lookup(blk - baseBlk);
+    long[] p = frameEmpty(pfn - basePfn) ? null : lookup(blk - baseBlk);
     if (p == null && create) {
       p = new long[BLOCK_WORDS];
       store(blk - baseBlk, p);

@@ -32,7 +32,7 @@ public final class BootHeapPerCpu {
 
   private static Object boot(int cpus) {
     Machine m = BenchMachines.boot("arch=arm64", "cpus=" + cpus,
-        "arm64.nrCpus=" + Math.max(cpus, 512), "percpu.localMap=on");
+        "kernel.nrCpus=" + Math.max(cpus, 512), "percpu.localMap=on");
     return PercpuSystem.boot(m);
   }
 

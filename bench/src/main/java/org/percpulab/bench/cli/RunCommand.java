@@ -190,9 +190,11 @@ public final class RunCommand extends BaseCommand {
         new java.util.ArrayList<>();
     org.percpulab.bench.run.RunCells plan = org.percpulab.bench.run.RunCells.add(runner,
         () -> Workloads.create(workload, cpus, p), cells);
-    progress.phase("run " + workload + ": " + cells.size() + " modes on "
-        + Math.min(threads, cells.size()) + " threads");
-    return plan.result(org.percpulab.bench.run.ParallelCells.run(cells, threads, progress));
+    java.util.List<String> labels = cells.size() == 1 ? java.util.List.of("baseline")
+        : java.util.List.of("baseline", "local map");
+    return plan.result(org.percpulab.bench.run.ParallelCells.run(cells, threads, progress,
+        "run " + workload + " on " + f.arch() + ": " + cells.size() + " modes on "
+            + Math.min(threads, cells.size()) + " threads", labels));
   }
 
   /** CPU time of the calling thread (0 where the JVM cannot measure it). */

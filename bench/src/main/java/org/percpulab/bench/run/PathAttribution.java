@@ -191,6 +191,11 @@ public final class PathAttribution implements KernelModel {
   }
 
   @Override
+  public void readEveryCpu(long ptr, int size, long[] out) {
+    k.readEveryCpu(ptr, size, out);
+  }
+
+  @Override
   public void write(long ptr, int cpu, int size, long value) {
     k.write(ptr, cpu, size, value);
   }

@@ -10,6 +10,7 @@ import org.percpulab.core.cpu.Tlb;
 import org.percpulab.core.exec.MicroOpExecutor;
 import org.percpulab.core.machine.Machine;
 import org.percpulab.core.mem.PageAllocator;
+import org.percpulab.core.mem.PhysMem;
 import org.percpulab.core.pgtable.PageTableEngine;
 import org.percpulab.core.spi.ArchBackend;
 import org.percpulab.core.spi.CostClass;
@@ -240,6 +241,20 @@ public final class PercpuKernelModel implements KernelModel {
   @Override
   public long read(long ptr, int cpu, int size) {
     return m.mem().read(pa(ptr, cpu), size);
+  }
+
+  @Override
+  public void readEveryCpu(long ptr, int size, long[] out) {
+    if (toPhys.paEveryCpu(ptr, out)) {
+      PhysMem mem = m.mem();
+      for (int c = 0; c < out.length; c++) {
+        out[c] = mem.read(out[c], size);
+      }
+      return;
+    }
+    for (int c = 0; c < out.length; c++) {
+      out[c] = read(ptr, c, size);
+    }
   }
 
   @Override

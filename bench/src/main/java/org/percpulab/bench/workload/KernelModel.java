@@ -47,6 +47,17 @@ public interface KernelModel {
   /** Reads {@code size} bytes at {@code per_cpu_ptr(ptr, cpu)} (zero-extended). */
   long read(long ptr, int cpu, int size);
 
+  /**
+   * {@link #read} of {@code ptr} on every CPU {@code 0..out.length-1}, in CPU order, into
+   * {@code out} (a for_each_possible_cpu sum's reads); a model may find the object once for all
+   * CPUs. Same values as the reads one by one.
+   */
+  default void readEveryCpu(long ptr, int size, long[] out) {
+    for (int c = 0; c < out.length; c++) {
+      out[c] = read(ptr, c, size);
+    }
+  }
+
   /** Writes {@code size} bytes at {@code per_cpu_ptr(ptr, cpu)} (a plain store by another CPU). */
   void write(long ptr, int cpu, int size, long value);
 

@@ -100,6 +100,8 @@ public final class ModelledKernel {
 
   private final KernelModel k;
   private final int cpus;
+  /** {@link #perCpuReadAll}'s buffer: one word per CPU. */
+  private final long[] everyCpu;
   private final int nodes;
   private final OpStats opStats = new OpStats();
   private final long[] eventCounts = new long[KernelEvent.Type.values().length];
@@ -206,6 +208,7 @@ public final class ModelledKernel {
     }
     this.k = k;
     this.cpus = k.cpus();
+    this.everyCpu = new long[cpus];
     this.nodes = nodes;
     this.roots = TranslationRootCost.none(cpus);
     vmEventStates = bootAlloc(NR_VM_EVENT_ITEMS * 8, 8);
@@ -496,14 +499,13 @@ public final class ModelledKernel {
       throw new IllegalArgumentException("memcg " + id + " cannot be destroyed");
     }
     for (long ref : new long[] {m.selfRef, m.cssRef, m.objcgRef}) {
+      long[] v = perCpuReadAll(ref, 8);
       for (int c = 0; c < cpus; c++) {
-        fold(perCpuRead(ref, c, 8));
+        fold(v[c]);
       }
     }
-    for (int c = 0; c < cpus; c++) {
-      perCpuRead(m.selfRstat, c, 8);
-      perCpuRead(m.cssRstat, c, 8);
-    }
+    perCpuReadAll(m.selfRstat, 8);
+    perCpuReadAll(m.cssRstat, 8);
     if (m.touched) {
       foldMemcgCounters(m);
     }
@@ -989,6 +991,16 @@ public final class ModelledKernel {
   private long perCpuRead(long ptr, int cpu, int size) {
     perCpuPtrAccesses++;
     return k.read(ptr, cpu, size);
+  }
+
+  /**
+   * {@link #perCpuRead} on every CPU in CPU order, into a buffer reused by the next call (the
+   * reads have no side effect, so their order against other reads changes no figure).
+   */
+  private long[] perCpuReadAll(long ptr, int size) {
+    perCpuPtrAccesses += cpus;
+    k.readEveryCpu(ptr, size, everyCpu);
+    return everyCpu;
   }
 
   private void perCpuWrite(long ptr, int cpu, int size, long value) {

@@ -28,19 +28,54 @@ public final class PerCpuPtrToPhys {
       return -1;
     }
     long addr = pcpu.ptrToAddr(ptr);
+    PcpuChunk c = chunkOf(addr);
+    if (c == null) {
+      return -1;
+    }
+    long off = addr - c.baseAddr;
+    long pfn = vm.unitPagePfn(pcpu, c, cpu, (int) (off >>> pcpu.pageShift()));
+    return pfn == 0 ? -1 : (pfn << pcpu.pageShift()) | (off & (pcpu.pageSize() - 1));
+  }
+
+  /**
+   * {@link #pa} of {@code ptr} for every CPU {@code 0..out.length-1} into {@code out}, the chunk
+   * found once; false (and {@code out} meaningless) where {@link #pa} would return -1 for any.
+   */
+  public boolean paEveryCpu(long ptr, long[] out) {
+    if (!(pcpu.backend() instanceof VmChunkBackend vm)) {
+      return false;
+    }
+    long addr = pcpu.ptrToAddr(ptr);
+    PcpuChunk c = chunkOf(addr);
+    if (c == null) {
+      return false;
+    }
+    long off = addr - c.baseAddr;
+    int page = (int) (off >>> pcpu.pageShift());
+    int shift = pcpu.pageShift();
+    long inPage = off & (pcpu.pageSize() - 1);
+    for (int cpu = 0; cpu < out.length; cpu++) {
+      long pfn = vm.unitPagePfn(pcpu, c, cpu, page);
+      if (pfn == 0) {
+        return false;
+      }
+      out[cpu] = (pfn << shift) | inPage;
+    }
+    return true;
+  }
+
+  private PcpuChunk chunkOf(long addr) {
     long stamp = pcpu.chunksCreated() + pcpu.chunksDestroyed();
     PcpuChunk c = last;
     if (c == null || stamp != lastStamp || !c.containsAddr(addr)) {
       c = find(addr);
       if (c == null) {
-        return -1;
+        return null;
       }
       last = c;
       lastStamp = stamp;
     }
-    long off = addr - c.baseAddr;
-    long pfn = vm.unitPagePfn(pcpu, c, cpu, (int) (off >>> pcpu.pageShift()));
-    return pfn == 0 ? -1 : (pfn << pcpu.pageShift()) | (off & (pcpu.pageSize() - 1));
+    return c;
   }
 
   private PcpuChunk find(long addr) {

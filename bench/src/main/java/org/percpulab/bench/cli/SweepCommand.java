@@ -116,7 +116,9 @@ public final class SweepCommand extends BaseCommand {
     for (SweepCells.Cell c : cells) {
       runs.add(RunCells.add(c.runner(), c::newWorkload, modeCells));
     }
-    List<ModeResult> done = ParallelCells.run(modeCells, nThreads, progress());
+    List<ModeResult> done = ParallelCells.run(modeCells, nThreads, progress(), "sweep: "
+        + cells.size() + " cells, " + modeCells.size() + " mode runs on "
+        + Math.min(nThreads, modeCells.size()) + " threads", null);
     List<Map<String, Object>> docs = new ArrayList<>();
     for (int i = 0; i < cells.size(); i++) {
       RunResult r = runs.get(i).result(done);

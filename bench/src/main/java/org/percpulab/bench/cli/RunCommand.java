@@ -77,7 +77,7 @@ public final class RunCommand extends BaseCommand {
   @Option(names = "--threads", paramLabel = "N",
       description = "Run the baseline and local-map cells on N threads, 1..64 (default: available"
           + " processors; the figures are the same for every N).")
-  @Bounds(min = 1, max = 64)
+  @Bounds(min = 1, max = org.percpulab.bench.run.ParallelCells.MAX_THREADS)
   int threads = org.percpulab.bench.run.ParallelCells.defaultThreads();
 
   @Override
@@ -162,7 +162,7 @@ public final class RunCommand extends BaseCommand {
       }
       long wall = (System.nanoTime() - w0) / 1_000_000;
       if (threads > 1 && r.localMap().available()) {
-        out().println("simulation wall: " + wall + " ms (modes in parallel on " + threads
+        out().println("simulation wall: " + wall + " ms (modes in parallel on " + Math.min(threads, 2)
             + " threads; the host times above are each mode's wall time)");
       } else {
         out().println("simulation wall: " + wall + " ms; thread CPU: "

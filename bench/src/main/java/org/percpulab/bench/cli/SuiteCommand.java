@@ -234,10 +234,7 @@ public final class SuiteCommand extends BaseCommand {
     try {
       all = ParallelCells.run(jobs, nThreads, progress(), "suite", labels);
     } catch (org.percpulab.bench.run.SimulatedOutOfMemory e) {
-      String mem = base.raw("mm.memory").orElse("4G");
-      err().println("error: " + e.line(mem,
-          org.percpulab.core.machine.MachineSettings.parseSize(mem)));
-      return ExitCodes.RUNTIME;
+      return outOfMemory(e, base);
     }
     progress().phase("suite: writing " + out);
     List<ModeResult> done = new ArrayList<>();
@@ -262,8 +259,12 @@ public final class SuiteCommand extends BaseCommand {
     }
     List<org.percpulab.bench.report.DesignSpace.Cell> designCells = layouts == null ? List.of()
         : layouts.cells(runs, sweep, layoutRuns);
-    List<org.percpulab.bench.run.AccessRunResult> accessRuns = accessPlan == null
-        ? List.of() : accessPlan.results(runs, accessDone);
+    List<org.percpulab.bench.run.AccessRunResult> accessRuns;
+    try {
+      accessRuns = accessPlan == null ? List.of() : accessPlan.results(runs, accessDone);
+    } catch (org.percpulab.bench.run.SimulatedOutOfMemory e) {
+      return outOfMemory(e, base);
+    }
     long simMs = (System.nanoTime() - tSim) / 1_000_000;
     SuiteResult s = new SuiteResult(archs, workloads, cpus, wopts.seed, runs, sweepCpus,
         SWEEP_WORKLOAD + " (" + sweepMemcgs + " memcgs, " + sweepArch + dropped + ")", sweep,
@@ -351,6 +352,14 @@ public final class SuiteCommand extends BaseCommand {
   }
 
   /** Names the cells {@link RunCells#add} just appended (one per mode). */
+  /** The one-line error of a run that ran out of simulated memory; the exit code. */
+  private int outOfMemory(org.percpulab.bench.run.SimulatedOutOfMemory e, Config base) {
+    String mem = base.raw("mm.memory").orElse("4G");
+    err().println("error: " + e.line(mem,
+        org.percpulab.core.machine.MachineSettings.parseSize(mem)));
+    return ExitCodes.RUNTIME;
+  }
+
   private static void label(List<String> labels, List<?> cells, String run) {
     String[] modes = {" (baseline)", " (local map)"};
     for (int i = 0; labels.size() < cells.size(); i++) {

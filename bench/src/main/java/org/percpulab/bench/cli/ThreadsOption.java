@@ -10,7 +10,7 @@ public final class ThreadsOption {
   @Option(names = "--threads", paramLabel = "N",
       description = "Cells (backend x workload x mode x config) run in parallel (default:"
           + " available processors), 1..64; results are the same for every N.")
-  @Bounds(min = 1, max = 64)
+  @Bounds(min = 1, max = ParallelCells.MAX_THREADS)
   int threads = ParallelCells.defaultThreads();
 
   /** The thread count; bad input (not a positive integer) is a {@link ConfigException}. */

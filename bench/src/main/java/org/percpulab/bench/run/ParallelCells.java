@@ -17,9 +17,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ParallelCells {
   private ParallelCells() { }
 
-  /** Default thread count: the host's available processors. */
+  /** The most threads {@code --threads} allows. */
+  public static final int MAX_THREADS = 64;
+
+  /**
+   * Default thread count: the host's available processors, at most {@value #MAX_THREADS} (a
+   * default above the option's bound would make every command that takes it refuse to start).
+   */
   public static int defaultThreads() {
-    return Runtime.getRuntime().availableProcessors();
+    return defaultThreads(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** {@link #defaultThreads()} on a host with {@code processors} available processors. */
+  static int defaultThreads(int processors) {
+    return Math.max(1, Math.min(MAX_THREADS, processors));
   }
 
   /**

@@ -24,10 +24,11 @@ class LabelledRangesTest {
 
   @Test
   void answersAsTheFloorLookupOfASortedMap() {
-    Seeds.run(30, (rnd, log) -> {
+    Seeds.run(40, (rnd, log) -> {
       long base = rnd.nextBoolean() ? 0xffff_8000_0000_0000L : 0x1000L;
-      int slots = 64 + rnd.nextInt(512);
-      int slotBytes = 8 << rnd.nextInt(6);
+      int slots = 64 + rnd.nextInt(256);
+      // up to 16 KiB per slot: ranges across granules and longer than the cache's 1024 words
+      int slotBytes = 8 << rnd.nextInt(12);
       LabelledRanges r = new LabelledRanges();
       TreeMap<Long, int[]> ref = new TreeMap<>();
       // slot k holds at most one range, inside [base + k * slotBytes, base + (k + 1) * slotBytes)

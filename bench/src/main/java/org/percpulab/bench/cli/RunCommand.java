@@ -162,8 +162,9 @@ public final class RunCommand extends BaseCommand {
       }
       long wall = (System.nanoTime() - w0) / 1_000_000;
       if (threads > 1 && r.localMap().available()) {
-        out().println("simulation wall: " + wall + " ms (modes in parallel on " + Math.min(threads, 2)
-            + " threads; the host times above are each mode's wall time)");
+        // two cells (baseline and local map) on at most two of the threads
+        out().println("simulation wall: " + wall + " ms (modes in parallel on "
+            + Math.min(threads, 2) + " threads; the host times above are each mode's wall time)");
       } else {
         out().println("simulation wall: " + wall + " ms; thread CPU: "
             + (threadCpuNanos() - c0) / 1_000_000 + " ms (both modes, one thread)");

@@ -25,9 +25,10 @@ import org.percpulab.core.spi.OpMode;
  */
 final class SuiteAccesses {
   /** One (backend, workload): its runner, workload and accesses, and where its cells are. */
-  private record Run(WorkloadRunner runner, String workload, Map<String, Long> params, int cpus,
+  private record Run(WorkloadRunner runner, String workload, Map<String, Long> params,
       List<OpMode> modes, List<OpMode> cellModes, int firstCell) { }
 
+  private final int cpus;
   private final List<Run> runs = new ArrayList<>();
   private final List<Callable<ModeResult>> cells = new ArrayList<>();
   private final List<String> labels = new ArrayList<>();
@@ -38,6 +39,7 @@ final class SuiteAccesses {
    */
   SuiteAccesses(List<KernelModelFactory> factories, List<String> workloads, int cpus,
       Map<String, Map<String, Long>> params, SysCostModel costs, int nodes, long seed) {
+    this.cpus = cpus;
     for (KernelModelFactory f : factories) {
       List<OpMode> modes = new ArrayList<>();
       for (OpMode m : OpMode.values()) {
@@ -57,7 +59,7 @@ final class SuiteAccesses {
             labels.add(w + " on " + f.arch() + " (" + m.accessName() + " access)");
           }
         }
-        runs.add(new Run(runner, w, p, cpus, modes, cellModes, first));
+        runs.add(new Run(runner, w, p, modes, cellModes, first));
       }
     }
   }
@@ -86,7 +88,7 @@ final class SuiteAccesses {
       for (int k = 0; k < r.cellModes().size(); k++) {
         known.put(r.cellModes().get(k), done.get(r.firstCell() + k));
       }
-      out.add(r.runner().runAccesses(Workloads.create(r.workload(), r.cpus(), r.params()),
+      out.add(r.runner().runAccesses(Workloads.create(r.workload(), cpus, r.params()),
           r.modes(), known));
     }
     return out;
